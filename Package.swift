@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Aftercare",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aftercare", targets: ["aftercare"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "AftercareDomain",
+            path: "Sources/AftercareDomain"
+        ),
+        .target(
+            name: "AftercareStore",
+            dependencies: [
+                "AftercareDomain",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AftercareServer",
+            dependencies: [
+                "AftercareDomain",
+                "AftercareStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
+        ),
+        .executableTarget(
+            name: "aftercare",
+            dependencies: ["AftercareServer"]
+        ),
+        .testTarget(name: "AftercareDomainTests", dependencies: ["AftercareDomain"]),
+        .testTarget(
+            name: "AftercareStoreTests",
+            dependencies: ["AftercareStore", "AftercareDomain"]
+        ),
+        .testTarget(
+            name: "AftercareServerTests",
+            dependencies: [
+                "AftercareServer",
+                "AftercareStore",
+                "AftercareDomain",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

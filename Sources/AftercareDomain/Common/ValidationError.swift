@@ -1,0 +1,101 @@
+import Foundation
+
+/// Why one field was refused; the server turns it into a message for people.
+public enum FieldProblem: Equatable, Sendable {
+    case required
+    case tooLong(max: Int)
+    case tooShort(min: Int)
+    case outOfRange(min: Int, max: Int)
+    case invalidValue(allowed: [String])
+    case invalidFormat(expected: String)
+    case notFound
+    case duplicate
+    case mustNotBeBefore(field: String)
+    case archived
+    case unknownField
+
+    /// A short code for machines, e.g. `too_long`.
+    public var code: String {
+        switch self {
+        case .required: "required"
+        case .tooLong: "too_long"
+        case .tooShort: "too_short"
+        case .outOfRange: "out_of_range"
+        case .invalidValue: "invalid_value"
+        case .invalidFormat: "invalid_format"
+        case .notFound: "not_found"
+        case .duplicate: "duplicate"
+        case .mustNotBeBefore: "must_not_be_before"
+        case .archived: "archived"
+        case .unknownField: "unknown_field"
+        }
+    }
+
+    /// An English explanation; pages localize by `code`.
+    public var message: String {
+        switch self {
+        case .required: "is required"
+        case .tooLong(let max): "must be at most \(max) characters"
+        case .tooShort(let min): "must be at least \(min) characters"
+        case .outOfRange(let min, let max): "must be between \(min) and \(max)"
+        case .invalidValue(let allowed): "must be one of: \(allowed.joined(separator: ", "))"
+        case .invalidFormat(let expected): "must be \(expected)"
+        case .notFound: "does not name an existing record"
+        case .duplicate: "is already in use"
+        case .mustNotBeBefore(let field): "must not be before \(field)"
+        case .archived: "names an archived record"
+        case .unknownField: "is not a known field"
+        }
+    }
+}
+
+/// One or more fields were refused; nothing was written.
+public struct ValidationError: Error, Equatable, Sendable {
+    public var fields: [String: FieldProblem]
+
+    public init(_ fields: [String: FieldProblem] = [:]) {
+        self.fields = fields
+    }
+
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// Throws when any problem was collected.
+    public func throwIfAny() throws {
+        if !fields.isEmpty { throw self }
+    }
+}
+
+/// Collects field problems so a request reports all of them at once.
+public struct Validator: Sendable {
+    public private(set) var error = ValidationError()
+
+    public init() {}
+
+    public mutating func add(_ field: String, _ problem: FieldProblem) {
+        if error.fields[field] == nil { error.fields[field] = problem }
+    }
+
+    /// Checks a required text: present after trimming, and not longer than `max` characters.
+    public mutating func text(_ field: String, _ value: String?, required: Bool = false, max: Int) {
+        guard let value else {
+            if required { add(field, .required) }
+            return
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if required && trimmed.isEmpty {
+            add(field, .required)
+        } else if value.count > max {
+            add(field, .tooLong(max: max))
+        }
+    }
+
+    public mutating func range(_ field: String, _ value: Int?, _ range: ClosedRange<Int>) {
+        if let value, !range.contains(value) {
+            add(field, .outOfRange(min: range.lowerBound, max: range.upperBound))
+        }
+    }
+
+    public func finish() throws {
+        try error.throwIfAny()
+    }
+}

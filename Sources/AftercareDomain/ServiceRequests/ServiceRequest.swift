@@ -1,0 +1,91 @@
+import Foundation
+
+/// where a request came in.
+public enum Channel: String, CodedEnum {
+    case phone, email, web, portal, chat, walkIn, engineer, visit, suggestionBox
+}
+
+/// what the customer needs. Complaints are handled apart.
+public enum RequestType: String, CodedEnum {
+    case consultation, repair, installation, inspection, returnExchange, technicalSupport, training, valueAdded
+}
+
+/// urgency; `emergency` is the class of business-stopping failures.
+public enum Priority: String, CodedEnum {
+    case emergency, high, normal, low
+
+    /// Smaller is more urgent, for sorting.
+    public var rank: Int {
+        switch self {
+        case .emergency: 0
+        case .high: 1
+        case .normal: 2
+        case .low: 3
+        }
+    }
+}
+
+/// the human-readable service number, one gap-free sequence per year: `SR-2026-000123`.
+public struct ServiceRequestNumber: Hashable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let sequence: Int
+
+    public init(year: Int, sequence: Int) {
+        self.year = year
+        self.sequence = sequence
+    }
+
+    /// Parses `SR-YYYY-NNNNNN` (six digits or more).
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0] == "SR", parts[1].count == 4, parts[2].count >= 6,
+            parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy(\.isASCII),
+            let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
+        else { return nil }
+        self.init(year: year, sequence: sequence)
+    }
+
+    /// The name of the counter this number is drawn from.
+    public static func sequenceName(year: Int) -> String { "SR-\(year)" }
+
+    public var description: String {
+        "SR-\(year)-" + String(format: "%06d", sequence)
+    }
+}
+
+/// Field limits shared by the API, the pages and the store.
+public enum Limits {
+    public static let name = 200
+    public static let code = 64
+    public static let shortText = 200
+    public static let phone = 32
+    public static let email = 254
+    public static let longText = 4000
+    public static let note = 2000
+    public static let listPage = 1...200
+    public static let unitsPerRequest = 50
+    public static let contactsPerCustomer = 50
+    public static let addressesPerCustomer = 50
+    public static let phonesPerContact = 5
+}
+
+/// Phone numbers are compared by their digits only: "138-0013 8000" is "13800138000".
+public enum PhoneNumber {
+    public static func digits(_ text: String) -> String {
+        String(text.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
+    }
+
+    /// Valid when it has 3 to 20 digits and only digits, spaces, `+`, `-`, `(`, `)`, `.` and `/`.
+    public static func isValid(_ text: String) -> Bool {
+        let allowed = Set("0123456789 +-().,/")
+        let digitCount = digits(text).count
+        return text.allSatisfy { allowed.contains($0) } && (3...20).contains(digitCount)
+    }
+
+    /// For logs and lists that must not show a whole number (R-14, "full phone numbers never reach logs").
+    public static func masked(_ text: String) -> String {
+        let d = digits(text)
+        guard d.count > 4 else { return String(repeating: "*", count: d.count) }
+        return String(repeating: "*", count: d.count - 4) + d.suffix(4)
+    }
+}

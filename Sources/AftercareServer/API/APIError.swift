@@ -1,0 +1,185 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+/// The one error body of the API (DESIGN 12): `{"error":{"code","message","fields":{…}}}`.
+struct APIErrorBody: Content {
+    struct Field: Codable, Equatable {
+        var code: String
+        var message: String
+    }
+
+    struct Detail: Codable {
+        var code: String
+        var message: String
+        var fields: [String: Field]
+        /// With `event_not_allowed`: the events the request accepts now.
+        var allowedEvents: [String]?
+    }
+
+    var error: Detail
+}
+
+/// An error the API answers with its own status, code and message.
+struct APIError: Error {
+    var status: HTTPStatus
+    var code: String
+    var message: String
+    var fields: [String: APIErrorBody.Field] = [:]
+    var allowedEvents: [String]?
+
+    static func badRequest(_ field: String, _ message: String, code: String = "invalid_parameter") -> APIError {
+        APIError(
+            status: .badRequest, code: code, message: "\(field) \(message)",
+            fields: [field: .init(code: code, message: message)])
+    }
+
+    /// Maps domain and store errors to what the API says.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ValidationError:
+            let fields = error.fields.mapValues { APIErrorBody.Field(code: $0.code, message: $0.message) }
+            let summary = fields.keys.sorted().map { "\($0) \(fields[$0]!.message)" }.joined(separator: "; ")
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed", message: summary, fields: fields)
+        case let error as RecordNotFound:
+            return APIError(status: .notFound, code: "not_found", message: "no \(error.entity) with id \(error.id)")
+        case let error as StaleVersion:
+            return APIError(
+                status: .conflict, code: "version_conflict",
+                message: "\(error.entity) \(error.id) is at version \(error.current), not \(error.expected): reload and retry",
+                fields: ["version": .init(code: "stale", message: "is \(error.expected), current is \(error.current)")])
+        case let error as RecordArchived:
+            return APIError(status: .conflict, code: "archived", message: "\(error.entity) \(error.id) is archived")
+        case let error as RequestNotEditable:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "the request is \(error.status.rawValue) and can no longer be changed")
+        case LifecycleError.notAllowed(let event, let from, let allowed):
+            let names = allowed.map(\.rawValue)
+            return APIError(
+                status: .conflict, code: "event_not_allowed",
+                message:
+                    "\(event.rawValue) is not allowed when the request is \(from.rawValue); allowed: \(names.isEmpty ? "none" : names.joined(separator: ", "))",
+                fields: ["event": .init(code: "not_allowed", message: "must be one of: \(names.joined(separator: ", "))")],
+                allowedEvents: names)
+        case LifecycleError.noteRequired(let event):
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed",
+                message: "note is required to \(event.rawValue)",
+                fields: ["note": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case let error as IdempotencyKeyReused:
+            return APIError(
+                status: .unprocessableEntity, code: "idempotency_key_reused",
+                message: "Idempotency-Key \(error.key) was already used with a different body",
+                fields: ["Idempotency-Key": .init(code: "reused", message: "was used with a different body")])
+        case let error as any AbortError:
+            let code = error.status == .notFound ? "not_found" : error.status.reasonPhrase.lowercased()
+                .replacingOccurrences(of: " ", with: "_")
+            return APIError(status: error.status, code: code, message: error.reason)
+        case let error as DecodingError:
+            return APIError(decoding: error)
+        default:
+            return nil
+        }
+    }
+}
+
+extension APIError {
+    /// A body that is not the JSON the endpoint takes: name the field and what is wrong with it.
+    init(decoding error: DecodingError) {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text.isEmpty ? "body" : text
+        }
+        let field: String
+        let problem: APIErrorBody.Field
+        switch error {
+        case .keyNotFound(let key, let context):
+            field = path(context.codingPath + [key])
+            problem = .init(code: "required", message: "is required")
+        case .valueNotFound(_, let context):
+            field = path(context.codingPath)
+            problem = .init(code: "required", message: "must not be null")
+        case .typeMismatch(let type, let context):
+            field = path(context.codingPath)
+            problem = .init(code: "invalid_type", message: "must be \(JSONTypeName.of(type))")
+        case .dataCorrupted(let context):
+            field = path(context.codingPath)
+            problem = .init(code: "invalid_value", message: CodedEnumNames.explain(context.debugDescription))
+        @unknown default:
+            field = "body"
+            problem = .init(code: "invalid", message: "is not valid")
+        }
+        self.init(
+            status: .badRequest, code: "invalid_body", message: "\(field) \(problem.message)", fields: [field: problem])
+    }
+}
+
+enum JSONTypeName {
+    static func of(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Optional<String>.Type: "a string"
+        case is Int.Type, is Optional<Int>.Type: "an integer"
+        case is Double.Type, is Optional<Double>.Type: "a number"
+        case is Bool.Type, is Optional<Bool>.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "of another type (\(type))"
+        }
+    }
+}
+
+/// Turns "Cannot initialize Channel from invalid String value fax" into "must be one of: phone, email, …".
+enum CodedEnumNames {
+    static let allowed: [String: [String]] = [
+        "Channel": AftercareDomain.Channel.allowedValues, "RequestType": RequestType.allowedValues,
+        "Priority": Priority.allowedValues, "RequestEventKind": RequestEventKind.allowedValues,
+        "FaultCause": FaultCause.allowedValues, "OrgUnitKind": OrgUnitKind.allowedValues,
+        "CustomerKind": CustomerKind.allowedValues, "CustomerTier": CustomerTier.allowedValues,
+        "ServiceLevel": ServiceLevel.allowedValues, "ServiceFamily": ServiceFamily.allowedValues,
+        "UnitStatus": UnitStatus.allowedValues, "WarrantyStart": WarrantyStart.allowedValues,
+        "RequestStatus": RequestStatus.allowedValues,
+    ]
+
+    static func explain(_ description: String) -> String {
+        for (name, values) in allowed where description.contains("Cannot initialize \(name) ") {
+            return "must be one of: \(values.joined(separator: ", "))"
+        }
+        if description.contains("YYYY-MM-DD") { return "must be a date as YYYY-MM-DD" }
+        if description.contains("not valid JSON") || description.contains("JSON") { return "is not valid JSON" }
+        return "is not valid"
+    }
+}
+
+/// Every error leaves as the API's JSON body; unexpected ones are logged and shown as 500 without details.
+struct APIErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let mapped =
+                APIError.from(error)
+                ?? APIError(status: .internalServerError, code: "internal_error", message: "something went wrong")
+            if mapped.status == .internalServerError {
+                request.logger.report(error: error)
+            }
+            let body = APIErrorBody(
+                error: .init(
+                    code: mapped.code, message: mapped.message, fields: mapped.fields,
+                    allowedEvents: mapped.allowedEvents))
+            let response = Response(status: mapped.status)
+            try response.content.encode(body, as: .json)
+            return response
+        }
+    }
+}

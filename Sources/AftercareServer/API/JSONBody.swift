@@ -1,0 +1,207 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+/// Reads request bodies strictly: JSON objects only, known fields only, each bad field named.
+enum JSONBody {
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 instant"))
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// The body as a JSON object, or a 400 that says why not.
+    static func object(_ req: Request) throws -> [String: Any] {
+        guard let buffer = req.body.data, buffer.readableBytes > 0 else {
+            throw APIError.badRequest("body", "is required: a JSON object", code: "invalid_body")
+        }
+        if let type = req.headers.contentType, type != .json {
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                message: "the body must be application/json")
+        }
+        let data = Data(buffer.readableBytesView)
+        guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw APIError.badRequest("body", "is not valid JSON", code: "invalid_body")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw APIError.badRequest("body", "must be a JSON object", code: "invalid_body")
+        }
+        return object
+    }
+
+    /// Decodes `T` from `object`, refusing fields that `T` does not have.
+    static func decode<T: Decodable>(_ type: T.Type, from object: [String: Any], ignoring: Set<String> = [])
+        throws -> T
+    {
+        let data = try JSONSerialization.data(withJSONObject: object)
+        let value = try decoder.decode(T.self, from: data)
+        let known = Set(Mirror(reflecting: value).children.compactMap(\.label)).union(ignoring)
+        let unknown = object.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            var fields: [String: APIErrorBody.Field] = [:]
+            for key in unknown { fields[key] = .init(code: "unknown_field", message: "is not a known field") }
+            throw APIError(
+                status: .badRequest, code: "invalid_body",
+                message: "unknown field\(unknown.count > 1 ? "s" : ""): \(unknown.joined(separator: ", "))",
+                fields: fields)
+        }
+        return value
+    }
+
+    /// A create body: the whole input.
+    static func create<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
+        try decode(T.self, from: object(req))
+    }
+
+    /// PATCH semantics: the fields present replace the stored ones, `null` clears an optional field.
+    static func merge<T: Codable>(_ current: T, patch: Data) throws -> T {
+        let patchObject = (try JSONSerialization.jsonObject(with: patch)) as? [String: Any] ?? [:]
+        var base = (try JSONSerialization.jsonObject(with: encoder.encode(current))) as? [String: Any] ?? [:]
+        for (key, value) in patchObject where key != "version" { base[key] = value }
+        let merged = try decode(T.self, from: base)
+        let known = Set(Mirror(reflecting: merged).children.compactMap(\.label)).union(["version"])
+        let unknown = patchObject.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            var fields: [String: APIErrorBody.Field] = [:]
+            for key in unknown { fields[key] = .init(code: "unknown_field", message: "is not a known field") }
+            throw APIError(
+                status: .badRequest, code: "invalid_body", message: "unknown fields: \(unknown.joined(separator: ", "))",
+                fields: fields)
+        }
+        return merged
+    }
+
+    /// The version an update is based on: `If-Match` or the body's `version` (DESIGN: optimistic concurrency).
+    static func expectedVersion(_ req: Request, body: [String: Any]) throws -> Int {
+        if let header = req.headers.first(name: .ifMatch) {
+            let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            guard let version = Int(digits), version > 0 else {
+                throw APIError.badRequest("If-Match", "must be the record's version, e.g. \"3\"")
+            }
+            return version
+        }
+        if body["version"] != nil {
+            struct VersionOnly: Decodable { var version: Int }
+            guard let version = try? decode(VersionOnly.self, from: ["version": body["version"]!]).version, version > 0
+            else {
+                throw APIError(
+                    status: .badRequest, code: "invalid_body", message: "version must be a positive integer",
+                    fields: ["version": .init(code: "invalid_type", message: "must be a positive integer")])
+            }
+            return version
+        }
+        throw APIError(
+            status: .preconditionRequired, code: "version_required",
+            message: "send the version you edited, as If-Match or the body's version",
+            fields: ["version": .init(code: "required", message: "is required (or the If-Match header)")])
+    }
+
+    /// The `Idempotency-Key` of a create, bound to the route and the body.
+    static func idempotencyKey(_ req: Request, scope: String) throws -> IdempotencyKey? {
+        guard let key = req.headers.first(name: "Idempotency-Key") else { return nil }
+        guard (1...200).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw APIError.badRequest("Idempotency-Key", "must be 1 to 200 visible ASCII characters")
+        }
+        let body = req.body.data.map { Data($0.readableBytesView) } ?? Data()
+        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        return IdempotencyKey(key: key, scope: scope, fingerprint: digest)
+    }
+}
+
+/// Reads query parameters strictly, naming the parameter that is wrong.
+struct QueryReader {
+    let req: Request
+
+    func string(_ name: String, max: Int = Limits.shortText) throws -> String? {
+        guard let value = try? req.query.get(String.self, at: name) else { return nil }
+        guard value.count <= max else { throw APIError.badRequest(name, "must be at most \(max) characters") }
+        return value.isEmpty ? nil : value
+    }
+
+    func int(_ name: String) throws -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Int(text), value > 0 else { throw APIError.badRequest(name, "must be a positive integer") }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = try string(name) else { return nil }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.badRequest(name, "must be true or false")
+        }
+    }
+
+    /// A comma-separated list of enum values.
+    func list<T: CodedEnum>(_ name: String, _: T.Type) throws -> [T] {
+        guard let text = try string(name, max: 1000) else { return [] }
+        return try text.split(separator: ",").map {
+            guard let value = T(rawValue: String($0)) else {
+                throw APIError.badRequest(name, "must be one or more of: \(T.allowedValues.joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+
+    func value<T: CodedEnum>(_ name: String, _: T.Type) throws -> T? {
+        guard let text = try string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw APIError.badRequest(name, "must be one of: \(T.allowedValues.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// An instant, or a day (its start in `timeZone`).
+    func instant(_ name: String, timeZone: TimeZone) throws -> Date? {
+        guard let text = try string(name) else { return nil }
+        if let day = CalendarDate(iso: text) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+        }
+        guard let date = Timestamp.parse(text) else {
+            throw APIError.badRequest(name, "must be a date (YYYY-MM-DD) or an ISO 8601 instant")
+        }
+        return date
+    }
+
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let text = try string(name) else { return nil }
+        guard let day = CalendarDate(iso: text) else { throw APIError.badRequest(name, "must be a date as YYYY-MM-DD") }
+        return day
+    }
+
+    /// `limit` (1–200, default 50) and the opaque `cursor`.
+    func page() throws -> PageRequest {
+        var page = PageRequest()
+        if let text = try string("limit") {
+            guard let limit = Int(text), Limits.listPage.contains(limit) else {
+                throw APIError.badRequest("limit", "must be an integer from 1 to 200")
+            }
+            page.limit = limit
+        }
+        if let cursor = try string("cursor") {
+            guard let after = PageCursor.decode(cursor) else {
+                throw APIError.badRequest("cursor", "is not a cursor from this list; start again without it")
+            }
+            page.afterId = after
+        }
+        return page
+    }
+}

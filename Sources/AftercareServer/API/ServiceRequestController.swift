@@ -1,0 +1,105 @@
+import AftercareDomain
+import AftercareStore
+import Vapor
+
+/// The JSON API of service requests: register, read with timeline, edit, post events, list and search.
+struct ServiceRequestController: Sendable {
+    func register(_ api: any RoutesBuilder) {
+        let group = api.grouped("service-requests")
+        group.get(use: list)
+        group.post(use: create)
+        group.get(":id", use: get)
+        group.patch(":id", use: update)
+        group.post(":id", "events", use: post)
+        group.post(":id", "archive", use: archive)
+        group.get(":id", "audit", use: audit)
+    }
+
+    static func id(_ req: Request) throws -> Int {
+        guard let text = req.parameters.get("id"), let id = Int(text), id > 0 else {
+            throw APIError(status: .notFound, code: "not_found", message: "no service request with that id")
+        }
+        return id
+    }
+
+    func actor(_ req: Request) -> Actor { Actor(name: "api") }
+
+    @Sendable func list(_ req: Request) async throws -> Page<ServiceRequestView> {
+        let q = QueryReader(req: req)
+        var filter = RequestFilter()
+        filter.statuses = try q.list("status", RequestStatus.self)
+        filter.types = try q.list("type", RequestType.self)
+        filter.priorities = try q.list("priority", Priority.self)
+        filter.channels = try q.list("channel", AftercareDomain.Channel.self)
+        filter.orgUnitId = try q.int("orgUnitId")
+        filter.customerId = try q.int("customerId")
+        filter.unitId = try q.int("unitId")
+        filter.modelId = try q.int("modelId")
+        filter.projectId = try q.int("projectId")
+        filter.createdFrom = try q.instant("createdFrom", timeZone: req.store.timeZone)
+        filter.createdBefore = try q.instant("createdBefore", timeZone: req.store.timeZone)
+        filter.emergency = try q.bool("emergency")
+        filter.includeArchived = try q.bool("includeArchived") ?? false
+        filter.number = try q.string("number", max: 32)
+        filter.serialNumber = try q.string("serial", max: Limits.code)
+        if let phone = try q.string("phone", max: Limits.phone) {
+            guard PhoneNumber.isValid(phone) else { throw APIError.badRequest("phone", "must have 3 to 20 digits") }
+            filter.phone = phone
+        }
+        filter.customerName = try q.string("customer")
+        if let text = try q.string("q") {
+            if let number = ServiceRequestNumber(text.uppercased()) {
+                filter.number = number.description
+            } else {
+                filter.text = text
+            }
+        }
+        return try await ServiceRequests(req.store).list(filter, page: q.page())
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let input = try JSONBody.create(ServiceRequestInput.self, req)
+        let key = try JSONBody.idempotencyKey(req, scope: "POST /api/v1/service-requests")
+        let view = try await ServiceRequests(req.store).register(input, by: actor(req), idempotency: key)
+        let response = try await view.encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/service-requests/\(view.id)")
+        return response
+    }
+
+    @Sendable func get(_ req: Request) async throws -> Response {
+        let view = try await ServiceRequests(req.store).get(Self.id(req))
+        let response = try await view.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .eTag, value: "\"\(view.version)\"")
+        return response
+    }
+
+    @Sendable func update(_ req: Request) async throws -> ServiceRequestView {
+        let id = try Self.id(req)
+        let body = try JSONBody.object(req)
+        let version = try JSONBody.expectedVersion(req, body: body)
+        let patch = try JSONSerialization.data(withJSONObject: body)
+        return try await ServiceRequests(req.store).update(id, expectedVersion: version, by: actor(req)) { current in
+            try JSONBody.merge(current, patch: patch)
+        }
+    }
+
+    /// `POST /service-requests/{id}/events`: a lifecycle step; `version` (or If-Match) is optional here,
+    /// the state machine guards the rest.
+    @Sendable func post(_ req: Request) async throws -> ServiceRequestView {
+        let id = try Self.id(req)
+        let body = try JSONBody.object(req)
+        let event = try JSONBody.decode(ServiceRequestEventInput.self, from: body, ignoring: ["version"])
+        let version =
+            body["version"] != nil || req.headers.first(name: .ifMatch) != nil
+            ? try JSONBody.expectedVersion(req, body: body) : nil
+        return try await ServiceRequests(req.store).post(event, to: id, by: actor(req), expectedVersion: version)
+    }
+
+    @Sendable func archive(_ req: Request) async throws -> ServiceRequestView {
+        try await ServiceRequests(req.store).archive(Self.id(req), by: actor(req))
+    }
+
+    @Sendable func audit(_ req: Request) async throws -> Page<AuditEntry> {
+        try await ServiceRequests(req.store).audit(Self.id(req), page: QueryReader(req: req).page())
+    }
+}

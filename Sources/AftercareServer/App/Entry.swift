@@ -1,0 +1,52 @@
+import AftercareStore
+import Foundation
+import Logging
+import Vapor
+
+/// The `aftercare` binary: `serve [--demo]`, `migrate`, `demo`, and Vapor's own commands.
+public enum AftercareMain {
+    public static func run() async throws {
+        var arguments = CommandLine.arguments
+        let demo = arguments.count > 1 && arguments[1] == "serve" && arguments.contains("--demo")
+        arguments.removeAll { $0 == "--demo" }
+        var env = try Environment.detect(arguments: arguments)
+        try LoggingSystem.bootstrap(from: &env)
+        let config: AppConfig
+        do {
+            config = try AppConfig.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+        }
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config: config)
+            if arguments.count > 1 && arguments[1] == "serve" {
+                try await app.autoMigrate()
+                if demo {
+                    let added = try await DemoData(app.store).load(requests: 1000) { app.logger.info("\($0)") }
+                    app.logger.info("demo data ready (\(added) requests added)")
+                    print(
+                        """
+                        Aftercare demo is ready on http://\(hostPort(arguments)).
+                        API: /api/v1 (no login yet: accounts arrive with the next release); API description: /openapi.yaml
+                        """)
+                }
+            }
+            try await app.execute()
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func hostPort(_ arguments: [String]) -> String {
+        func value(_ names: [String]) -> String? {
+            guard let i = arguments.firstIndex(where: names.contains), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
+        return "\(value(["--hostname", "-H"]) ?? "127.0.0.1"):\(value(["--port", "-p"]) ?? "8080")"
+    }
+}

@@ -1,0 +1,152 @@
+import AftercareDomain
+import Foundation
+import SQLKit
+
+/// Any JSON value, to carry before/after images of records without knowing their type.
+public enum JSONValue: Codable, Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let n):
+            if n == n.rounded(), abs(n) < 1e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+}
+
+/// What happened to a record.
+public enum AuditAction: String, CodedEnum {
+    case create, update, archive, event
+}
+
+/// one change of one record, with who, when, and the record before and after.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var id: Int
+    public var entity: String
+    public var entityId: Int
+    public var action: AuditAction
+    public var actor: String
+    public var at: Date
+    public var before: JSONValue?
+    public var after: JSONValue?
+}
+
+struct AuditRow: Codable, Sendable {
+    var id: Int
+    var entity: String
+    var entityId: Int
+    var action: String
+    var actor: String
+    var at: Date
+    var before: String?
+    var after: String?
+}
+
+/// The audit trail: appended in the same transaction as the change it describes, never updated.
+public enum AuditLog {
+    static func append(
+        on db: any SQLDatabase, entity: String, id: Int, action: AuditAction, actor: Actor, at: Date,
+        before: (some Encodable)?, after: (some Encodable)?
+    ) async throws {
+        try await db.insert(into: "audit_log")
+            .columns("entity", "entity_id", "action", "actor", "at", "before", "after")
+            .values(
+                SQLBind(entity), SQLBind(id), SQLBind(action.rawValue), SQLBind(actor.name), SQLBind(at),
+                SQLBind(try before.map(JSONText.encode)), SQLBind(try after.map(JSONText.encode))
+            )
+            .run()
+    }
+
+    /// The changes of one record, newest first, keyset-paged.
+    public static func entries(
+        of entity: String, id: Int, page: PageRequest, on db: any SQLDatabase
+    ) async throws -> Page<AuditEntry> {
+        var query = db.select().column("*").from("audit_log")
+            .where("entity", .equal, entity).where("entity_id", .equal, id)
+        if let after = page.afterId { query = query.where("id", .lessThan, after) }
+        let rows = try await query.orderBy("id", .descending).limit(page.limit + 1)
+            .all(decoding: AuditRow.self, with: RowCoding.decoder)
+        let entries = try rows.prefix(page.limit).map { row in
+            AuditEntry(
+                id: row.id, entity: row.entity, entityId: row.entityId,
+                action: AuditAction(rawValue: row.action) ?? .update, actor: row.actor, at: row.at,
+                before: try row.before.map { try JSONText.decode(JSONValue.self, from: $0) },
+                after: try row.after.map { try JSONText.decode(JSONValue.self, from: $0) })
+        }
+        return Page(
+            items: entries, nextCursor: rows.count > page.limit ? entries.last.map { PageCursor.encode($0.id) } : nil)
+    }
+}
+
+/// Which page of a list: at most `limit` items after the cursor's position.
+public struct PageRequest: Sendable, Equatable {
+    public var limit: Int
+    /// The last id of the previous page, from the opaque cursor.
+    public var afterId: Int?
+
+    public init(limit: Int = 50, afterId: Int? = nil) {
+        self.limit = limit
+        self.afterId = afterId
+    }
+}
+
+/// The opaque cursor of keyset paging: the last id seen, so the next page starts after it.
+public enum PageCursor {
+    public static func encode(_ id: Int) -> String {
+        Data("k1:\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// `nil` when the text is not a cursor this server made.
+    public static func decode(_ text: String) -> Int? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),
+            plain.hasPrefix("k1:"), let id = Int(plain.dropFirst(3)), id >= 0
+        else { return nil }
+        return id
+    }
+}
+
+/// One page of a keyset-paged list (no total count: counting millions of rows per page view is not free).
+public struct Page<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), nextCursor: nextCursor)
+    }
+}

@@ -1,0 +1,144 @@
+import AftercareDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Which database engine holds the data.
+public enum DatabaseKind: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Who is doing something, for the audit trail. Accounts arrive with the people-and-pages issue.
+public struct Actor: Sendable, Equatable, Codable {
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    public static let system = Actor(name: "system")
+}
+
+/// The entry point to the data: a database handle, its kind, the clock, and the writer gate.
+///
+/// Every write runs as one transaction (DESIGN: one use case, one transaction). On SQLite the writes of this
+/// process go through one gate, so concurrent requests queue instead of failing with `SQLITE_BUSY`;
+/// PostgreSQL takes them in parallel and relies on row locks.
+public struct Store: Sendable {
+    public let database: any Database
+    public let kind: DatabaseKind
+    public let timeZone: TimeZone
+    let gate: WriteGate?
+    let clock: @Sendable () -> Date
+
+    public init(
+        database: any Database, kind: DatabaseKind, gate: WriteGate?, timeZone: TimeZone,
+        clock: @escaping @Sendable () -> Date = Store.systemClock
+    ) {
+        self.database = database
+        self.kind = kind
+        self.gate = gate
+        self.timeZone = timeZone
+        self.clock = clock
+    }
+
+    /// The current instant, to the millisecond, so that what is stored reads back equal on both databases.
+    public var now: Date {
+        let t = clock().timeIntervalSince1970
+        return Date(timeIntervalSince1970: (t * 1000).rounded(.down) / 1000)
+    }
+
+    public static let systemClock: @Sendable () -> Date = { Date() }
+
+    /// The database for reads.
+    public var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    /// Runs `body` in one transaction: all of it is written or none of it.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let run: @Sendable () async throws -> T = {
+            try await database.transaction { db in try await body(db as! any SQLDatabase) }
+        }
+        if let gate { return try await gate.run(run) }
+        return try await run()
+    }
+}
+
+/// A first-in, first-out lock for the one SQLite writer.
+public actor WriteGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    /// Runs `body` alone.
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+}
+
+/// Row coding shared by every table: snake_case columns, NULL written for nil on update.
+enum RowCoding {
+    static let decoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+    static let encoder = SQLQueryEncoder(keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
+}
+
+/// JSON text columns (contacts, before/after images) are written with sorted keys so they compare stably.
+enum JSONText {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(Timestamp.format(date))
+        }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad instant"))
+            }
+            return date
+        }
+        return try decoder.decode(T.self, from: Data(text.utf8))
+    }
+}
+
+/// Instants in the API: ISO 8601 in UTC with milliseconds, `2026-11-23T08:00:00.000Z`.
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
+}

@@ -1,0 +1,217 @@
+import AftercareDomain
+import Foundation
+import SQLKit
+
+/// What a person sets when registering or editing a request.
+public struct ServiceRequestInput: Codable, Sendable, Equatable {
+    public var customerId: Int
+    /// Defaults to the customer's owning unit.
+    public var orgUnitId: Int?
+    public var projectId: Int?
+    public var contactName: String?
+    public var contactPhone: String?
+    public var unitIds: [Int]?
+    public var channel: Channel
+    public var type: RequestType
+    public var faultDescription: String
+    public var customerRequest: String?
+    public var preferredTime: String?
+    /// Defaults to `emergency` for emergencies and `normal` otherwise.
+    public var priority: Priority?
+    public var emergency: Bool?
+    public var category: String?
+
+    public init(
+        customerId: Int, orgUnitId: Int? = nil, projectId: Int? = nil, contactName: String? = nil,
+        contactPhone: String? = nil, unitIds: [Int]? = nil, channel: Channel, type: RequestType,
+        faultDescription: String, customerRequest: String? = nil, preferredTime: String? = nil,
+        priority: Priority? = nil, emergency: Bool? = nil, category: String? = nil
+    ) {
+        self.customerId = customerId
+        self.orgUnitId = orgUnitId
+        self.projectId = projectId
+        self.contactName = contactName
+        self.contactPhone = contactPhone
+        self.unitIds = unitIds
+        self.channel = channel
+        self.type = type
+        self.faultDescription = faultDescription
+        self.customerRequest = customerRequest
+        self.preferredTime = preferredTime
+        self.priority = priority
+        self.emergency = emergency
+        self.category = category
+    }
+}
+
+/// An event posted to a request, with what triage or resolution decided.
+public struct ServiceRequestEventInput: Codable, Sendable, Equatable {
+    public var event: RequestEventKind
+    public var note: String?
+    /// the cause as far as known; recomputes the warranty decision (triage and resolution only).
+    public var faultCause: FaultCause?
+    public var priority: Priority?
+    public var emergency: Bool?
+    public var category: String?
+
+    public init(
+        event: RequestEventKind, note: String? = nil, faultCause: FaultCause? = nil, priority: Priority? = nil,
+        emergency: Bool? = nil, category: String? = nil
+    ) {
+        self.event = event
+        self.note = note
+        self.faultCause = faultCause
+        self.priority = priority
+        self.emergency = emergency
+        self.category = category
+    }
+}
+
+/// One unit on a request with its warranty decision.
+public struct RequestUnitView: Codable, Sendable, Equatable {
+    public var unitId: Int
+    public var serialNumber: String
+    public var modelId: Int
+    public var modelCode: String
+    public var warranty: WarrantyPeriod?
+    /// Captured at triage; `nil` before.
+    public var warrantyStatus: WarrantyStatus?
+    public var warrantyReason: WarrantyReason?
+}
+
+/// One step on the request's timeline.
+public struct TimelineEntry: Codable, Sendable, Equatable {
+    public var id: Int
+    public var at: Date
+    public var actor: String
+    /// `register` for the creation, otherwise the event.
+    public var event: String
+    public var from: RequestStatus?
+    public var to: RequestStatus
+    public var note: String?
+}
+
+/// Derived times: never stored.
+public struct DurationsView: Codable, Sendable, Equatable {
+    public var ageSeconds: Int
+    public var waitingOnCustomerSeconds: Int
+    public var secondsInStatus: [String: Int]
+}
+
+/// A service request as the API shows it.
+public struct ServiceRequestView: Codable, Sendable, Equatable {
+    public var id: Int
+    public var number: String
+    public var orgUnitId: Int
+    public var customerId: Int
+    public var customerName: String
+    public var projectId: Int?
+    public var contactName: String?
+    public var contactPhone: String?
+    public var channel: Channel
+    public var type: RequestType
+    public var faultDescription: String
+    public var customerRequest: String?
+    public var preferredTime: String?
+    public var priority: Priority
+    public var emergency: Bool
+    public var category: String?
+    public var faultCause: FaultCause
+    public var status: RequestStatus
+    public var allowedEvents: [RequestEventKind]
+    /// Summary of the units' decisions: all in → in, all out → out, otherwise (or before triage) undetermined.
+    public var warrantyStatus: WarrantyStatus
+    public var units: [RequestUnitView]
+    public var createdBy: String
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var archivedAt: Date?
+    /// Only on a single request, not in lists.
+    public var durations: DurationsView?
+    public var timeline: [TimelineEntry]?
+}
+
+struct ServiceRequestRow: Codable, Sendable {
+    var id: Int
+    var number: String
+    var orgUnitId: Int
+    var customerId: Int
+    var customerName: String
+    var projectId: Int?
+    var contactName: String?
+    var contactPhone: String?
+    var channel: String
+    var type: String
+    var faultDescription: String
+    var customerRequest: String?
+    var preferredTime: String?
+    var priority: String
+    var emergency: Bool
+    var category: String?
+    var faultCause: String
+    var status: String
+    var resumeStatus: String?
+    var createdBy: String
+    var version: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var archivedAt: Date?
+
+    var lifecycle: RequestLifecycle {
+        RequestLifecycle(
+            status: RequestStatus(rawValue: status) ?? .registered, resumeStatus: resumeStatus.flatMap(RequestStatus.init))
+    }
+
+    func view(units: [RequestUnitView]) -> ServiceRequestView {
+        let decisions = units.map(\.warrantyStatus)
+        let summary: WarrantyStatus =
+            if !decisions.isEmpty, decisions.allSatisfy({ $0 == .inWarranty }) {
+                .inWarranty
+            } else if !decisions.isEmpty, decisions.allSatisfy({ $0 == .outOfWarranty }) {
+                .outOfWarranty
+            } else {
+                .undetermined
+            }
+        return ServiceRequestView(
+            id: id, number: number, orgUnitId: orgUnitId, customerId: customerId, customerName: customerName,
+            projectId: projectId, contactName: contactName, contactPhone: contactPhone,
+            channel: Channel(rawValue: channel) ?? .phone, type: RequestType(rawValue: type) ?? .repair,
+            faultDescription: faultDescription, customerRequest: customerRequest, preferredTime: preferredTime,
+            priority: Priority(rawValue: priority) ?? .normal, emergency: emergency, category: category,
+            faultCause: FaultCause(rawValue: faultCause) ?? .unknown, status: lifecycle.status,
+            allowedEvents: lifecycle.allowedEvents, warrantyStatus: summary, units: units, createdBy: createdBy,
+            version: version, createdAt: createdAt, updatedAt: updatedAt, archivedAt: archivedAt, durations: nil,
+            timeline: nil)
+    }
+}
+
+struct RequestUnitRow: Codable, Sendable {
+    var requestId: Int
+    var unitId: Int
+    var modelId: Int
+    var warrantyStatus: String?
+    var warrantyReason: String?
+}
+
+struct TimelineRow: Codable, Sendable {
+    var id: Int
+    var requestId: Int
+    var at: Date
+    var actor: String
+    var event: String
+    var fromStatus: String?
+    var toStatus: String
+    var note: String?
+
+    var entry: TimelineEntry {
+        TimelineEntry(
+            id: id, at: at, actor: actor, event: event, from: fromStatus.flatMap(RequestStatus.init),
+            to: RequestStatus(rawValue: toStatus) ?? .registered, note: note)
+    }
+}
+
+/// A request that may not be edited any more (closed or cancelled): the API answers 409.
+public struct RequestNotEditable: Error, Equatable, Sendable {
+    public var status: RequestStatus
+}

@@ -1,0 +1,527 @@
+import AftercareDomain
+import Foundation
+import SQLKit
+
+/// Filters of the request list (R-2, R-1.4); every one is optional and they combine with AND.
+public struct RequestFilter: Sendable, Equatable {
+    public var statuses: [RequestStatus] = []
+    public var types: [RequestType] = []
+    public var priorities: [Priority] = []
+    public var channels: [Channel] = []
+    /// The unit and its whole subtree.
+    public var orgUnitId: Int?
+    public var customerId: Int?
+    public var unitId: Int?
+    public var modelId: Int?
+    public var projectId: Int?
+    public var createdFrom: Date?
+    public var createdBefore: Date?
+    public var emergency: Bool?
+    public var includeArchived = false
+    /// Exact request number, `SR-2026-000123`.
+    public var number: String?
+    /// Exact serial number of one of the request's units.
+    public var serialNumber: String?
+    /// Digits of the caller's phone or of any phone of the customer.
+    public var phone: String?
+    /// Part of the customer's name.
+    public var customerName: String?
+    /// Part of the fault description, any language.
+    public var text: String?
+
+    public init() {}
+}
+
+/// R-2: service requests: registration, editing, lifecycle events, lists, search and history.
+public struct ServiceRequests: Sendable {
+    public let store: Store
+
+    public init(_ store: Store) {
+        self.store = store
+    }
+
+    static let columns = """
+        sr.id, sr.number, sr.org_unit_id, sr.customer_id, c.name AS customer_name, sr.project_id, sr.contact_name,
+        sr.contact_phone, sr.channel, sr.type, sr.fault_description, sr.customer_request, sr.preferred_time,
+        sr.priority, sr.emergency, sr.category, sr.fault_cause, sr.status, sr.resume_status, sr.created_by,
+        sr.version, sr.created_at, sr.updated_at, sr.archived_at
+        """
+
+    // MARK: Reading
+
+    public func get(_ id: Int) async throws -> ServiceRequestView {
+        guard var view = try await Self.load(id, on: store.sql) else {
+            throw RecordNotFound(entity: "serviceRequest", id: id)
+        }
+        let timeline = try await store.sql.select().column("*").from("request_events")
+            .where("request_id", .equal, id).orderBy("id").all(decoding: TimelineRow.self, with: RowCoding.decoder)
+            .map(\.entry)
+        let durations = RequestDurations.of(
+            createdAt: view.createdAt, changes: timeline.map { StatusChange(at: $0.at, from: $0.from, to: $0.to) },
+            now: store.now)
+        view.timeline = timeline
+        view.durations = DurationsView(
+            ageSeconds: Int(durations.age), waitingOnCustomerSeconds: Int(durations.waitingOnCustomer),
+            secondsInStatus: Dictionary(uniqueKeysWithValues: durations.secondsInStatus.map { ($0.rawValue, Int($1)) }))
+        return view
+    }
+
+    static func load(_ id: Int, on db: any SQLDatabase) async throws -> ServiceRequestView? {
+        let query: SQLQueryString =
+            "SELECT \(unsafeRaw: columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id WHERE sr.id = \(bind: id)"
+        guard let row = try await db.raw(query).first(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
+        else { return nil }
+        return try await views(of: [row], on: db).first
+    }
+
+    /// Views for rows with their units, in one more query for the whole page (no query per row).
+    static func views(of rows: [ServiceRequestRow], on db: any SQLDatabase) async throws -> [ServiceRequestView] {
+        guard !rows.isEmpty else { return [] }
+        let units = try await UnitRecord.select(on: db)
+            .column(SQLColumn("request_id", table: "sru"))
+            .column(SQLColumn("warranty_status", table: "sru"), as: "request_warranty_status")
+            .column(SQLColumn("warranty_reason", table: "sru"), as: "request_warranty_reason")
+            .join(
+                SQLAlias(SQLIdentifier("service_request_units"), as: SQLIdentifier("sru")),
+                on: SQLColumn("unit_id", table: "sru"), .equal, SQLColumn("id", table: "units")
+            )
+            .where(SQLColumn("request_id", table: "sru"), .in, SQLBind.group(rows.map(\.id)))
+            .orderBy(SQLColumn("unit_id", table: "sru")).all()
+        var byRequest: [Int: [RequestUnitView]] = [:]
+        for row in units {
+            let unit = try Records<UnitRecord>.view(of: row)
+            let requestId = try row.decode(column: "request_id", as: Int.self)
+            byRequest[requestId, default: []].append(
+                RequestUnitView(
+                    unitId: unit.id, serialNumber: unit.serialNumber, modelId: unit.modelId, modelCode: unit.modelCode,
+                    warranty: unit.warranty,
+                    warrantyStatus: try row.decode(column: "request_warranty_status", as: String?.self)
+                        .flatMap(WarrantyStatus.init),
+                    warrantyReason: try row.decode(column: "request_warranty_reason", as: String?.self)
+                        .flatMap(WarrantyReason.init)))
+        }
+        return rows.map { $0.view(units: byRequest[$0.id] ?? []) }
+    }
+
+    /// R-2, R-1.4: newest first, keyset-paged, filtered and searched.
+    public func list(_ filter: RequestFilter, page: PageRequest) async throws -> Page<ServiceRequestView> {
+        let db = store.sql
+        var conditions: [SQLQueryString] = []
+        func anyOf<T: RawRepresentable<String>>(_ column: String, _ values: [T]) {
+            guard !values.isEmpty else { return }
+            conditions.append(
+                "sr.\(unsafeRaw: column) IN (" + values.map { "\(bind: $0.rawValue)" as SQLQueryString }
+                    .joined(separator: ", ") + ")")
+        }
+        anyOf("status", filter.statuses)
+        anyOf("type", filter.types)
+        anyOf("priority", filter.priorities)
+        anyOf("channel", filter.channels)
+        if let id = filter.orgUnitId {
+            let subtree = try await OrgUnitRecord.subtree(of: id, on: db)
+            conditions.append(
+                "sr.org_unit_id IN (" + (subtree.isEmpty ? [-1] : subtree).map { "\(bind: $0)" as SQLQueryString }
+                    .joined(separator: ", ") + ")")
+        }
+        if let id = filter.customerId { conditions.append("sr.customer_id = \(bind: id)") }
+        if let id = filter.projectId { conditions.append("sr.project_id = \(bind: id)") }
+        if let id = filter.unitId {
+            conditions.append("sr.id IN (SELECT request_id FROM service_request_units WHERE unit_id = \(bind: id))")
+        }
+        if let id = filter.modelId {
+            conditions.append("sr.id IN (SELECT request_id FROM service_request_units WHERE model_id = \(bind: id))")
+        }
+        if let from = filter.createdFrom { conditions.append("sr.created_at >= \(bind: from)") }
+        if let before = filter.createdBefore { conditions.append("sr.created_at < \(bind: before)") }
+        if let emergency = filter.emergency { conditions.append("sr.emergency = \(bind: emergency)") }
+        if !filter.includeArchived { conditions.append("sr.archived_at IS NULL") }
+        if let number = filter.number { conditions.append("sr.number = \(bind: number.trimmed.uppercased())") }
+        if let serial = filter.serialNumber {
+            conditions.append(
+                """
+                sr.id IN (SELECT sru.request_id FROM service_request_units sru JOIN units u ON u.id = sru.unit_id \
+                WHERE u.serial_number = \(bind: serial.trimmed))
+                """)
+        }
+        if let phone = filter.phone {
+            let digits = PhoneNumber.digits(phone)
+            conditions.append(
+                """
+                (sr.contact_phone_digits = \(bind: digits) OR sr.customer_id IN \
+                (SELECT customer_id FROM customer_phones WHERE digits = \(bind: digits)))
+                """)
+        }
+        if let name = filter.customerName?.trimmed, !name.isEmpty {
+            conditions.append(
+                "sr.customer_id IN (SELECT id FROM customers WHERE name \(unsafeRaw: TextMatch.contains(db)) \(bind: TextMatch.pattern(name)) ESCAPE '\\')"
+            )
+        }
+        if let text = filter.text?.trimmed, !text.isEmpty {
+            conditions.append(TextMatch.faultDescription(containing: text, on: db))
+        }
+        if let after = page.afterId { conditions.append("sr.id < \(bind: after)") }
+        var query: SQLQueryString =
+            "SELECT \(unsafeRaw: Self.columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id"
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " ORDER BY sr.id DESC LIMIT \(literal: page.limit + 1)"
+        let rows = try await db.raw(query).all(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
+        let views = try await Self.views(of: Array(rows.prefix(page.limit)), on: db)
+        return Page(
+            items: views, nextCursor: rows.count > page.limit ? views.last.map { PageCursor.encode($0.id) } : nil)
+    }
+
+    /// R-1.4: every step of every request of a customer or a unit, newest first.
+    public func history(customerId: Int? = nil, unitId: Int? = nil, page: PageRequest) async throws -> Page<
+        HistoryEntry
+    > {
+        var query: SQLQueryString = """
+            SELECT e.id, e.request_id, sr.number, sr.type, e.at, e.actor, e.event, e.from_status, e.to_status, e.note \
+            FROM request_events e JOIN service_requests sr ON sr.id = e.request_id WHERE 
+            """
+        if let customerId {
+            query += "sr.customer_id = \(bind: customerId)"
+        } else if let unitId {
+            query += "e.request_id IN (SELECT request_id FROM service_request_units WHERE unit_id = \(bind: unitId))"
+        }
+        if let after = page.afterId { query += " AND e.id < \(bind: after)" }
+        query += " ORDER BY e.id DESC LIMIT \(literal: page.limit + 1)"
+        let rows = try await store.sql.raw(query).all(decoding: HistoryRow.self, with: RowCoding.decoder)
+        let entries = rows.prefix(page.limit).map(\.entry)
+        return Page(
+            items: entries, nextCursor: rows.count > page.limit ? entries.last.map { PageCursor.encode($0.id) } : nil)
+    }
+
+    // MARK: Writing
+
+    /// R-2.1, R-2.2: registers a request with the next number of the year, its units, the first timeline step
+    /// and the audit entry, all in one transaction.
+    public func register(_ input: ServiceRequestInput, by actor: Actor, idempotency: IdempotencyKey? = nil)
+        async throws -> ServiceRequestView
+    {
+        let now = store.now
+        let year = CalendarDate(now, in: store.timeZone).year
+        let kind = store.kind
+        return try await Idempotency.run(
+            key: idempotency, store: store, id: \.id,
+            replay: { id, db in try await Self.load(id, on: db)! }
+        ) { db in
+            let checked = try await Self.validate(input, existing: nil, on: db)
+            let sequence = try await db.raw(
+                """
+                INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
+                ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value
+                """
+            ).first(decodingColumn: "value", as: Int.self)!
+            let number = ServiceRequestNumber(year: year, sequence: sequence).description
+            let id = try await db.insert(into: "service_requests")
+                .columns(
+                    "number", "org_unit_id", "customer_id", "project_id", "contact_name", "contact_phone",
+                    "contact_phone_digits", "channel", "type", "fault_description", "customer_request", "preferred_time",
+                    "priority", "emergency", "category", "fault_cause", "status", "created_by", "version", "created_at",
+                    "updated_at"
+                )
+                .values(
+                    SQLBind(number), SQLBind(checked.orgUnitId), SQLBind(input.customerId), SQLBind(input.projectId),
+                    SQLBind(input.contactName), SQLBind(input.contactPhone),
+                    SQLBind(input.contactPhone.map(PhoneNumber.digits)), SQLBind(input.channel.rawValue),
+                    SQLBind(input.type.rawValue), SQLBind(input.faultDescription.trimmed),
+                    SQLBind(input.customerRequest), SQLBind(input.preferredTime), SQLBind(checked.priority.rawValue),
+                    SQLBind(checked.emergency), SQLBind(input.category), SQLBind(FaultCause.unknown.rawValue),
+                    SQLBind(RequestStatus.registered.rawValue), SQLBind(actor.name), SQLBind(1), SQLBind(now),
+                    SQLBind(now)
+                )
+                .returning("id").first(decodingColumn: "id", as: Int.self)!
+            try await Self.writeUnits(checked.units, requestId: id, on: db)
+            try await Self.appendTimeline(
+                requestId: id, at: now, actor: actor, event: "register", from: nil, to: .registered, note: nil, on: db)
+            try await TextMatch.index(requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
+            let view = try await Self.load(id, on: db)!
+            try await AuditLog.append(
+                on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
+                before: ServiceRequestView?.none, after: view)
+            return view
+        }
+    }
+
+    /// Edits the editable fields when `expectedVersion` is current; closed and cancelled requests stay as they are.
+    public func update(
+        _ id: Int, expectedVersion: Int, by actor: Actor,
+        change: @escaping @Sendable (ServiceRequestInput) throws -> ServiceRequestInput
+    ) async throws -> ServiceRequestView {
+        let now = store.now
+        let kind = store.kind
+        return try await store.write { db in
+            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, on: db)
+            guard before.status != .closed, before.status != .cancelled else {
+                throw RequestNotEditable(status: before.status)
+            }
+            let input = try change(Self.input(from: before))
+            if input.customerId != before.customerId {
+                throw ValidationError(["customerId": .invalidValue(allowed: ["\(before.customerId)"])])
+            }
+            let checked = try await Self.validate(input, existing: before, on: db)
+            try await db.update("service_requests")
+                .set("org_unit_id", to: checked.orgUnitId).set("project_id", to: SQLBind(input.projectId))
+                .set("contact_name", to: SQLBind(input.contactName)).set("contact_phone", to: SQLBind(input.contactPhone))
+                .set("contact_phone_digits", to: SQLBind(input.contactPhone.map(PhoneNumber.digits)))
+                .set("channel", to: input.channel.rawValue).set("type", to: input.type.rawValue)
+                .set("fault_description", to: input.faultDescription.trimmed)
+                .set("customer_request", to: SQLBind(input.customerRequest))
+                .set("preferred_time", to: SQLBind(input.preferredTime)).set("priority", to: checked.priority.rawValue)
+                .set("emergency", to: checked.emergency).set("category", to: SQLBind(input.category))
+                .set("version", to: before.version + 1).set("updated_at", to: now)
+                .where("id", .equal, id).run()
+            if Set(checked.units.map(\.id)) != Set(before.units.map(\.unitId)) {
+                try await db.delete(from: "service_request_units").where("request_id", .equal, id).run()
+                try await Self.writeUnits(checked.units, requestId: id, on: db)
+            }
+            if input.faultDescription.trimmed != before.faultDescription {
+                try await TextMatch.index(
+                    requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: true, on: db)
+            }
+            let after = try await Self.load(id, on: db)!
+            try await AuditLog.append(
+                on: db, entity: "serviceRequest", id: id, action: .update, actor: actor, at: now, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    /// R-2.7: applies a lifecycle event, appends it to the timeline and the audit trail. At triage (and when a
+    /// resolution names the cause) the warranty decision of every unit is taken (R-2.4).
+    public func post(_ event: ServiceRequestEventInput, to id: Int, by actor: Actor, expectedVersion: Int? = nil)
+        async throws -> ServiceRequestView
+    {
+        let now = store.now
+        let timeZone = store.timeZone
+        var v = Validator()
+        v.text("note", event.note, max: Limits.note)
+        v.text("category", event.category, max: Limits.shortText)
+        let carriesDecision = [.triage, .resolve, .resolveRemotely].contains(event.event)
+        if !carriesDecision {
+            for (field, value) in [
+                ("faultCause", event.faultCause as Any?), ("priority", event.priority), ("category", event.category),
+                ("emergency", event.emergency),
+            ] where value != nil {
+                v.add(field, .invalidValue(allowed: ["only with triage, resolve or resolveRemotely"]))
+            }
+        }
+        try v.finish()
+        return try await store.write { db in
+            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, on: db)
+            var lifecycle = RequestLifecycle(status: before.status, resumeStatus: nil)
+            if before.status == .waitingOnCustomer {
+                let row = try await db.select().column("resume_status").from("service_requests").where("id", .equal, id)
+                    .first()!
+                lifecycle = RequestLifecycle(
+                    status: .waitingOnCustomer,
+                    resumeStatus: try row.decode(column: "resume_status", as: String?.self).flatMap(RequestStatus.init))
+            }
+            let transition = try lifecycle.apply(event.event, note: event.note)
+            let priority = event.priority ?? (event.emergency == true ? .emergency : before.priority)
+            let cause = event.faultCause ?? before.faultCause
+            try await db.update("service_requests")
+                .set("status", to: transition.to.rawValue)
+                .set("resume_status", to: SQLBind(lifecycle.resumeStatus?.rawValue))
+                .set("priority", to: priority.rawValue)
+                .set("emergency", to: event.emergency ?? before.emergency)
+                .set("category", to: SQLBind(event.category ?? before.category))
+                .set("fault_cause", to: cause.rawValue)
+                .set("version", to: before.version + 1).set("updated_at", to: now)
+                .where("id", .equal, id).run()
+            if event.event == .triage || event.faultCause != nil {
+                let day = CalendarDate(before.createdAt, in: timeZone)
+                for unit in before.units {
+                    let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
+                    try await db.update("service_request_units")
+                        .set("warranty_status", to: decision.status.rawValue)
+                        .set("warranty_reason", to: decision.reason.rawValue)
+                        .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
+                }
+            }
+            try await Self.appendTimeline(
+                requestId: id, at: now, actor: actor, event: event.event.rawValue, from: transition.from,
+                to: transition.to, note: event.note, on: db)
+            let after = try await Self.load(id, on: db)!
+            try await AuditLog.append(
+                on: db, entity: "serviceRequest", id: id, action: .event, actor: actor, at: now, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    /// Archives a finished request (closed or cancelled); nothing is deleted (R-14.1).
+    public func archive(_ id: Int, by actor: Actor) async throws -> ServiceRequestView {
+        let now = store.now
+        return try await store.write { db in
+            let before = try await Self.lockForWrite(id, expectedVersion: nil, on: db)
+            guard before.status == .closed || before.status == .cancelled else {
+                throw RequestNotEditable(status: before.status)
+            }
+            try await db.update("service_requests").set("archived_at", to: now).set("updated_at", to: now)
+                .set("version", to: before.version + 1).where("id", .equal, id).run()
+            let after = try await Self.load(id, on: db)!
+            try await AuditLog.append(
+                on: db, entity: "serviceRequest", id: id, action: .archive, actor: actor, at: now, before: before,
+                after: after)
+            return after
+        }
+    }
+
+    public func audit(_ id: Int, page: PageRequest) async throws -> Page<AuditEntry> {
+        guard try await Self.load(id, on: store.sql) != nil else {
+            throw RecordNotFound(entity: "serviceRequest", id: id)
+        }
+        return try await AuditLog.entries(of: "serviceRequest", id: id, page: page, on: store.sql)
+    }
+
+    // MARK: Rules
+
+    struct Checked {
+        var orgUnitId: Int
+        var priority: Priority
+        var emergency: Bool
+        var units: [(id: Int, modelId: Int)]
+    }
+
+    static func validate(_ input: ServiceRequestInput, existing: ServiceRequestView?, on db: any SQLDatabase)
+        async throws -> Checked
+    {
+        var v = Validator()
+        v.text("faultDescription", input.faultDescription, required: true, max: Limits.longText)
+        v.text("customerRequest", input.customerRequest, max: Limits.longText)
+        v.text("preferredTime", input.preferredTime, max: Limits.shortText)
+        v.text("contactName", input.contactName, max: Limits.shortText)
+        v.text("category", input.category, max: Limits.shortText)
+        if let phone = input.contactPhone, !PhoneNumber.isValid(phone) {
+            v.add("contactPhone", .invalidFormat(expected: "a phone number of 3 to 20 digits"))
+        }
+        if existing == nil {
+            v.reference("customerId", try await Checks.reference(CustomerRecord.table, input.customerId, on: db))
+        }
+        v.reference("orgUnitId", try await Checks.reference(OrgUnitRecord.table, input.orgUnitId, on: db))
+        v.reference("projectId", try await Checks.reference(ProjectRecord.table, input.projectId, on: db))
+        if let projectId = input.projectId, v.error.fields["projectId"] == nil,
+            try await !Checks.taken(
+                ProjectRecord.table, [("id", projectId), ("customer_id", input.customerId)], except: nil, on: db)
+        {
+            v.add("projectId", .invalidValue(allowed: ["a project of the same customer"]))
+        }
+        let unitIds = input.unitIds ?? []
+        var units: [(id: Int, modelId: Int)] = []
+        if unitIds.count > Limits.unitsPerRequest {
+            v.add("unitIds", .outOfRange(min: 0, max: Limits.unitsPerRequest))
+        } else if Set(unitIds).count != unitIds.count {
+            v.add("unitIds", .duplicate)
+        } else if !unitIds.isEmpty {
+            let rows = try await db.select().column("id").column("model_id").column("customer_id").column("archived_at")
+                .from(UnitRecord.table).where("id", .in, unitIds).all()
+            var found: [Int: (modelId: Int, customerId: Int, archived: Bool)] = [:]
+            for row in rows {
+                found[try row.decode(column: "id", as: Int.self)] = (
+                    try row.decode(column: "model_id", as: Int.self), try row.decode(column: "customer_id", as: Int.self),
+                    !(try row.decodeNil(column: "archived_at"))
+                )
+            }
+            let kept = Set(existing?.units.map(\.unitId) ?? [])
+            for (i, unitId) in unitIds.enumerated() {
+                guard let unit = found[unitId] else {
+                    v.add("unitIds[\(i)]", .notFound)
+                    continue
+                }
+                if unit.archived && !kept.contains(unitId) {
+                    v.add("unitIds[\(i)]", .archived)
+                } else if unit.customerId != input.customerId {
+                    v.add("unitIds[\(i)]", .invalidValue(allowed: ["a unit of the same customer"]))
+                }
+                units.append((unitId, unit.modelId))
+            }
+        }
+        try v.finish()
+        var orgUnitId = input.orgUnitId ?? 0
+        if input.orgUnitId == nil {
+            orgUnitId = try await ProjectRecord.owningUnit(ofCustomer: input.customerId, on: db)
+        }
+        let emergency = input.emergency ?? (input.priority == .emergency)
+        let priority = input.priority ?? (emergency ? .emergency : .normal)
+        return Checked(orgUnitId: orgUnitId, priority: priority, emergency: emergency, units: units)
+    }
+
+    static func input(from view: ServiceRequestView) -> ServiceRequestInput {
+        ServiceRequestInput(
+            customerId: view.customerId, orgUnitId: view.orgUnitId, projectId: view.projectId,
+            contactName: view.contactName, contactPhone: view.contactPhone, unitIds: view.units.map(\.unitId),
+            channel: view.channel, type: view.type, faultDescription: view.faultDescription,
+            customerRequest: view.customerRequest, preferredTime: view.preferredTime, priority: view.priority,
+            emergency: view.emergency, category: view.category)
+    }
+
+    /// Loads the request for a write, locking its row on PostgreSQL, and checks the version and the archive mark.
+    static func lockForWrite(_ id: Int, expectedVersion: Int?, on db: any SQLDatabase) async throws
+        -> ServiceRequestView
+    {
+        if db.dialect.name != "sqlite" {
+            try await db.raw("SELECT id FROM service_requests WHERE id = \(bind: id) FOR UPDATE").run()
+        }
+        guard let view = try await load(id, on: db) else { throw RecordNotFound(entity: "serviceRequest", id: id) }
+        guard view.archivedAt == nil else { throw RecordArchived(entity: "serviceRequest", id: id) }
+        if let expectedVersion, expectedVersion != view.version {
+            throw StaleVersion(entity: "serviceRequest", id: id, expected: expectedVersion, current: view.version)
+        }
+        return view
+    }
+
+    static func writeUnits(_ units: [(id: Int, modelId: Int)], requestId: Int, on db: any SQLDatabase) async throws {
+        guard !units.isEmpty else { return }
+        var insert = db.insert(into: "service_request_units").columns("request_id", "unit_id", "model_id")
+        for unit in units { insert = insert.values(SQLBind(requestId), SQLBind(unit.id), SQLBind(unit.modelId)) }
+        try await insert.run()
+    }
+
+    static func appendTimeline(
+        requestId: Int, at: Date, actor: Actor, event: String, from: RequestStatus?, to: RequestStatus, note: String?,
+        on db: any SQLDatabase
+    ) async throws {
+        try await db.insert(into: "request_events")
+            .columns("request_id", "at", "actor", "event", "from_status", "to_status", "note")
+            .values(
+                SQLBind(requestId), SQLBind(at), SQLBind(actor.name), SQLBind(event), SQLBind(from?.rawValue),
+                SQLBind(to.rawValue), SQLBind(note)
+            )
+            .run()
+    }
+}
+
+/// One line of a customer's or unit's history (R-1.4).
+public struct HistoryEntry: Codable, Sendable, Equatable {
+    public var id: Int
+    public var requestId: Int
+    public var number: String
+    public var type: RequestType
+    public var at: Date
+    public var actor: String
+    public var event: String
+    public var from: RequestStatus?
+    public var to: RequestStatus
+    public var note: String?
+}
+
+struct HistoryRow: Codable, Sendable {
+    var id: Int
+    var requestId: Int
+    var number: String
+    var type: String
+    var at: Date
+    var actor: String
+    var event: String
+    var fromStatus: String?
+    var toStatus: String
+    var note: String?
+
+    var entry: HistoryEntry {
+        HistoryEntry(
+            id: id, requestId: requestId, number: number, type: RequestType(rawValue: type) ?? .repair, at: at,
+            actor: actor, event: event, from: fromStatus.flatMap(RequestStatus.init),
+            to: RequestStatus(rawValue: toStatus) ?? .registered, note: note)
+    }
+}

@@ -1,0 +1,3 @@
+import AftercareServer
+
+try await AftercareMain.run()

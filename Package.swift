@@ -46,10 +46,20 @@ let package = Package(
             name: "aftercare",
             dependencies: ["AftercareServer"]
         ),
+        .target(
+            name: "AftercareTestSupport",
+            dependencies: [
+                "AftercareStore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            path: "Tests/AftercareTestSupport"
+        ),
         .testTarget(name: "AftercareDomainTests", dependencies: ["AftercareDomain"]),
         .testTarget(
             name: "AftercareStoreTests",
-            dependencies: ["AftercareStore", "AftercareDomain"]
+            dependencies: ["AftercareStore", "AftercareDomain", "AftercareTestSupport"]
         ),
         .testTarget(
             name: "AftercareServerTests",
@@ -57,6 +67,7 @@ let package = Package(
                 "AftercareServer",
                 "AftercareStore",
                 "AftercareDomain",
+                "AftercareTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

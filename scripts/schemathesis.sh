@@ -78,6 +78,7 @@ trap cleanup EXIT
 
 say "starting $binary serve --demo on $base (log: $out/server.log)"
 (
+    cd "$root" # the server reads docs/openapi.yaml relative to its working directory
     unset DATABASE_URL
     export SQLITE_PATH=$tmp/aftercare.sqlite
     exec "$binary" serve --demo --hostname 127.0.0.1 --port "$port" </dev/null >"$out/server.log" 2>&1

@@ -48,8 +48,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The same day `months` later; the 31st becomes the month's last day when the month is shorter.
+    /// The first and last representable days; arithmetic stops there instead of failing.
+    public static let earliest = CalendarDate(year: 1, month: 1, day: 1)!
+    public static let latest = CalendarDate(year: 9999, month: 12, day: 31)!
+
     public func adding(months: Int) -> CalendarDate {
         let total = year * 12 + (month - 1) + months
+        if total >= 10_000 * 12 { return .latest }
+        if total < 12 { return .earliest }
         let y = total / 12
         let m = total % 12 + 1
         return CalendarDate(year: y, month: m, day: min(day, CalendarDate.daysIn(month: m, year: y)))!
@@ -57,6 +63,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The next (positive) or an earlier (negative) day.
     public func adding(days: Int) -> CalendarDate {
+        if days > 0, self >= CalendarDate(year: 9999, month: 12, day: 31 - min(days, 30))! { return .latest }
+        if days < 0, self <= CalendarDate(year: 1, month: 1, day: 1 + min(-days, 30))! { return .earliest }
         var y = year
         var m = month
         var d = day + days

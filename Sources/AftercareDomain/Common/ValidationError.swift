@@ -86,6 +86,10 @@ public struct Validator: Sendable {
             add(field, .required)
         } else if value.count > max {
             add(field, .tooLong(max: max))
+        } else if value.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0)
+        }) {
+            add(field, .invalidFormat(expected: "text without control characters"))
         }
     }
 

@@ -153,7 +153,9 @@ public struct WarrantyDecision: Equatable, Sendable, Codable {
             if requestDate > period.end {
                 (status, reason) = (.outOfWarranty, .expired)
             } else if requestDate < period.start {
-                (status, reason) = (cause.isCoveredByWarranty == false) ? (.outOfWarranty, .chargeableCause)
+                (status, reason) =
+                    (cause.isCoveredByWarranty == false)
+                    ? (.outOfWarranty, .chargeableCause)
                     : (.inWarranty, .beforeWarrantyStart)
             } else {
                 switch cause.isCoveredByWarranty {

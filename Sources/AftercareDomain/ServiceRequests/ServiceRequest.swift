@@ -37,9 +37,10 @@ public struct ServiceRequestNumber: Hashable, Sendable, CustomStringConvertible 
 
     /// Parses `SR-YYYY-NNNNNN` (six digits or more).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0] == "SR", parts[1].count == 4, parts[2].count >= 6,
-            parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy(\.isASCII),
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let digits = Set("0123456789")
+        guard parts.count == 3, parts[0] == "SR", parts[1].count == 4, (6...12).contains(parts[2].count),
+            parts[1].allSatisfy(digits.contains), parts[2].allSatisfy(digits.contains),
             let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
         else { return nil }
         self.init(year: year, sequence: sequence)

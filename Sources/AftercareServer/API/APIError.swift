@@ -50,7 +50,8 @@ struct APIError: Error {
         case let error as StaleVersion:
             return APIError(
                 status: .conflict, code: "version_conflict",
-                message: "\(error.entity) \(error.id) is at version \(error.current), not \(error.expected): reload and retry",
+                message:
+                    "\(error.entity) \(error.id) is at version \(error.current), not \(error.expected): reload and retry",
                 fields: ["version": .init(code: "stale", message: "is \(error.expected), current is \(error.current)")])
         case let error as RecordArchived:
             return APIError(status: .conflict, code: "archived", message: "\(error.entity) \(error.id) is archived")
@@ -64,7 +65,9 @@ struct APIError: Error {
                 status: .conflict, code: "event_not_allowed",
                 message:
                     "\(event.rawValue) is not allowed when the request is \(from.rawValue); allowed: \(names.isEmpty ? "none" : names.joined(separator: ", "))",
-                fields: ["event": .init(code: "not_allowed", message: "must be one of: \(names.joined(separator: ", "))")],
+                fields: [
+                    "event": .init(code: "not_allowed", message: "must be one of: \(names.joined(separator: ", "))")
+                ],
                 allowedEvents: names)
         case LifecycleError.noteRequired(let event):
             return APIError(
@@ -76,12 +79,15 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "idempotency_key_reused",
                 message: "Idempotency-Key \(error.key) was already used with a different body",
                 fields: ["Idempotency-Key": .init(code: "reused", message: "was used with a different body")])
-        case let error as any AbortError:
-            let code = error.status == .notFound ? "not_found" : error.status.reasonPhrase.lowercased()
-                .replacingOccurrences(of: " ", with: "_")
-            return APIError(status: error.status, code: code, message: error.reason)
         case let error as DecodingError:
             return APIError(decoding: error)
+        case let error as any AbortError:
+            let code =
+                error.status == .notFound
+                ? "not_found"
+                : error.status.reasonPhrase.lowercased()
+                    .replacingOccurrences(of: " ", with: "_")
+            return APIError(status: error.status, code: code, message: error.reason)
         default:
             return nil
         }
@@ -129,10 +135,10 @@ extension APIError {
 enum JSONTypeName {
     static func of(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type, is Optional<String>.Type: "a string"
-        case is Int.Type, is Optional<Int>.Type: "an integer"
-        case is Double.Type, is Optional<Double>.Type: "a number"
-        case is Bool.Type, is Optional<Bool>.Type: "true or false"
+        case is String.Type, is String?.Type: "a string"
+        case is Int.Type, is Int?.Type: "an integer"
+        case is Double.Type, is Double?.Type: "a number"
+        case is Bool.Type, is Bool?.Type: "true or false"
         case is [Any].Type: "an array"
         default: "of another type (\(type))"
         }

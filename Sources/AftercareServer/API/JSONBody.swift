@@ -80,7 +80,8 @@ enum JSONBody {
             var fields: [String: APIErrorBody.Field] = [:]
             for key in unknown { fields[key] = .init(code: "unknown_field", message: "is not a known field") }
             throw APIError(
-                status: .badRequest, code: "invalid_body", message: "unknown fields: \(unknown.joined(separator: ", "))",
+                status: .badRequest, code: "invalid_body",
+                message: "unknown fields: \(unknown.joined(separator: ", "))",
                 fields: fields)
         }
         return merged
@@ -89,7 +90,8 @@ enum JSONBody {
     /// The version an update is based on: `If-Match` or the body's `version` (DESIGN: optimistic concurrency).
     static func expectedVersion(_ req: Request, body: [String: Any]) throws -> Int {
         if let header = req.headers.first(name: .ifMatch) {
-            let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(
+                in: CharacterSet(charactersIn: "\" "))
             guard let version = Int(digits), version > 0 else {
                 throw APIError.badRequest("If-Match", "must be the record's version, e.g. \"3\"")
             }
@@ -130,6 +132,9 @@ struct QueryReader {
     func string(_ name: String, max: Int = Limits.shortText) throws -> String? {
         guard let value = try? req.query.get(String.self, at: name) else { return nil }
         guard value.count <= max else { throw APIError.badRequest(name, "must be at most \(max) characters") }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.badRequest(name, "must not contain control characters")
+        }
         return value.isEmpty ? nil : value
     }
 

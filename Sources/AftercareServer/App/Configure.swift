@@ -42,7 +42,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
         app.storage[StoreSettingsKey.self] = StoreSettings(kind: .sqlite, gate: WriteGate(), timeZone: config.timeZone)
     case .postgres(let url):
-        try app.databases.use(.postgres(url: url), as: .psql)
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 8), as: .psql)
         app.storage[StoreSettingsKey.self] = StoreSettings(kind: .postgres, gate: nil, timeZone: config.timeZone)
     }
     app.migrations.add(AftercareMigrations.all)

@@ -42,11 +42,16 @@ func routes(_ app: Application) throws {
             if let tier { query = query.where(CustomerRecord.column("tier"), .equal, SQLBind(tier.rawValue)) }
             if let kind { query = query.where(CustomerRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
             if let name { query = query.where(CustomerRecord.column("name"), .like, SQLBind("%\(name)%")) }
-            if let subtree = subtree { query = query.where(CustomerRecord.column("org_unit_id"), .in, SQLBind.group(subtree.isEmpty ? [-1] : subtree)) }
+            if let subtree = subtree {
+                query = query.where(
+                    CustomerRecord.column("org_unit_id"), .in, SQLBind.group(subtree.isEmpty ? [-1] : subtree))
+            }
             if let phone {
                 query = query.where(
                     CustomerRecord.column("id"), .in,
-                    SQLSubquery.select { $0.column("customer_id").from("customer_phones").where("digits", .equal, phone) })
+                    SQLSubquery.select {
+                        $0.column("customer_id").from("customer_phones").where("digits", .equal, phone)
+                    })
             }
             return query
         }

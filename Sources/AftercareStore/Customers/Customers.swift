@@ -153,7 +153,8 @@ public enum CustomerRecord: RecordKind {
         let digits = Set(contacts.flatMap(\.phones).map(PhoneNumber.digits))
         return Fields(
             orgUnitId: input.orgUnitId, name: input.name.trimmed, kind: input.kind.rawValue,
-            tier: input.tier.rawValue, contacts: try JSONText.encode(contacts), addresses: try JSONText.encode(addresses),
+            tier: input.tier.rawValue, contacts: try JSONText.encode(contacts),
+            addresses: try JSONText.encode(addresses),
             notes: input.notes, phoneDigits: digits.sorted())
     }
 

@@ -129,7 +129,8 @@ public enum UnitRecord: RecordKind {
         }
 
         var dates: UnitDates {
-            UnitDates(sale: saleDate, delivery: deliveryDate, installation: installationDate, acceptance: acceptanceDate)
+            UnitDates(
+                sale: saleDate, delivery: deliveryDate, installation: installationDate, acceptance: acceptanceDate)
         }
     }
 
@@ -196,11 +197,14 @@ public enum UnitRecord: RecordKind {
         public var archivedAt: Date?
 
         var dates: UnitDates {
-            UnitDates(sale: saleDate, delivery: deliveryDate, installation: installationDate, acceptance: acceptanceDate)
+            UnitDates(
+                sale: saleDate, delivery: deliveryDate, installation: installationDate, acceptance: acceptanceDate)
         }
     }
 
     public static let table = "units"
+    /// Dates outside these years are typing mistakes.
+    public static let plausibleYears = 1950...2200
     public static let entity = "unit"
 
     public static func select(on db: any SQLDatabase) -> SQLSelectBuilder {
@@ -209,7 +213,9 @@ public enum UnitRecord: RecordKind {
             .column(SQLColumn("warranty_months", table: "product_models"), as: "model_warranty_months")
             .column(SQLColumn("warranty_starts_from", table: "product_models"), as: "model_warranty_starts_from")
             .from(table)
-            .join("product_models", on: SQLColumn("model_id", table: table), .equal, SQLColumn("id", table: "product_models"))
+            .join(
+                "product_models", on: SQLColumn("model_id", table: table), .equal,
+                SQLColumn("id", table: "product_models"))
     }
 
     public static func validate(_ input: Input, id: Int?, on db: any SQLDatabase) async throws -> Fields {
@@ -219,6 +225,15 @@ public enum UnitRecord: RecordKind {
         Checks.coordinates("", input.latitude, input.longitude, into: &v)
         v.range("warrantyOverrideMonths", input.warrantyOverrideMonths, ProductModelRecord.warrantyMonthsRange)
         for (field, problem) in input.dates.orderProblems() { v.add(field, problem) }
+        for (field, date) in [
+            ("saleDate", input.saleDate), ("deliveryDate", input.deliveryDate),
+            ("installationDate", input.installationDate), ("acceptanceDate", input.acceptanceDate),
+            ("warrantyOverrideEnd", input.warrantyOverrideEnd),
+        ] {
+            if let date, !Self.plausibleYears.contains(date.year) {
+                v.add(field, .outOfRange(min: Self.plausibleYears.lowerBound, max: Self.plausibleYears.upperBound))
+            }
+        }
         v.reference("modelId", try await Checks.reference(ProductModelRecord.table, input.modelId, on: db))
         v.reference("customerId", try await Checks.reference(CustomerRecord.table, input.customerId, on: db))
         v.reference("orgUnitId", try await Checks.reference(OrgUnitRecord.table, input.orgUnitId, on: db))
@@ -256,12 +271,14 @@ public enum UnitRecord: RecordKind {
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {
         let f = row.fields
         let dates = UnitDates(
-            sale: f.saleDate.flatMap(CalendarDate.init(iso:)), delivery: f.deliveryDate.flatMap(CalendarDate.init(iso:)),
+            sale: f.saleDate.flatMap(CalendarDate.init(iso:)),
+            delivery: f.deliveryDate.flatMap(CalendarDate.init(iso:)),
             installation: f.installationDate.flatMap(CalendarDate.init(iso:)),
             acceptance: f.acceptanceDate.flatMap(CalendarDate.init(iso:)))
         let overrideEnd = f.warrantyOverrideEnd.flatMap(CalendarDate.init(iso:))
         let terms = WarrantyTerms(
-            months: row.modelWarrantyMonths, startsFrom: WarrantyStart(rawValue: row.modelWarrantyStartsFrom) ?? .acceptance,
+            months: row.modelWarrantyMonths,
+            startsFrom: WarrantyStart(rawValue: row.modelWarrantyStartsFrom) ?? .acceptance,
             overrideMonths: f.warrantyOverrideMonths, overrideEnd: overrideEnd)
         return View(
             id: meta.id, serialNumber: f.serialNumber, modelId: f.modelId, modelCode: row.modelCode,

@@ -84,9 +84,12 @@ public enum OrgUnitRecord: RecordKind {
                 if parent.archivedAt != nil {
                     v.add("parentId", .archived)
                 } else if !parent.kind.allowedChildren.contains(input.kind) {
-                    v.add("parentId", .invalidValue(allowed: OrgUnitKind.allCases.filter {
-                        $0.allowedChildren.contains(input.kind)
-                    }.map(\.rawValue)))
+                    v.add(
+                        "parentId",
+                        .invalidValue(
+                            allowed: OrgUnitKind.allCases.filter {
+                                $0.allowedChildren.contains(input.kind)
+                            }.map(\.rawValue)))
                 } else if let id, parent.path.contains(id) {
                     v.add("parentId", .invalidValue(allowed: ["a unit outside this unit's own subtree"]))
                 }

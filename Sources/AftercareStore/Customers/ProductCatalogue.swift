@@ -126,7 +126,9 @@ public enum ProductModelRecord: RecordKind {
             warrantyMonths: row.warrantyMonths,
             warrantyStartsFrom: WarrantyStart(rawValue: row.warrantyStartsFrom) ?? .acceptance,
             serviceLevel: ServiceLevel(rawValue: row.serviceLevel) ?? .meets,
-            serviceFamilies: row.serviceFamilies.split(separator: ",").compactMap { ServiceFamily(rawValue: String($0)) },
+            serviceFamilies: row.serviceFamilies.split(separator: ",").compactMap {
+                ServiceFamily(rawValue: String($0))
+            },
             version: meta.version, createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }
 

@@ -105,20 +105,21 @@ public struct Records<Kind: RecordKind>: Sendable {
         let now = store.now
         return try await Idempotency.run(
             key: idempotency, store: store, id: \.id,
-            replay: { id, db in try await Self.load(id, on: db)! }
-        ) { db in
-            let fields = try await Kind.validate(input, id: nil, on: db)
-            var pairs = try RowCoding.encoder.encode(fields)
-            pairs += [("version", SQLBind(1)), ("created_at", SQLBind(now)), ("updated_at", SQLBind(now))]
-            let id = try await db.insert(into: Kind.table).columns(pairs.map(\.0)).values(pairs.map(\.1))
-                .returning("id").first(decodingColumn: "id", as: Int.self)!
-            try await Kind.afterWrite(id: id, fields: fields, on: db)
-            let view = try await Self.load(id, on: db)!
-            try await AuditLog.append(
-                on: db, entity: Kind.entity, id: id, action: .create, actor: actor, at: now, before: Kind.View?.none,
-                after: view)
-            return view
-        }
+            replay: { id, db in try await Self.load(id, on: db)! },
+            body: { db in
+                let fields = try await Kind.validate(input, id: nil, on: db)
+                var pairs = try RowCoding.encoder.encode(fields)
+                pairs += [("version", SQLBind(1)), ("created_at", SQLBind(now)), ("updated_at", SQLBind(now))]
+                let id = try await db.insert(into: Kind.table).columns(pairs.map(\.0)).values(pairs.map(\.1))
+                    .returning("id").first(decodingColumn: "id", as: Int.self)!
+                try await Kind.afterWrite(id: id, fields: fields, on: db)
+                let view = try await Self.load(id, on: db)!
+                try await AuditLog.append(
+                    on: db, entity: Kind.entity, id: id, action: .create, actor: actor, at: now,
+                    before: Kind.View?.none,
+                    after: view)
+                return view
+            })
     }
 
     /// applies `change` to the stored editable fields when the stored version is `expectedVersion`.
@@ -193,7 +194,8 @@ public struct Records<Kind: RecordKind>: Sendable {
         if let after = page.afterId {
             query = query.where(Kind.column("id"), descending ? .lessThan : .greaterThan, SQLBind(after))
         }
-        let order = SQLOrderBy(expression: Kind.column("id"), direction: descending ? SQLDirection.descending : .ascending)
+        let order = SQLOrderBy(
+            expression: Kind.column("id"), direction: descending ? SQLDirection.descending : .ascending)
         let rows = try await query.orderBy(order).limit(page.limit + 1).all()
         let views = try rows.prefix(page.limit).map(Self.view(of:))
         let lastId = try rows.prefix(page.limit).last?.decode(column: "id", as: Int.self)

@@ -20,8 +20,10 @@ public struct DemoOrgUnit: Sendable {
     /// IANA time-zone identifier.
     public let timeZone: String
 
-    public init(code: String, name: String, kind: String, parentCode: String?, city: String,
-                latitude: Double, longitude: Double, timeZone: String) {
+    public init(
+        code: String, name: String, kind: String, parentCode: String?, city: String,
+        latitude: Double, longitude: Double, timeZone: String
+    ) {
         self.code = code
         self.name = name
         self.kind = kind
@@ -45,8 +47,10 @@ public struct DemoModel: Sendable {
     public let serviceFamilies: [String]
     public let serialPrefix: String
 
-    public init(code: String, name: String, warrantyMonths: Int, warrantyStartsFrom: String,
-                serviceLevel: String, serviceFamilies: [String], serialPrefix: String) {
+    public init(
+        code: String, name: String, warrantyMonths: Int, warrantyStartsFrom: String,
+        serviceLevel: String, serviceFamilies: [String], serialPrefix: String
+    ) {
         self.code = code
         self.name = name
         self.warrantyMonths = warrantyMonths
@@ -66,8 +70,10 @@ public struct DemoProductLine: Sendable {
     public let categories: [String]
     public let siteKinds: [String]
 
-    public init(code: String, name: String, models: [DemoModel], faults: [String],
-                customerRequests: [String], categories: [String], siteKinds: [String]) {
+    public init(
+        code: String, name: String, models: [DemoModel], faults: [String],
+        customerRequests: [String], categories: [String], siteKinds: [String]
+    ) {
         self.code = code
         self.name = name
         self.models = models
@@ -93,56 +99,74 @@ public enum DemoCatalog {
     // MARK: - Organisation (总部 → 分公司 → 服务网点 / 委托代理服务站)
 
     public static let orgUnits: [DemoOrgUnit] = [
-        DemoOrgUnit(code: "HQ", name: "总部售后服务中心", kind: "headquarters", parentCode: nil,
-                    city: "长沙", latitude: 28.2282, longitude: 112.9388, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "HQ", name: "总部售后服务中心", kind: "headquarters", parentCode: nil,
+            city: "长沙", latitude: 28.2282, longitude: 112.9388, timeZone: "Asia/Shanghai"),
 
-        DemoOrgUnit(code: "BR-EC", name: "华东分公司", kind: "branch", parentCode: "HQ",
-                    city: "上海", latitude: 31.2304, longitude: 121.4737, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "BR-SC", name: "华南分公司", kind: "branch", parentCode: "HQ",
-                    city: "广州", latitude: 23.1291, longitude: 113.2644, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "BR-MAD", name: "马德里分公司 / Sucursal Madrid", kind: "branch", parentCode: "HQ",
-                    city: "Madrid", latitude: 40.4168, longitude: -3.7038, timeZone: "Europe/Madrid"),
+        DemoOrgUnit(
+            code: "BR-EC", name: "华东分公司", kind: "branch", parentCode: "HQ",
+            city: "上海", latitude: 31.2304, longitude: 121.4737, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "BR-SC", name: "华南分公司", kind: "branch", parentCode: "HQ",
+            city: "广州", latitude: 23.1291, longitude: 113.2644, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "BR-MAD", name: "马德里分公司 / Sucursal Madrid", kind: "branch", parentCode: "HQ",
+            city: "Madrid", latitude: 40.4168, longitude: -3.7038, timeZone: "Europe/Madrid"),
 
-        DemoOrgUnit(code: "OU-SZ", name: "苏州服务网点", kind: "outlet", parentCode: "BR-EC",
-                    city: "苏州", latitude: 31.2990, longitude: 120.5853, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "OU-HZ", name: "杭州服务网点", kind: "outlet", parentCode: "BR-EC",
-                    city: "杭州", latitude: 30.2741, longitude: 120.1551, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "AG-NJ", name: "南京委托代理服务站", kind: "agent", parentCode: "BR-EC",
-                    city: "南京", latitude: 32.0603, longitude: 118.7969, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "OU-SZ", name: "苏州服务网点", kind: "outlet", parentCode: "BR-EC",
+            city: "苏州", latitude: 31.2990, longitude: 120.5853, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "OU-HZ", name: "杭州服务网点", kind: "outlet", parentCode: "BR-EC",
+            city: "杭州", latitude: 30.2741, longitude: 120.1551, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "AG-NJ", name: "南京委托代理服务站", kind: "agent", parentCode: "BR-EC",
+            city: "南京", latitude: 32.0603, longitude: 118.7969, timeZone: "Asia/Shanghai"),
 
-        DemoOrgUnit(code: "OU-SZX", name: "深圳服务网点", kind: "outlet", parentCode: "BR-SC",
-                    city: "深圳", latitude: 22.5431, longitude: 114.0579, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "AG-FS", name: "佛山委托代理服务站", kind: "agent", parentCode: "BR-SC",
-                    city: "佛山", latitude: 23.0215, longitude: 113.1214, timeZone: "Asia/Shanghai"),
-        DemoOrgUnit(code: "AG-TPE", name: "臺北委託代理服務站", kind: "agent", parentCode: "BR-SC",
-                    city: "臺北", latitude: 25.0330, longitude: 121.5654, timeZone: "Asia/Taipei"),
+        DemoOrgUnit(
+            code: "OU-SZX", name: "深圳服务网点", kind: "outlet", parentCode: "BR-SC",
+            city: "深圳", latitude: 22.5431, longitude: 114.0579, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "AG-FS", name: "佛山委托代理服务站", kind: "agent", parentCode: "BR-SC",
+            city: "佛山", latitude: 23.0215, longitude: 113.1214, timeZone: "Asia/Shanghai"),
+        DemoOrgUnit(
+            code: "AG-TPE", name: "臺北委託代理服務站", kind: "agent", parentCode: "BR-SC",
+            city: "臺北", latitude: 25.0330, longitude: 121.5654, timeZone: "Asia/Taipei"),
 
-        DemoOrgUnit(code: "OU-VLC", name: "Punto de servicio Valencia", kind: "outlet", parentCode: "BR-MAD",
-                    city: "Valencia", latitude: 39.4699, longitude: -0.3763, timeZone: "Europe/Madrid"),
-        DemoOrgUnit(code: "AG-BCN", name: "Servicio técnico autorizado Barcelona", kind: "agent", parentCode: "BR-MAD",
-                    city: "Barcelona", latitude: 41.3874, longitude: 2.1686, timeZone: "Europe/Madrid"),
+        DemoOrgUnit(
+            code: "OU-VLC", name: "Punto de servicio Valencia", kind: "outlet", parentCode: "BR-MAD",
+            city: "Valencia", latitude: 39.4699, longitude: -0.3763, timeZone: "Europe/Madrid"),
+        DemoOrgUnit(
+            code: "AG-BCN", name: "Servicio técnico autorizado Barcelona", kind: "agent", parentCode: "BR-MAD",
+            city: "Barcelona", latitude: 41.3874, longitude: 2.1686, timeZone: "Europe/Madrid"),
     ]
 
     // MARK: - Product lines (一品一案)
 
-    public static let productLines: [DemoProductLine] = [copiers, ledScreens, machinery, windows, schoolIT, software, appliances]
+    public static let productLines: [DemoProductLine] = [
+        copiers, ledScreens, machinery, windows, schoolIT, software, appliances,
+    ]
 
     static let copiers = DemoProductLine(
         code: "COPIER",
         name: "复印机",
         models: [
-            DemoModel(code: "AC-200", name: "AC-200 黑白数码复合机", warrantyMonths: 12,
-                      warrantyStartsFrom: "installation", serviceLevel: "meets",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ACA"),
-            DemoModel(code: "AC-350", name: "AC-350 高速黑白复合机", warrantyMonths: 18,
-                      warrantyStartsFrom: "installation", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ACB"),
-            DemoModel(code: "AC-C5000", name: "AC-C5000 彩色生产型复印机", warrantyMonths: 24,
-                      warrantyStartsFrom: "installation", serviceLevel: "exceeds",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ACC"),
-            DemoModel(code: "AC-P15", name: "AC-P15 桌面复印打印一体机", warrantyMonths: 12,
-                      warrantyStartsFrom: "sale", serviceLevel: "meets",
-                      serviceFamilies: ["emergency"], serialPrefix: "ACP"),
+            DemoModel(
+                code: "AC-200", name: "AC-200 黑白数码复合机", warrantyMonths: 12,
+                warrantyStartsFrom: "installation", serviceLevel: "meets",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ACA"),
+            DemoModel(
+                code: "AC-350", name: "AC-350 高速黑白复合机", warrantyMonths: 18,
+                warrantyStartsFrom: "installation", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ACB"),
+            DemoModel(
+                code: "AC-C5000", name: "AC-C5000 彩色生产型复印机", warrantyMonths: 24,
+                warrantyStartsFrom: "installation", serviceLevel: "exceeds",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ACC"),
+            DemoModel(
+                code: "AC-P15", name: "AC-P15 桌面复印打印一体机", warrantyMonths: 12,
+                warrantyStartsFrom: "sale", serviceLevel: "meets",
+                serviceFamilies: ["emergency"], serialPrefix: "ACP"),
         ],
         faults: [
             "复印件打印模糊，有黑色条纹",
@@ -180,15 +204,18 @@ public enum DemoCatalog {
         code: "LED",
         name: "LED显示屏",
         models: [
-            DemoModel(code: "LED-P2.5-IN", name: "P2.5 室内全彩LED显示屏", warrantyMonths: 24,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "LDI"),
-            DemoModel(code: "LED-P6-OUT", name: "P6 户外全彩LED显示屏", warrantyMonths: 36,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "LDO"),
-            DemoModel(code: "LED-P3.9-RT", name: "P3.9 租赁舞台LED屏", warrantyMonths: 12,
-                      warrantyStartsFrom: "delivery", serviceLevel: "meets",
-                      serviceFamilies: ["emergency"], serialPrefix: "LDR"),
+            DemoModel(
+                code: "LED-P2.5-IN", name: "P2.5 室内全彩LED显示屏", warrantyMonths: 24,
+                warrantyStartsFrom: "acceptance", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "LDI"),
+            DemoModel(
+                code: "LED-P6-OUT", name: "P6 户外全彩LED显示屏", warrantyMonths: 36,
+                warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "LDO"),
+            DemoModel(
+                code: "LED-P3.9-RT", name: "P3.9 租赁舞台LED屏", warrantyMonths: 12,
+                warrantyStartsFrom: "delivery", serviceLevel: "meets",
+                serviceFamilies: ["emergency"], serialPrefix: "LDR"),
         ],
         faults: [
             "显示屏部分模块不亮",
@@ -223,18 +250,22 @@ public enum DemoCatalog {
         code: "MACHINERY",
         name: "工程机械（混凝土泵车、摊铺机、压路机）",
         models: [
-            DemoModel(code: "ZLJ5419THBB 56X-6RZ", name: "56米混凝土泵车", warrantyMonths: 12,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ZLB"),
-            DemoModel(code: "ZLJ5300THBK 38X-5RZ", name: "38米混凝土泵车", warrantyMonths: 12,
-                      warrantyStartsFrom: "delivery", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ZLK"),
-            DemoModel(code: "LTU90H", name: "LTU90H 多功能沥青摊铺机", warrantyMonths: 24,
-                      warrantyStartsFrom: "delivery", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ZLP"),
-            DemoModel(code: "YZC12J", name: "YZC12J 双钢轮振动压路机", warrantyMonths: 24,
-                      warrantyStartsFrom: "delivery", serviceLevel: "meets",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ZLR"),
+            DemoModel(
+                code: "ZLJ5419THBB 56X-6RZ", name: "56米混凝土泵车", warrantyMonths: 12,
+                warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ZLB"),
+            DemoModel(
+                code: "ZLJ5300THBK 38X-5RZ", name: "38米混凝土泵车", warrantyMonths: 12,
+                warrantyStartsFrom: "delivery", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "ZLK"),
+            DemoModel(
+                code: "LTU90H", name: "LTU90H 多功能沥青摊铺机", warrantyMonths: 24,
+                warrantyStartsFrom: "delivery", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ZLP"),
+            DemoModel(
+                code: "YZC12J", name: "YZC12J 双钢轮振动压路机", warrantyMonths: 24,
+                warrantyStartsFrom: "delivery", serviceLevel: "meets",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ZLR"),
         ],
         faults: [
             "泵车臂架动作缓慢",
@@ -273,15 +304,18 @@ public enum DemoCatalog {
         code: "WINDOW",
         name: "铝合金门窗",
         models: [
-            DemoModel(code: "WM-35", name: "WM-35 平开铝合金窗", warrantyMonths: 24,
-                      warrantyStartsFrom: "installation", serviceLevel: "meets",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "WMA"),
-            DemoModel(code: "WM-55", name: "WM-55 断桥隔热推拉窗", warrantyMonths: 36,
-                      warrantyStartsFrom: "installation", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "WMB"),
-            DemoModel(code: "DM-70", name: "DM-70 铝合金折叠门", warrantyMonths: 24,
-                      warrantyStartsFrom: "installation", serviceLevel: "meets",
-                      serviceFamilies: ["emergency"], serialPrefix: "DMF"),
+            DemoModel(
+                code: "WM-35", name: "WM-35 平开铝合金窗", warrantyMonths: 24,
+                warrantyStartsFrom: "installation", serviceLevel: "meets",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "WMA"),
+            DemoModel(
+                code: "WM-55", name: "WM-55 断桥隔热推拉窗", warrantyMonths: 36,
+                warrantyStartsFrom: "installation", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "WMB"),
+            DemoModel(
+                code: "DM-70", name: "DM-70 铝合金折叠门", warrantyMonths: 24,
+                warrantyStartsFrom: "installation", serviceLevel: "meets",
+                serviceFamilies: ["emergency"], serialPrefix: "DMF"),
         ],
         faults: [
             "窗户密封条老化漏水",
@@ -317,15 +351,18 @@ public enum DemoCatalog {
         code: "SCHOOLIT",
         name: "校园信息化系统",
         models: [
-            DemoModel(code: "EDU-SC100", name: "智慧教室整体解决方案", warrantyMonths: 36,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "EDS"),
-            DemoModel(code: "EDU-CL50", name: "计算机网络教室（50座）", warrantyMonths: 24,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "EDC"),
-            DemoModel(code: "EDU-BC20", name: "校园广播与录播系统", warrantyMonths: 24,
-                      warrantyStartsFrom: "installation", serviceLevel: "meets",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "EDB"),
+            DemoModel(
+                code: "EDU-SC100", name: "智慧教室整体解决方案", warrantyMonths: 36,
+                warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "EDS"),
+            DemoModel(
+                code: "EDU-CL50", name: "计算机网络教室（50座）", warrantyMonths: 24,
+                warrantyStartsFrom: "acceptance", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "EDC"),
+            DemoModel(
+                code: "EDU-BC20", name: "校园广播与录播系统", warrantyMonths: 24,
+                warrantyStartsFrom: "installation", serviceLevel: "meets",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "EDB"),
         ],
         faults: [
             "电子白板触控失灵",
@@ -360,15 +397,18 @@ public enum DemoCatalog {
         code: "SOFTWARE",
         name: "软件系统",
         models: [
-            DemoModel(code: "SW-ERP5", name: "云枢 ERP 5.0", warrantyMonths: 12,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "valueAdded"], serialPrefix: "SWE"),
-            DemoModel(code: "SW-HIS3", name: "医院信息系统 HIS 3.2", warrantyMonths: 24,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
-                      serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "SWH"),
-            DemoModel(code: "SW-OA2", name: "协同办公 OA 2.0", warrantyMonths: 12,
-                      warrantyStartsFrom: "acceptance", serviceLevel: "meets",
-                      serviceFamilies: ["emergency"], serialPrefix: "SWO"),
+            DemoModel(
+                code: "SW-ERP5", name: "云枢 ERP 5.0", warrantyMonths: 12,
+                warrantyStartsFrom: "acceptance", serviceLevel: "above",
+                serviceFamilies: ["emergency", "valueAdded"], serialPrefix: "SWE"),
+            DemoModel(
+                code: "SW-HIS3", name: "医院信息系统 HIS 3.2", warrantyMonths: 24,
+                warrantyStartsFrom: "acceptance", serviceLevel: "exceeds",
+                serviceFamilies: ["emergency", "healthCare", "valueAdded"], serialPrefix: "SWH"),
+            DemoModel(
+                code: "SW-OA2", name: "协同办公 OA 2.0", warrantyMonths: 12,
+                warrantyStartsFrom: "acceptance", serviceLevel: "meets",
+                serviceFamilies: ["emergency"], serialPrefix: "SWO"),
         ],
         faults: [
             "software crashes on login",
@@ -405,15 +445,18 @@ public enum DemoCatalog {
         code: "APPLIANCE",
         name: "家用电器",
         models: [
-            DemoModel(code: "KFR-35GW", name: "KFR-35GW 壁挂式变频空调", warrantyMonths: 36,
-                      warrantyStartsFrom: "installation", serviceLevel: "above",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "HAC"),
-            DemoModel(code: "XQG100-B12", name: "XQG100-B12 十公斤滚筒洗衣机", warrantyMonths: 36,
-                      warrantyStartsFrom: "sale", serviceLevel: "meets",
-                      serviceFamilies: ["emergency"], serialPrefix: "HAW"),
-            DemoModel(code: "BCD-470WD", name: "BCD-470WD 对开门冰箱", warrantyMonths: 36,
-                      warrantyStartsFrom: "sale", serviceLevel: "meets",
-                      serviceFamilies: ["emergency", "healthCare"], serialPrefix: "HAF"),
+            DemoModel(
+                code: "KFR-35GW", name: "KFR-35GW 壁挂式变频空调", warrantyMonths: 36,
+                warrantyStartsFrom: "installation", serviceLevel: "above",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "HAC"),
+            DemoModel(
+                code: "XQG100-B12", name: "XQG100-B12 十公斤滚筒洗衣机", warrantyMonths: 36,
+                warrantyStartsFrom: "sale", serviceLevel: "meets",
+                serviceFamilies: ["emergency"], serialPrefix: "HAW"),
+            DemoModel(
+                code: "BCD-470WD", name: "BCD-470WD 对开门冰箱", warrantyMonths: 36,
+                warrantyStartsFrom: "sale", serviceLevel: "meets",
+                serviceFamilies: ["emergency", "healthCare"], serialPrefix: "HAF"),
         ],
         faults: [
             "空调不制冷，外机不启动",

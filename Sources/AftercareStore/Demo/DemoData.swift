@@ -44,7 +44,8 @@ public struct DemoData: Sendable {
             try await loadBase(random: &random)
             progress("demo: organisation, \(DemoCatalog.productLines.count) product lines, customers and units loaded")
         }
-        let existing = try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
+        let existing =
+            try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
             .first(decodingColumn: "n", as: Int.self) ?? 0
         guard requests > existing else { return 0 }
         return try await addRequests(requests - existing, random: &random, progress: progress)
@@ -124,7 +125,8 @@ public struct DemoData: Sendable {
                         longitude: lon,
                         dates: UnitDates(
                             sale: sale, delivery: delivery, installation: installation,
-                            acceptance: accepted ? installation.adding(days: Int.random(in: 0...14, using: &random)) : nil
+                            acceptance: accepted
+                                ? installation.adding(days: Int.random(in: 0...14, using: &random)) : nil
                         ),
                         warrantyOverrideMonths: random.chance(0.1) ? 36 : nil), by: actor)
             }
@@ -135,6 +137,7 @@ public struct DemoData: Sendable {
         var id: Int
         var modelId: Int
         var line: DemoProductLine
+        var warranty: WarrantyPeriod?
     }
 
     struct CustomerPick {
@@ -148,15 +151,17 @@ public struct DemoData: Sendable {
     func customers() async throws -> [CustomerPick] {
         let db = store.sql
         let customers = try await Records<CustomerRecord>(store).list(page: .init(limit: 200)).items
-        let lines = Dictionary(uniqueKeysWithValues: DemoCatalog.productLines.flatMap { line in
-            line.models.map { ($0.code, line) }
-        })
+        let lines = Dictionary(
+            uniqueKeysWithValues: DemoCatalog.productLines.flatMap { line in
+                line.models.map { ($0.code, line) }
+            })
         var units: [Int: [UnitPick]] = [:]
         let rows = try await UnitRecord.select(on: db).all()
         for row in rows {
             let unit = try Records<UnitRecord>.view(of: row)
             guard let line = lines[unit.modelCode] else { continue }
-            units[unit.customerId, default: []].append(UnitPick(id: unit.id, modelId: unit.modelId, line: line))
+            units[unit.customerId, default: []].append(
+                UnitPick(id: unit.id, modelId: unit.modelId, line: line, warranty: unit.warranty))
         }
         return customers.map {
             CustomerPick(
@@ -229,7 +234,9 @@ public struct DemoData: Sendable {
                     emergency ? .emergency : random.pick([.high, .normal, .normal, .normal, .low])
                 let age = now - created.timeIntervalSince1970
                 var events = random.pick(weights)
-                if age < 3 * 86_400, events.count > 3 { events = Array(events.prefix(Int.random(in: 0...2, using: &random))) }
+                if age < 3 * 86_400, events.count > 3 {
+                    events = Array(events.prefix(Int.random(in: 0...2, using: &random)))
+                }
                 var lifecycle = RequestLifecycle()
                 var at = created.timeIntervalSince1970
                 let stepMax = max(60, min(age / Double(events.count + 1), 3 * 86_400))
@@ -255,25 +262,32 @@ public struct DemoData: Sendable {
                 }
                 let triaged = !events.isEmpty && events[0] == .triage
                 let cause: FaultCause =
-                    triaged ? random.pick([.qualityDefect, .qualityDefect, .installation, .manMadeDamage, .unknown]) : .unknown
+                    triaged
+                    ? random.pick([.qualityDefect, .qualityDefect, .installation, .manMadeDamage, .unknown]) : .unknown
                 requestRows.append([
                     SQLBind(id), SQLBind(number), SQLBind(customer.orgUnitId), SQLBind(customer.id),
                     SQLBind(customer.contactName), SQLBind(customer.contactPhone),
                     SQLBind(customer.contactPhone.map(PhoneNumber.digits)),
                     SQLBind(random.pick(Channel.allCases).rawValue),
-                    SQLBind(random.pick([RequestType.repair, .repair, .repair, .consultation, .technicalSupport,
-                        .inspection, .installation, .returnExchange]).rawValue),
+                    SQLBind(
+                        random.pick([
+                            RequestType.repair, .repair, .repair, .consultation, .technicalSupport,
+                            .inspection, .installation, .returnExchange,
+                        ]).rawValue),
                     SQLBind(fault), SQLBind(random.pick(line.customerRequests)), SQLBind(priority.rawValue),
                     SQLBind(emergency), SQLBind(triaged ? random.pick(line.categories) : nil), SQLBind(cause.rawValue),
                     SQLBind(lifecycle.status.rawValue), SQLBind(lifecycle.resumeStatus?.rawValue), SQLBind("demo"),
                     SQLBind(1 + events.count), SQLBind(created), SQLBind(Date(timeIntervalSince1970: at)),
                 ])
                 if let unit {
-                    let status: WarrantyStatus? = triaged ? random.pick([.inWarranty, .inWarranty, .outOfWarranty]) : nil
+                    let decision =
+                        triaged
+                        ? WarrantyDecision.decide(
+                            period: unit.warranty, requestDate: CalendarDate(created, in: store.timeZone), cause: cause)
+                        : nil
                     unitRows.append([
-                        SQLBind(id), SQLBind(unit.id), SQLBind(unit.modelId), SQLBind(status?.rawValue),
-                        SQLBind(status == .inWarranty ? WarrantyReason.coveredCause.rawValue
-                            : status == nil ? nil : WarrantyReason.expired.rawValue),
+                        SQLBind(id), SQLBind(unit.id), SQLBind(unit.modelId), SQLBind(decision?.status.rawValue),
+                        SQLBind(decision?.reason.rawValue),
                     ])
                 }
                 textRows.append([SQLBind(id), SQLBind(fault)])

@@ -160,7 +160,8 @@ struct ServiceRequestRow: Codable, Sendable {
 
     var lifecycle: RequestLifecycle {
         RequestLifecycle(
-            status: RequestStatus(rawValue: status) ?? .registered, resumeStatus: resumeStatus.flatMap(RequestStatus.init))
+            status: RequestStatus(rawValue: status) ?? .registered,
+            resumeStatus: resumeStatus.flatMap(RequestStatus.init))
     }
 
     func view(units: [RequestUnitView]) -> ServiceRequestView {

@@ -110,7 +110,8 @@ public struct ServiceRequests: Sendable {
         func anyOf<T: RawRepresentable<String>>(_ column: String, _ values: [T]) {
             guard !values.isEmpty else { return }
             conditions.append(
-                "sr.\(unsafeRaw: column) IN (" + values.map { "\(bind: $0.rawValue)" as SQLQueryString }
+                "sr.\(unsafeRaw: column) IN ("
+                    + values.map { "\(bind: $0.rawValue)" as SQLQueryString }
                     .joined(separator: ", ") + ")")
         }
         anyOf("status", filter.statuses)
@@ -120,7 +121,8 @@ public struct ServiceRequests: Sendable {
         if let id = filter.orgUnitId {
             let subtree = try await OrgUnitRecord.subtree(of: id, on: db)
             conditions.append(
-                "sr.org_unit_id IN (" + (subtree.isEmpty ? [-1] : subtree).map { "\(bind: $0)" as SQLQueryString }
+                "sr.org_unit_id IN ("
+                    + (subtree.isEmpty ? [-1] : subtree).map { "\(bind: $0)" as SQLQueryString }
                     .joined(separator: ", ") + ")")
         }
         if let id = filter.customerId { conditions.append("sr.customer_id = \(bind: id)") }
@@ -203,44 +205,50 @@ public struct ServiceRequests: Sendable {
         let kind = store.kind
         return try await Idempotency.run(
             key: idempotency, store: store, id: \.id,
-            replay: { id, db in try await Self.load(id, on: db)! }
-        ) { db in
-            let checked = try await Self.validate(input, existing: nil, on: db)
-            let sequence = try await db.raw(
-                """
-                INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
-                ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value
-                """
-            ).first(decodingColumn: "value", as: Int.self)!
-            let number = ServiceRequestNumber(year: year, sequence: sequence).description
-            let id = try await db.insert(into: "service_requests")
-                .columns(
-                    "number", "org_unit_id", "customer_id", "project_id", "contact_name", "contact_phone",
-                    "contact_phone_digits", "channel", "type", "fault_description", "customer_request", "preferred_time",
-                    "priority", "emergency", "category", "fault_cause", "status", "created_by", "version", "created_at",
-                    "updated_at"
-                )
-                .values(
-                    SQLBind(number), SQLBind(checked.orgUnitId), SQLBind(input.customerId), SQLBind(input.projectId),
-                    SQLBind(input.contactName), SQLBind(input.contactPhone),
-                    SQLBind(input.contactPhone.map(PhoneNumber.digits)), SQLBind(input.channel.rawValue),
-                    SQLBind(input.type.rawValue), SQLBind(input.faultDescription.trimmed),
-                    SQLBind(input.customerRequest), SQLBind(input.preferredTime), SQLBind(checked.priority.rawValue),
-                    SQLBind(checked.emergency), SQLBind(input.category), SQLBind(FaultCause.unknown.rawValue),
-                    SQLBind(RequestStatus.registered.rawValue), SQLBind(actor.name), SQLBind(1), SQLBind(now),
-                    SQLBind(now)
-                )
-                .returning("id").first(decodingColumn: "id", as: Int.self)!
-            try await Self.writeUnits(checked.units, requestId: id, on: db)
-            try await Self.appendTimeline(
-                requestId: id, at: now, actor: actor, event: "register", from: nil, to: .registered, note: nil, on: db)
-            try await TextMatch.index(requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
-            let view = try await Self.load(id, on: db)!
-            try await AuditLog.append(
-                on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
-                before: ServiceRequestView?.none, after: view)
-            return view
-        }
+            replay: { id, db in try await Self.load(id, on: db)! },
+            body: { db in
+                let checked = try await Self.validate(input, existing: nil, on: db)
+                let sequence = try await db.raw(
+                    """
+                    INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
+                    ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value
+                    """
+                ).first(decodingColumn: "value", as: Int.self)!
+                let number = ServiceRequestNumber(year: year, sequence: sequence).description
+                let id = try await db.insert(into: "service_requests")
+                    .columns(
+                        "number", "org_unit_id", "customer_id", "project_id", "contact_name", "contact_phone",
+                        "contact_phone_digits", "channel", "type", "fault_description", "customer_request",
+                        "preferred_time",
+                        "priority", "emergency", "category", "fault_cause", "status", "created_by", "version",
+                        "created_at",
+                        "updated_at"
+                    )
+                    .values(
+                        SQLBind(number), SQLBind(checked.orgUnitId), SQLBind(input.customerId),
+                        SQLBind(input.projectId),
+                        SQLBind(input.contactName), SQLBind(input.contactPhone),
+                        SQLBind(input.contactPhone.map(PhoneNumber.digits)), SQLBind(input.channel.rawValue),
+                        SQLBind(input.type.rawValue), SQLBind(input.faultDescription.trimmed),
+                        SQLBind(input.customerRequest), SQLBind(input.preferredTime),
+                        SQLBind(checked.priority.rawValue),
+                        SQLBind(checked.emergency), SQLBind(input.category), SQLBind(FaultCause.unknown.rawValue),
+                        SQLBind(RequestStatus.registered.rawValue), SQLBind(actor.name), SQLBind(1), SQLBind(now),
+                        SQLBind(now)
+                    )
+                    .returning("id").first(decodingColumn: "id", as: Int.self)!
+                try await Self.writeUnits(checked.units, requestId: id, on: db)
+                try await Self.appendTimeline(
+                    requestId: id, at: now, actor: actor, event: "register", from: nil, to: .registered, note: nil,
+                    on: db)
+                try await TextMatch.index(
+                    requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
+                let view = try await Self.load(id, on: db)!
+                try await AuditLog.append(
+                    on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
+                    before: ServiceRequestView?.none, after: view)
+                return view
+            })
     }
 
     /// Edits the editable fields when `expectedVersion` is current; closed and cancelled requests stay as they are.
@@ -262,7 +270,9 @@ public struct ServiceRequests: Sendable {
             let checked = try await Self.validate(input, existing: before, on: db)
             try await db.update("service_requests")
                 .set("org_unit_id", to: checked.orgUnitId).set("project_id", to: SQLBind(input.projectId))
-                .set("contact_name", to: SQLBind(input.contactName)).set("contact_phone", to: SQLBind(input.contactPhone))
+                .set("contact_name", to: SQLBind(input.contactName)).set(
+                    "contact_phone", to: SQLBind(input.contactPhone)
+                )
                 .set("contact_phone_digits", to: SQLBind(input.contactPhone.map(PhoneNumber.digits)))
                 .set("channel", to: input.channel.rawValue).set("type", to: input.type.rawValue)
                 .set("fault_description", to: input.faultDescription.trimmed)
@@ -419,7 +429,8 @@ public struct ServiceRequests: Sendable {
             var found: [Int: (modelId: Int, customerId: Int, archived: Bool)] = [:]
             for row in rows {
                 found[try row.decode(column: "id", as: Int.self)] = (
-                    try row.decode(column: "model_id", as: Int.self), try row.decode(column: "customer_id", as: Int.self),
+                    try row.decode(column: "model_id", as: Int.self),
+                    try row.decode(column: "customer_id", as: Int.self),
                     !(try row.decodeNil(column: "archived_at"))
                 )
             }

@@ -18,7 +18,7 @@ func routes(_ app: Application) throws {
     }
 
     let api = app.grouped("api", "v1")
-    RecordController<OrgUnitRecord>(path: "org-units") { _, q in
+    RecordController<OrgUnitRecord>(path: "org-units") { req, q in
         let kind = try q.value("kind", OrgUnitKind.self)
         let parentId = try q.int("parentId")
         let name = try q.string("q")
@@ -26,7 +26,9 @@ func routes(_ app: Application) throws {
             var query = query
             if let kind { query = query.where(OrgUnitRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
             if let parentId { query = query.where(OrgUnitRecord.column("parent_id"), .equal, SQLBind(parentId)) }
-            if let name { query = query.where(OrgUnitRecord.column("name"), .like, SQLBind("%\(name)%")) }
+            if let name {
+                query = query.where(TextMatch.column(OrgUnitRecord.column("name"), contains: name, on: req.store.sql))
+            }
             return query
         }
     }.register(api)
@@ -41,7 +43,9 @@ func routes(_ app: Application) throws {
             var query = query
             if let tier { query = query.where(CustomerRecord.column("tier"), .equal, SQLBind(tier.rawValue)) }
             if let kind { query = query.where(CustomerRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
-            if let name { query = query.where(CustomerRecord.column("name"), .like, SQLBind("%\(name)%")) }
+            if let name {
+                query = query.where(TextMatch.column(CustomerRecord.column("name"), contains: name, on: req.store.sql))
+            }
             if let subtree = subtree {
                 query = query.where(
                     CustomerRecord.column("org_unit_id"), .in, SQLBind.group(subtree.isEmpty ? [-1] : subtree))

@@ -155,8 +155,8 @@ public struct ServiceRequests: Sendable {
         }
         if let name = filter.customerName?.trimmed, !name.isEmpty {
             conditions.append(
-                "sr.customer_id IN (SELECT id FROM customers WHERE name \(unsafeRaw: TextMatch.contains(db)) \(bind: TextMatch.pattern(name)) ESCAPE '\\')"
-            )
+                "sr.customer_id IN (SELECT id FROM customers WHERE "
+                    + TextMatch.column(SQLColumn("name"), contains: name, on: db) + ")")
         }
         if let text = filter.text?.trimmed, !text.isEmpty {
             conditions.append(TextMatch.faultDescription(containing: text, on: db))

@@ -6,7 +6,12 @@ import SQLKit
 /// SQLite answers terms of three characters or more from the FTS5 trigram index; PostgreSQL from the
 /// pg_trgm GIN index behind `ILIKE`. Shorter terms (two-character Chinese words such as 卡纸) scan, newest
 /// first, which the `LIMIT` of a page keeps short for common words.
-enum TextMatch {
+public enum TextMatch {
+    /// `column` contains `term`, case-insensitively where the script has case, wildcards taken literally.
+    public static func column(_ column: SQLColumn, contains term: String, on db: any SQLDatabase) -> SQLQueryString {
+        "\(column) \(unsafeRaw: contains(db)) \(bind: pattern(term)) ESCAPE '\\'"
+    }
+
     /// Case-insensitive `LIKE` of the dialect.
     static func contains(_ db: any SQLDatabase) -> String {
         db.dialect.name == "sqlite" ? "LIKE" : "ILIKE"
@@ -27,7 +32,7 @@ enum TextMatch {
             let phrase = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             return "sr.id IN (SELECT rowid FROM request_text WHERE request_text MATCH \(bind: phrase))"
         }
-        return "sr.fault_description \(unsafeRaw: contains(db)) \(bind: pattern(term)) ESCAPE '\\'"
+        return column(SQLColumn("fault_description", table: "sr"), contains: term, on: db)
     }
 
     /// Keeps the SQLite trigram index in step with a request's text (PostgreSQL indexes the column itself).

@@ -52,8 +52,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public static let earliest = CalendarDate(year: 1, month: 1, day: 1)!
     public static let latest = CalendarDate(year: 9999, month: 12, day: 31)!
 
+    /// The same day `months` later; the 31st becomes the month's last day when the month is shorter.
     public func adding(months: Int) -> CalendarDate {
-        let total = year * 12 + (month - 1) + months
+        let step = max(-200_000, min(200_000, months))
+        let total = year * 12 + (month - 1) + step
         if total >= 10_000 * 12 { return .latest }
         if total < 12 { return .earliest }
         let y = total / 12
@@ -63,28 +65,32 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The next (positive) or an earlier (negative) day.
     public func adding(days: Int) -> CalendarDate {
-        if days > 0, self >= CalendarDate(year: 9999, month: 12, day: 31 - min(days, 30))! { return .latest }
-        if days < 0, self <= CalendarDate(year: 1, month: 1, day: 1 + min(-days, 30))! { return .earliest }
-        var y = year
-        var m = month
-        var d = day + days
-        while d > CalendarDate.daysIn(month: m, year: y) {
-            d -= CalendarDate.daysIn(month: m, year: y)
-            m += 1
-            if m > 12 {
-                m = 1
-                y += 1
-            }
-        }
-        while d < 1 {
-            m -= 1
-            if m < 1 {
-                m = 12
-                y -= 1
-            }
-            d += CalendarDate.daysIn(month: m, year: y)
-        }
-        return CalendarDate(year: y, month: m, day: d)!
+        let target = max(
+            Self.earliest.dayNumber, min(Self.latest.dayNumber, dayNumber + max(-4_000_000, min(4_000_000, days))))
+        return CalendarDate(dayNumber: target)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian calendar).
+    var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    init(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.year = yearOfEra + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = dayOfYear - (153 * mp + 2) / 5 + 1
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

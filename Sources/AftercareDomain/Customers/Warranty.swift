@@ -30,7 +30,7 @@ public struct UnitDates: Equatable, Sendable, Codable {
     }
 
     /// the events happen in order sale → delivery → installation → acceptance.
-    /// Returns the field that is out of order and the field it must not precede.
+    /// Each date out of order is named with the latest earlier date it must not precede.
     public func orderProblems() -> [String: FieldProblem] {
         let ordered: [(String, CalendarDate?)] = [
             ("saleDate", sale), ("deliveryDate", delivery), ("installationDate", installation),
@@ -39,10 +39,9 @@ public struct UnitDates: Equatable, Sendable, Codable {
         var problems: [String: FieldProblem] = [:]
         for (index, (field, date)) in ordered.enumerated() {
             guard let date else { continue }
-            if let earlier = ordered[..<index].last(where: { $0.1 != nil }), let earlierDate = earlier.1,
-                date < earlierDate
-            {
-                problems[field] = .mustNotBeBefore(field: earlier.0)
+            let earlier = ordered[..<index].compactMap { name, day in day.map { (name, $0) } }
+            if let latest = earlier.max(by: { $0.1 <= $1.1 }), date < latest.1 {
+                problems[field] = .mustNotBeBefore(field: latest.0)
             }
         }
         return problems
@@ -144,7 +143,8 @@ public struct WarrantyDecision: Equatable, Sendable, Codable {
     public var period: WarrantyPeriod?
 
     /// decides cover from the unit's warranty period, the request date and the cause.
-    /// Expiry outranks the cause: out of the period everything is charged.
+    /// Expiry outranks the cause: out of the period everything is charged. Man-made damage, misuse and force
+    /// majeure are charged whatever the period; an unknown cause inside or before the period stays undetermined.
     public static func decide(period: WarrantyPeriod?, requestDate: CalendarDate, cause: FaultCause)
         -> WarrantyDecision
     {
@@ -153,10 +153,11 @@ public struct WarrantyDecision: Equatable, Sendable, Codable {
             if requestDate > period.end {
                 (status, reason) = (.outOfWarranty, .expired)
             } else if requestDate < period.start {
-                (status, reason) =
-                    (cause.isCoveredByWarranty == false)
-                    ? (.outOfWarranty, .chargeableCause)
-                    : (.inWarranty, .beforeWarrantyStart)
+                switch cause.isCoveredByWarranty {
+                case true?: (status, reason) = (.inWarranty, .beforeWarrantyStart)
+                case false?: (status, reason) = (.outOfWarranty, .chargeableCause)
+                case nil: (status, reason) = (.undetermined, .causeNotDetermined)
+                }
             } else {
                 switch cause.isCoveredByWarranty {
                 case true?: (status, reason) = (.inWarranty, .coveredCause)
@@ -164,6 +165,8 @@ public struct WarrantyDecision: Equatable, Sendable, Codable {
                 case nil: (status, reason) = (.undetermined, .causeNotDetermined)
                 }
             }
+        } else if cause.isCoveredByWarranty == false {
+            (status, reason) = (.outOfWarranty, .chargeableCause)
         } else {
             (status, reason) = (.undetermined, .noWarrantyStart)
         }

@@ -76,7 +76,7 @@ public enum PhoneNumber {
         String(text.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
     }
 
-    /// Valid when it has 3 to 20 digits and only digits, spaces, `+`, `-`, `(`, `)`, `.` and `/`.
+    /// Valid when it has 3 to 20 digits and only digits, spaces, `+`, `-`, `(`, `)`, `.`, `/` and `,` (a dialling pause).
     public static func isValid(_ text: String) -> Bool {
         let allowed = Set("0123456789 +-().,/")
         let digitCount = digits(text).count

@@ -76,11 +76,13 @@ public enum AuditLog {
         on db: any SQLDatabase, entity: String, id: Int, action: AuditAction, actor: Actor, at: Date,
         before: (some Encodable)?, after: (some Encodable)?
     ) async throws {
+        let beforeText: String? = try before.map { try JSONText.encode($0) }
+        let afterText: String? = try after.map { try JSONText.encode($0) }
         try await db.insert(into: "audit_log")
             .columns("entity", "entity_id", "action", "actor", "at", "before", "after")
             .values(
                 SQLBind(entity), SQLBind(id), SQLBind(action.rawValue), SQLBind(actor.name), SQLBind(at),
-                SQLBind(try before.map(JSONText.encode)), SQLBind(try after.map(JSONText.encode))
+                SQLBind(beforeText), SQLBind(afterText)
             )
             .run()
     }

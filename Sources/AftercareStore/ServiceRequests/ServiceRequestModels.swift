@@ -187,14 +187,6 @@ struct ServiceRequestRow: Codable, Sendable {
     }
 }
 
-struct RequestUnitRow: Codable, Sendable {
-    var requestId: Int
-    var unitId: Int
-    var modelId: Int
-    var warrantyStatus: String?
-    var warrantyReason: String?
-}
-
 struct TimelineRow: Codable, Sendable {
     var id: Int
     var requestId: Int

@@ -517,22 +517,27 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public var note: String?
 }
 
-struct HistoryRow: Codable, Sendable {
-    var id: Int
-    var requestId: Int
+/// A timeline row with the number and type of its request.
+struct HistoryRow: Decodable, Sendable {
+    var step: TimelineRow
     var number: String
     var type: String
-    var at: Date
-    var actor: String
-    var event: String
-    var fromStatus: String?
-    var toStatus: String
-    var note: String?
+
+    init(from decoder: any Decoder) throws {
+        step = try TimelineRow(from: decoder)
+        let c = try decoder.container(keyedBy: Keys.self)
+        number = try c.decode(String.self, forKey: .number)
+        type = try c.decode(String.self, forKey: .type)
+    }
+
+    enum Keys: String, CodingKey {
+        case number, type
+    }
 
     var entry: HistoryEntry {
-        HistoryEntry(
-            id: id, requestId: requestId, number: number, type: RequestType(rawValue: type) ?? .repair, at: at,
-            actor: actor, event: event, from: fromStatus.flatMap(RequestStatus.init),
-            to: RequestStatus(rawValue: toStatus) ?? .registered, note: note)
+        let e = step.entry
+        return HistoryEntry(
+            id: e.id, requestId: step.requestId, number: number, type: RequestType(rawValue: type) ?? .repair,
+            at: e.at, actor: e.actor, event: e.event, from: e.from, to: e.to, note: e.note)
     }
 }

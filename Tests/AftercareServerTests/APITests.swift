@@ -196,3 +196,32 @@ struct APITests {
         }
     }
 }
+
+@Suite("CSV downloads")
+struct CSVDownloadTests {
+    @Test("requests export as CSV with the list's filters", arguments: TestDatabase.all)
+    func exportRequests(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given
+            let fixture = try await Fixture.make(app.store)
+            for text in ["复印件打印模糊", "频繁卡纸"] {
+                _ = try await ServiceRequests(app.store).register(
+                    .init(customerId: fixture.customer.id, channel: .phone, type: .repair, faultDescription: text),
+                    by: APITests.actor)
+            }
+            // when
+            let all = try await app.testing().sendRequest(.GET, "/api/v1/service-requests/export.csv")
+            let filtered = try await app.testing().sendRequest(
+                .GET, "/api/v1/service-requests/export.csv?q=%E5%8D%A1%E7%BA%B8")
+            // then
+            #expect(all.status == .ok)
+            #expect(all.headers.contentType?.subType == "csv")
+            let rows = try CSV.parse(all.body.string)
+            #expect(rows.count == 3)
+            #expect(rows[0].first?.hasSuffix("number") == true)
+            #expect(try CSV.parse(filtered.body.string).count == 2)
+            let customers = try await app.testing().sendRequest(.GET, "/api/v1/customers/export.csv")
+            #expect(try CSV.parse(customers.body.string).count == 2)
+        }
+    }
+}

@@ -7,6 +7,7 @@ struct ServiceRequestController: Sendable {
     func register(_ api: any RoutesBuilder) {
         let group = api.grouped("service-requests")
         group.get(use: list)
+        group.get("export.csv", use: export)
         group.post(use: create)
         group.get(":id", use: get)
         group.patch(":id", use: update)
@@ -25,6 +26,20 @@ struct ServiceRequestController: Sendable {
     func actor(_ req: Request) -> Actor { Actor(name: "api") }
 
     @Sendable func list(_ req: Request) async throws -> Page<ServiceRequestView> {
+        try await ServiceRequests(req.store).list(Self.filter(req), page: QueryReader(req: req).page())
+    }
+
+    /// the requests that match the list's filters, as CSV.
+    @Sendable func export(_ req: Request) async throws -> Response {
+        let filter = try Self.filter(req)
+        let store = req.store
+        return CSVResponse.make(filename: "service-requests.csv") { emit in
+            try await ArchiveTransfer(store).exportRequests(filter, emit)
+        }
+    }
+
+    /// The list's filters from the query string.
+    static func filter(_ req: Request) throws -> RequestFilter {
         let q = QueryReader(req: req)
         var filter = RequestFilter()
         filter.statuses = try q.list("status", RequestStatus.self)
@@ -54,7 +69,7 @@ struct ServiceRequestController: Sendable {
                 filter.text = text
             }
         }
-        return try await ServiceRequests(req.store).list(filter, page: q.page())
+        return filter
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {

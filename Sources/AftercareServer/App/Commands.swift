@@ -37,7 +37,81 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
+/// Ends the command with a non-zero status after it has said why.
 struct ExitCode: Error {
     var code: Int32
     init(_ code: Int32) { self.code = code }
+}
+
+/// `aftercare import customers|units FILE.csv [--dry-run]`: all rows or none (R-1.5).
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "customers or units")
+        var kind: String
+        @Argument(name: "file", help: "a UTF-8 CSV file whose first row names the columns")
+        var file: String
+        @Flag(name: "dry-run", help: "check every row and write nothing")
+        var dryRun: Bool
+    }
+
+    var help: String { "Imports customers or units from CSV; any refused row refuses the whole file." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let data = FileManager.default.contents(atPath: signature.file),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            context.console.error("cannot read \(signature.file) as UTF-8 text")
+            throw ExitCode(1)
+        }
+        try await context.application.autoMigrate()
+        let transfer = ArchiveTransfer(context.application.store)
+        let actor = Actor(name: "import")
+        do {
+            let count: Int
+            switch signature.kind {
+            case "customers": count = try await transfer.importCustomers(text, by: actor, dryRun: signature.dryRun)
+            case "units": count = try await transfer.importUnits(text, by: actor, dryRun: signature.dryRun)
+            default:
+                context.console.error("kind must be customers or units")
+                throw ExitCode(1)
+            }
+            context.console.print("\(signature.dryRun ? "checked" : "imported") \(count) \(signature.kind)")
+        } catch let failed as ImportFailed {
+            for problem in failed.problems {
+                context.console.error("line \(problem.line), \(problem.field): \(problem.problem.message)")
+            }
+            context.console.error("nothing imported: \(failed.problems.count) problem(s)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `aftercare export customers|units|requests [FILE]`: CSV to a file or standard output (R-1.5).
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "customers, units or requests")
+        var kind: String
+        @Option(name: "output", short: "o", help: "the file to write (default: standard output)")
+        var output: String?
+    }
+
+    var help: String { "Exports customers, units or requests as CSV." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await context.application.autoMigrate()
+        let transfer = ArchiveTransfer(context.application.store)
+        let path = signature.output
+        if let path { FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = path.flatMap { FileHandle(forWritingAtPath: $0) } ?? FileHandle.standardOutput
+        let emit: @Sendable (String) async throws -> Void = { handle.write(Data($0.utf8)) }
+        switch signature.kind {
+        case "customers": try await transfer.exportCustomers(emit)
+        case "units": try await transfer.exportUnits(emit)
+        case "requests": try await transfer.exportRequests(RequestFilter(), emit)
+        default:
+            context.console.error("kind must be customers, units or requests")
+            throw ExitCode(1)
+        }
+        if path != nil { try handle.close() }
+    }
 }

@@ -65,6 +65,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
 }
 
 /// durability on SQLite: write-ahead log, a full sync on every commit, foreign keys enforced, on

@@ -34,10 +34,13 @@ public enum AftercareMain {
                 }
             }
             try await app.execute()
+        } catch let exit as ExitCode {
+            try? await app.asyncShutdown()
+            Foundation.exit(exit.code)
         } catch {
             app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            Foundation.exit(1)
         }
         try await app.asyncShutdown()
     }

@@ -91,6 +91,18 @@ func routes(_ app: Application) throws {
     }.register(api)
     ServiceRequestController().register(api)
 
+    // the archive as CSV.
+    api.get("customers", "export.csv") { req async throws -> Response in
+        let store = req.store
+        return CSVResponse.make(filename: "customers.csv") { emit in
+            try await ArchiveTransfer(store).exportCustomers(emit)
+        }
+    }
+    api.get("units", "export.csv") { req async throws -> Response in
+        let store = req.store
+        return CSVResponse.make(filename: "units.csv") { emit in try await ArchiveTransfer(store).exportUnits(emit) }
+    }
+
     // the whole history of a customer and of a unit.
     api.get("customers", ":id", "history") { req async throws -> Page<HistoryEntry> in
         let id = try RecordController<CustomerRecord>.id(req)

@@ -50,6 +50,33 @@ extension RecordKind {
     }
 }
 
+/// One refused field of one imported row.
+public struct ImportProblem: Error, Equatable, Sendable, Comparable {
+    public var line: Int
+    public var field: String
+    public var problem: FieldProblem
+
+    public init(line: Int, field: String, problem: FieldProblem) {
+        self.line = line
+        self.field = field
+        self.problem = problem
+    }
+
+    public static func < (lhs: ImportProblem, rhs: ImportProblem) -> Bool {
+        (lhs.line, lhs.field) < (rhs.line, rhs.field)
+    }
+}
+
+/// An import refused as a whole: nothing was written.
+public struct ImportFailed: Error, Equatable, Sendable {
+    public var problems: [ImportProblem]
+}
+
+/// A dry run ends by rolling back what it checked.
+struct DryRunFinished: Error {
+    var count: Int
+}
+
 /// A record that is not there (or not visible to the caller): the API answers 404.
 public struct RecordNotFound: Error, Equatable, Sendable {
     public var entity: String
@@ -106,20 +133,48 @@ public struct Records<Kind: RecordKind>: Sendable {
         return try await Idempotency.run(
             key: idempotency, store: store, id: \.id,
             replay: { id, db in try await Self.load(id, on: db)! },
-            body: { db in
-                let fields = try await Kind.validate(input, id: nil, on: db)
-                var pairs = try RowCoding.encoder.encode(fields)
-                pairs += [("version", SQLBind(1)), ("created_at", SQLBind(now)), ("updated_at", SQLBind(now))]
-                let id = try await db.insert(into: Kind.table).columns(pairs.map(\.0)).values(pairs.map(\.1))
-                    .returning("id").first(decodingColumn: "id", as: Int.self)!
-                try await Kind.afterWrite(id: id, fields: fields, on: db)
-                let view = try await Self.load(id, on: db)!
-                try await AuditLog.append(
-                    on: db, entity: Kind.entity, id: id, action: .create, actor: actor, at: now,
-                    before: Kind.View?.none,
-                    after: view)
-                return view
-            })
+            body: { db in try await Self.insert(input, by: actor, at: now, on: db) })
+    }
+
+    /// Creates many records in one transaction: all of them, or none when any row is refused. A refused row's
+    /// problems are reported with its position (R-1.5 imports).
+    public func createAll(_ inputs: [(line: Int, input: Kind.Input)], by actor: Actor, dryRun: Bool = false)
+        async throws -> Int
+    {
+        let now = store.now
+        do {
+            return try await store.write { db in
+                var problems: [ImportProblem] = []
+                for (line, input) in inputs {
+                    do {
+                        _ = try await Self.insert(input, by: actor, at: now, on: db)
+                    } catch let error as ValidationError {
+                        problems += error.fields.map { ImportProblem(line: line, field: $0.key, problem: $0.value) }
+                    }
+                }
+                if !problems.isEmpty { throw ImportFailed(problems: problems.sorted()) }
+                if dryRun { throw DryRunFinished(count: inputs.count) }
+                return inputs.count
+            }
+        } catch let finished as DryRunFinished {
+            return finished.count
+        }
+    }
+
+    static func insert(_ input: Kind.Input, by actor: Actor, at now: Date, on db: any SQLDatabase) async throws
+        -> Kind.View
+    {
+        let fields = try await Kind.validate(input, id: nil, on: db)
+        var pairs = try RowCoding.encoder.encode(fields)
+        pairs += [("version", SQLBind(1)), ("created_at", SQLBind(now)), ("updated_at", SQLBind(now))]
+        let id = try await db.insert(into: Kind.table).columns(pairs.map(\.0)).values(pairs.map(\.1))
+            .returning("id").first(decodingColumn: "id", as: Int.self)!
+        try await Kind.afterWrite(id: id, fields: fields, on: db)
+        let view = try await Self.load(id, on: db)!
+        try await AuditLog.append(
+            on: db, entity: Kind.entity, id: id, action: .create, actor: actor, at: now, before: Kind.View?.none,
+            after: view)
+        return view
     }
 
     /// applies `change` to the stored editable fields when the stored version is `expectedVersion`.

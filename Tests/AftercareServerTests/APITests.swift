@@ -1,11 +1,12 @@
 import AftercareDomain
-import AftercareServer
 import AftercareStore
 import AftercareTestSupport
 import Foundation
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import AftercareServer
 
 @Suite("The JSON API")
 struct APITests {

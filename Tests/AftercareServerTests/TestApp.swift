@@ -1,10 +1,11 @@
-import AftercareServer
 import AftercareStore
 import AftercareTestSupport
 import Foundation
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import AftercareServer
 
 /// Runs `body` against a fresh, migrated server on the given database.
 func withTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
@@ -40,25 +41,8 @@ extension TestingHTTPRequest {
     }
 }
 
-/// The API's error body, decoded for assertions.
-struct ErrorBody: Decodable {
-    struct Field: Decodable {
-        var code: String
-        var message: String
-    }
-
-    struct Detail: Decodable {
-        var code: String
-        var message: String
-        var fields: [String: Field]
-        var allowedEvents: [String]?
-    }
-
-    var error: Detail
-}
-
 extension TestingHTTPResponse {
-    var errorBody: ErrorBody? { try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView)) }
+    var errorBody: APIErrorBody? { try? JSONDecoder().decode(APIErrorBody.self, from: Data(body.readableBytesView)) }
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
     }

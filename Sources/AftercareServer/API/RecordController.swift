@@ -28,8 +28,6 @@ struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
         return id
     }
 
-    var actor: @Sendable (Request) -> Actor { { _ in Actor(name: "api") } }
-
     @Sendable func list(_ req: Request) async throws -> Page<Kind.View> {
         let query = QueryReader(req: req)
         let page = try query.page()
@@ -41,7 +39,7 @@ struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try JSONBody.create(Kind.Input.self, req)
         let key = try JSONBody.idempotencyKey(req, scope: "POST /api/v1/\(path)")
-        let view = try await Records<Kind>(req.store).create(input, by: actor(req), idempotency: key)
+        let view = try await Records<Kind>(req.store).create(input, by: req.actor, idempotency: key)
         let response = try await view.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(path)/\(view.id)")
         return response
@@ -56,13 +54,13 @@ struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
         let body = try JSONBody.object(req)
         let version = try JSONBody.expectedVersion(req, body: body)
         let patch = try JSONSerialization.data(withJSONObject: body)
-        return try await Records<Kind>(req.store).update(id, expectedVersion: version, by: actor(req)) { current in
+        return try await Records<Kind>(req.store).update(id, expectedVersion: version, by: req.actor) { current in
             try JSONBody.merge(current, patch: patch)
         }
     }
 
     @Sendable func archive(_ req: Request) async throws -> Kind.View {
-        try await Records<Kind>(req.store).archive(Self.id(req), by: actor(req))
+        try await Records<Kind>(req.store).archive(Self.id(req), by: req.actor)
     }
 
     @Sendable func audit(_ req: Request) async throws -> Page<AuditEntry> {

@@ -23,8 +23,6 @@ struct ServiceRequestController: Sendable {
         return id
     }
 
-    func actor(_ req: Request) -> Actor { Actor(name: "api") }
-
     @Sendable func list(_ req: Request) async throws -> Page<ServiceRequestView> {
         try await ServiceRequests(req.store).list(Self.filter(req), page: QueryReader(req: req).page())
     }
@@ -75,7 +73,7 @@ struct ServiceRequestController: Sendable {
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try JSONBody.create(ServiceRequestInput.self, req)
         let key = try JSONBody.idempotencyKey(req, scope: "POST /api/v1/service-requests")
-        let view = try await ServiceRequests(req.store).register(input, by: actor(req), idempotency: key)
+        let view = try await ServiceRequests(req.store).register(input, by: req.actor, idempotency: key)
         let response = try await view.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/service-requests/\(view.id)")
         return response
@@ -93,7 +91,7 @@ struct ServiceRequestController: Sendable {
         let body = try JSONBody.object(req)
         let version = try JSONBody.expectedVersion(req, body: body)
         let patch = try JSONSerialization.data(withJSONObject: body)
-        return try await ServiceRequests(req.store).update(id, expectedVersion: version, by: actor(req)) { current in
+        return try await ServiceRequests(req.store).update(id, expectedVersion: version, by: req.actor) { current in
             try JSONBody.merge(current, patch: patch)
         }
     }
@@ -107,11 +105,11 @@ struct ServiceRequestController: Sendable {
         let version =
             body["version"] != nil || req.headers.first(name: .ifMatch) != nil
             ? try JSONBody.expectedVersion(req, body: body) : nil
-        return try await ServiceRequests(req.store).post(event, to: id, by: actor(req), expectedVersion: version)
+        return try await ServiceRequests(req.store).post(event, to: id, by: req.actor, expectedVersion: version)
     }
 
     @Sendable func archive(_ req: Request) async throws -> ServiceRequestView {
-        try await ServiceRequests(req.store).archive(Self.id(req), by: actor(req))
+        try await ServiceRequests(req.store).archive(Self.id(req), by: req.actor)
     }
 
     @Sendable func audit(_ req: Request) async throws -> Page<AuditEntry> {

@@ -25,6 +25,9 @@ extension Application {
 }
 
 extension Request {
+    /// Who is acting, for the audit trail: every API caller is `api` until accounts arrive (issue 3).
+    var actor: Actor { Actor(name: "api") }
+
     /// The store on this request's database connection pool.
     var store: Store {
         let settings = application.storage[StoreSettingsKey.self]!

@@ -107,12 +107,12 @@ func routes(_ app: Application) throws {
     api.get("customers", ":id", "history") { req async throws -> Page<HistoryEntry> in
         let id = try RecordController<CustomerRecord>.id(req)
         _ = try await Records<CustomerRecord>(req.store).get(id)
-        return try await ServiceRequests(req.store).history(customerId: id, page: QueryReader(req: req).page())
+        return try await ServiceRequests(req.store).history(of: .customer(id), page: QueryReader(req: req).page())
     }
     api.get("units", ":id", "history") { req async throws -> Page<HistoryEntry> in
         let id = try RecordController<UnitRecord>.id(req)
         _ = try await Records<UnitRecord>(req.store).get(id)
-        return try await ServiceRequests(req.store).history(unitId: id, page: QueryReader(req: req).page())
+        return try await ServiceRequests(req.store).history(of: .unit(id), page: QueryReader(req: req).page())
     }
     // would a fault on this unit, on this day, from this cause, be covered?
     api.get("units", ":id", "warranty") { req async throws -> WarrantyDecision in

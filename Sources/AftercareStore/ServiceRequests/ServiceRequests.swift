@@ -175,18 +175,23 @@ public struct ServiceRequests: Sendable {
             items: views, nextCursor: rows.count > page.limit ? views.last.map { PageCursor.encode($0.id) } : nil)
     }
 
+    /// Whose history: a customer's requests or a unit's.
+    public enum HistoryOwner: Sendable {
+        case customer(Int)
+        case unit(Int)
+    }
+
     /// R-1.4: every step of every request of a customer or a unit, newest first.
-    public func history(customerId: Int? = nil, unitId: Int? = nil, page: PageRequest) async throws -> Page<
-        HistoryEntry
-    > {
+    public func history(of owner: HistoryOwner, page: PageRequest) async throws -> Page<HistoryEntry> {
         var query: SQLQueryString = """
             SELECT e.id, e.request_id, sr.number, sr.type, e.at, e.actor, e.event, e.from_status, e.to_status, e.note \
             FROM request_events e JOIN service_requests sr ON sr.id = e.request_id WHERE 
             """
-        if let customerId {
-            query += "sr.customer_id = \(bind: customerId)"
-        } else if let unitId {
-            query += "e.request_id IN (SELECT request_id FROM service_request_units WHERE unit_id = \(bind: unitId))"
+        switch owner {
+        case .customer(let id):
+            query += "sr.customer_id = \(bind: id)"
+        case .unit(let id):
+            query += "e.request_id IN (SELECT request_id FROM service_request_units WHERE unit_id = \(bind: id))"
         }
         if let after = page.afterId { query += " AND e.id < \(bind: after)" }
         query += " ORDER BY e.id DESC LIMIT \(literal: page.limit + 1)"

@@ -1,0 +1,132 @@
+/// the people who use the system. A user holds one or more roles.
+public enum Role: String, CodedEnum {
+    case administrator, serviceManager, hotlineAgent, dispatcher, fieldEngineer, technicalSupport, warehouseKeeper
+    case qualityInspector, complaintHandler, accountManager, customer
+
+    /// the after-sales service department. A complaint handler may hold none of these roles, so that
+    /// complaints are handled by someone independent of the service being complained about.
+    public static let afterSalesService: Set<Role> = [
+        .serviceManager, .hotlineAgent, .dispatcher, .fieldEngineer, .technicalSupport, .warehouseKeeper,
+    ]
+}
+
+/// What a user may do. Every route and page names exactly one of these (or none, for signed-in-only pages).
+public enum Action: String, CodedEnum {
+    case viewOrgUnits, manageOrgUnits
+    case viewCustomers, manageCustomers
+    case viewCatalogue, manageCatalogue
+    case viewInstalledBase, manageInstalledBase
+    case viewRequests, registerRequests, editRequests, archiveRequests
+    /// Lifecycle steps, grouped by who takes them (see `Action.for(_:)`).
+    case triageRequests, workRequests, closeRequests, reopenRequests, cancelRequests
+    case viewAudit, importArchive, exportArchive
+    case manageUsers
+    /// the customer portal.
+    case usePortal
+
+    /// The action a lifecycle event needs.
+    public static func `for`(_ event: RequestEventKind) -> Action {
+        switch event {
+        case .triage: .triageRequests
+        case .startService, .resolveRemotely, .resolve, .waitForCustomer, .customerResponded: .workRequests
+        case .close: .closeRequests
+        case .reopen: .reopenRequests
+        case .cancel: .cancelRequests
+        }
+    }
+}
+
+/// the role × action table. Nothing else in the code decides who may do what.
+public enum Permissions {
+    private static let reading: Set<Action> = [.viewOrgUnits, .viewCustomers, .viewCatalogue, .viewInstalledBase]
+
+    public static let table: [Role: Set<Action>] = [
+        .administrator: Set(Action.allCases).subtracting([.usePortal]),
+        .serviceManager: Set(Action.allCases).subtracting([.usePortal, .manageUsers, .manageOrgUnits]),
+        .hotlineAgent: reading.union([
+            .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
+            .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit,
+        ]),
+        .dispatcher: reading.union([
+            .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
+            .viewAudit,
+        ]),
+        .fieldEngineer: [.viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests],
+        .technicalSupport: [
+            .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
+        ],
+        .warehouseKeeper: [.viewCatalogue, .viewInstalledBase, .viewRequests],
+        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive]),
+        .complaintHandler: reading.union([.viewRequests, .viewAudit]),
+        .accountManager: reading.union([
+            .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive,
+        ]),
+        .customer: [.usePortal],
+    ]
+
+    /// Whether any of `roles` allows `action`.
+    public static func allows(_ roles: Set<Role>, _ action: Action) -> Bool {
+        roles.contains { table[$0]?.contains(action) ?? false }
+    }
+
+    /// The lifecycle events of `allowed` that these roles may take.
+    public static func events(_ allowed: [RequestEventKind], for roles: Set<Role>) -> [RequestEventKind] {
+        allowed.filter { allows(roles, .for($0)) }
+    }
+}
+
+/// Why a set of roles cannot be given to one user.
+public enum RoleConflict: Error, Equatable, Sendable {
+    case empty
+    /// complaint handling is independent of the after-sales service department.
+    case complaintHandlerInService([Role])
+    /// A customer account is the customer's own; it holds no staff role.
+    case customerWithStaffRole([Role])
+
+    /// Checks a role assignment.
+    public static func check(_ roles: Set<Role>) -> RoleConflict? {
+        if roles.isEmpty { return .empty }
+        if roles.contains(.customer), roles.count > 1 {
+            return .customerWithStaffRole(roles.subtracting([.customer]).sorted { $0.rawValue < $1.rawValue })
+        }
+        let service = roles.intersection(Role.afterSalesService)
+        if roles.contains(.complaintHandler), !service.isEmpty {
+            return .complaintHandlerInService(service.sorted { $0.rawValue < $1.rawValue })
+        }
+        return nil
+    }
+
+    /// The problem as a field problem of `roles`.
+    public var problem: FieldProblem {
+        switch self {
+        case .empty: .required
+        case .complaintHandlerInService(let roles):
+            .invalidFormat(
+                expected:
+                    "without after-sales service roles for a complaint handler (\(roles.map(\.rawValue).joined(separator: ", ")))"
+            )
+        case .customerWithStaffRole(let roles):
+            .invalidFormat(
+                expected: "only 'customer' for a customer account (\(roles.map(\.rawValue).joined(separator: ", ")))")
+        }
+    }
+}
+
+/// What part of the data a user sees: everything, one organisation unit's subtree, or one customer's
+/// own records.
+public enum Scope: Sendable, Equatable, Hashable {
+    case everything
+    /// The subtree under the unit with this materialised path (`/1/4/`).
+    case orgSubtree(unitId: Int, path: String)
+    case customer(id: Int)
+}
+
+/// Masks a phone number for logs and lists: `13812341234` → `138****1234`.
+public enum PhoneMask {
+    public static func mask(_ phone: String) -> String {
+        let digits = phone.filter(\.isASCII).filter(\.isNumber)
+        guard digits.count > 4 else { return String(repeating: "*", count: digits.count) }
+        let head = digits.count >= 11 ? 3 : min(2, digits.count - 4)
+        return String(digits.prefix(head)) + "****" + String(digits.suffix(4))
+    }
+}

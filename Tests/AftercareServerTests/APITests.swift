@@ -15,7 +15,7 @@ struct APITests {
     @Test("health answers with the database in use", arguments: TestDatabase.all)
     func health(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
-            let response = try await app.testing().sendRequest(.GET, "/healthz")
+            let response = try await app.api(.GET, "/healthz")
             #expect(response.status == .ok)
             #expect(response.json["database"] as? String == database.rawValue)
         }
@@ -28,7 +28,7 @@ struct APITests {
             // given
             let fixture = try await Fixture.make(app.store)
             // when
-            let created = try await app.testing().sendRequest(.POST, "/api/v1/service-requests") {
+            let created = try await app.api(.POST, "/api/v1/service-requests") {
                 $0.json(
                     #"{"customerId":\#(fixture.customer.id),"unitIds":[\#(fixture.unit.id)],"channel":"phone","type":"repair","faultDescription":"复印件打印模糊","contactPhone":"13800138000"}"#
                 )
@@ -38,12 +38,12 @@ struct APITests {
             let id = try #require(created.json["id"] as? Int)
             #expect((created.json["number"] as? String)?.hasPrefix("SR-") == true)
             #expect(created.headers.first(name: .location) == "/api/v1/service-requests/\(id)")
-            let triaged = try await app.testing().sendRequest(.POST, "/api/v1/service-requests/\(id)/events") {
+            let triaged = try await app.api(.POST, "/api/v1/service-requests/\(id)/events") {
                 $0.json(#"{"event":"triage","faultCause":"manMadeDamage"}"#)
             }
             #expect(triaged.status == .ok)
             #expect(triaged.json["status"] as? String == "triaged")
-            let read = try await app.testing().sendRequest(.GET, "/api/v1/service-requests/\(id)")
+            let read = try await app.api(.GET, "/api/v1/service-requests/\(id)")
             #expect(read.headers.first(name: .eTag) == "\"2\"")
             #expect((read.json["timeline"] as? [[String: Any]])?.count == 2)
             #expect(read.json["warrantyStatus"] as? String == "outOfWarranty")
@@ -70,11 +70,11 @@ struct APITests {
             // given
             _ = try await Fixture.make(app.store)
             // when
-            let response = try await app.testing().sendRequest(.POST, "/api/v1/service-requests") { $0.json(body) }
+            let response = try await app.api(.POST, "/api/v1/service-requests") { $0.json(body) }
             // then
             #expect(response.status.code == UInt(status))
             #expect(response.errorBody?.error.fields[field] != nil, "\(response.body.string)")
-            let list = try await app.testing().sendRequest(.GET, "/api/v1/service-requests")
+            let list = try await app.api(.GET, "/api/v1/service-requests")
             #expect((list.json["items"] as? [Any])?.isEmpty == true)
         }
     }
@@ -88,7 +88,7 @@ struct APITests {
                 .init(customerId: fixture.customer.id, channel: .web, type: .consultation, faultDescription: "咨询"),
                 by: Self.actor)
             // when
-            let response = try await app.testing().sendRequest(.POST, "/api/v1/service-requests/\(created.id)/events") {
+            let response = try await app.api(.POST, "/api/v1/service-requests/\(created.id)/events") {
                 $0.json(#"{"event":"close"}"#)
             }
             // then
@@ -105,18 +105,18 @@ struct APITests {
             let fixture = try await Fixture.make(app.store)
             let path = "/api/v1/customers/\(fixture.customer.id)"
             // when
-            let missing = try await app.testing().sendRequest(.PATCH, path) { $0.json(#"{"name":"新名称"}"#) }
-            let fresh = try await app.testing().sendRequest(.PATCH, path) {
+            let missing = try await app.api(.PATCH, path) { $0.json(#"{"name":"新名称"}"#) }
+            let fresh = try await app.api(.PATCH, path) {
                 $0.headers.replaceOrAdd(name: .ifMatch, value: "\"1\"")
                 $0.json(#"{"name":"新名称"}"#)
             }
-            let stale = try await app.testing().sendRequest(.PATCH, path) { $0.json(#"{"name":"旧名称","version":1}"#) }
+            let stale = try await app.api(.PATCH, path) { $0.json(#"{"name":"旧名称","version":1}"#) }
             // then
             #expect(missing.status == .preconditionRequired)
             #expect(fresh.status == .ok)
             #expect(fresh.json["version"] as? Int == 2)
             #expect(stale.status == .conflict)
-            let read = try await app.testing().sendRequest(.GET, path)
+            let read = try await app.api(.GET, path)
             #expect(read.json["name"] as? String == "新名称")
         }
     }
@@ -128,7 +128,7 @@ struct APITests {
                 "/api/v1/customers/42", "/api/v1/units/42", "/api/v1/service-requests/42", "/api/v1/org-units/abc",
                 "/api/v1/units/42/history",
             ] {
-                let response = try await app.testing().sendRequest(.GET, path)
+                let response = try await app.api(.GET, path)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.errorBody?.error.code == "not_found", "\(path)")
             }
@@ -142,7 +142,7 @@ struct APITests {
                 ("limit=0", "limit"), ("limit=abc", "limit"), ("cursor=zzz", "cursor"), ("status=open", "status"),
                 ("emergency=maybe", "emergency"), ("createdFrom=yesterday", "createdFrom"), ("q=a%00b", "q"),
             ] {
-                let response = try await app.testing().sendRequest(.GET, "/api/v1/service-requests?\(query)")
+                let response = try await app.api(.GET, "/api/v1/service-requests?\(query)")
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(response.errorBody?.error.fields[name] != nil, "\(query)")
             }
@@ -155,15 +155,15 @@ struct APITests {
             // given
             let body = #"{"code":"PL-1","name":"复印机"}"#
             // when
-            let first = try await app.testing().sendRequest(.POST, "/api/v1/product-lines") {
+            let first = try await app.api(.POST, "/api/v1/product-lines") {
                 $0.headers.replaceOrAdd(name: "Idempotency-Key", value: "abc-123")
                 $0.json(body)
             }
-            let again = try await app.testing().sendRequest(.POST, "/api/v1/product-lines") {
+            let again = try await app.api(.POST, "/api/v1/product-lines") {
                 $0.headers.replaceOrAdd(name: "Idempotency-Key", value: "abc-123")
                 $0.json(body)
             }
-            let different = try await app.testing().sendRequest(.POST, "/api/v1/product-lines") {
+            let different = try await app.api(.POST, "/api/v1/product-lines") {
                 $0.headers.replaceOrAdd(name: "Idempotency-Key", value: "abc-123")
                 $0.json(#"{"code":"PL-2","name":"显示屏"}"#)
             }
@@ -171,7 +171,7 @@ struct APITests {
             #expect(first.status == .created)
             #expect(again.json["id"] as? Int == first.json["id"] as? Int)
             #expect(different.status == .unprocessableEntity)
-            let list = try await app.testing().sendRequest(.GET, "/api/v1/product-lines")
+            let list = try await app.api(.GET, "/api/v1/product-lines")
             #expect((list.json["items"] as? [Any])?.count == 1)
         }
     }
@@ -188,8 +188,8 @@ struct APITests {
                     faultDescription: "频繁卡纸"), by: Self.actor)
             _ = try await requests.post(.init(event: .triage), to: created.id, by: Self.actor)
             // when
-            let customer = try await app.testing().sendRequest(.GET, "/api/v1/customers/\(fixture.customer.id)/history")
-            let unit = try await app.testing().sendRequest(.GET, "/api/v1/units/\(fixture.unit.id)/history")
+            let customer = try await app.api(.GET, "/api/v1/customers/\(fixture.customer.id)/history")
+            let unit = try await app.api(.GET, "/api/v1/units/\(fixture.unit.id)/history")
             // then
             let customerEvents = (customer.json["items"] as? [[String: Any]])?.compactMap { $0["event"] as? String }
             #expect(customerEvents == ["triage", "register"])
@@ -211,8 +211,8 @@ struct CSVDownloadTests {
                     by: APITests.actor)
             }
             // when
-            let all = try await app.testing().sendRequest(.GET, "/api/v1/service-requests/export.csv")
-            let filtered = try await app.testing().sendRequest(
+            let all = try await app.api(.GET, "/api/v1/service-requests/export.csv")
+            let filtered = try await app.api(
                 .GET, "/api/v1/service-requests/export.csv?q=%E5%8D%A1%E7%BA%B8")
             // then
             #expect(all.status == .ok)
@@ -221,7 +221,7 @@ struct CSVDownloadTests {
             #expect(rows.count == 3)
             #expect(rows[0].first?.hasSuffix("number") == true)
             #expect(try CSV.parse(filtered.body.string).count == 2)
-            let customers = try await app.testing().sendRequest(.GET, "/api/v1/customers/export.csv")
+            let customers = try await app.api(.GET, "/api/v1/customers/export.csv")
             #expect(try CSV.parse(customers.body.string).count == 2)
         }
     }

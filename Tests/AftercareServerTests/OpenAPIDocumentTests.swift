@@ -33,12 +33,17 @@ struct OpenAPIDocumentTests {
         return result
     }
 
-    @Test("every route of the server is described in docs/openapi.yaml, and nothing more")
+    @Test("every JSON route of the server is described in docs/openapi.yaml, and nothing more")
     func everyRouteIsDocumented() async throws {
         try await withTestApp(.sqlite) { app in
             // given
+            // JSON routes only: the API, the health check and the description itself (pages are HTML).
+            let json = app.routes.all.filter { route in
+                guard let first = route.path.first?.description else { return false }
+                return first == "api" || first == "healthz" || first == "openapi.yaml"
+            }
             let routes = Set(
-                app.routes.all.map { route in
+                json.map { route in
                     let path = route.path.map { component -> String in
                         switch component {
                         case .parameter(let name): "{\(name)}"

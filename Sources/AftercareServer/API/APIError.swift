@@ -1,6 +1,7 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
+import LeafKit
 import Vapor
 
 /// The one error body of the API (DESIGN 12): `{"error":{"code","message","fields":{…}}}`.
@@ -74,6 +75,21 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "validation_failed",
                 message: "note is required to \(event.rawValue)",
                 fields: ["note": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case let error as Forbidden:
+            return APIError(
+                status: .forbidden, code: "forbidden",
+                message: error.action.map { "your roles do not allow \($0.rawValue)" }
+                    ?? "this route is not open to anyone")
+        case is CSRFRefused:
+            return APIError(
+                status: .forbidden, code: "csrf_failed",
+                message: "the form or request carries no valid CSRF token; reload the page and try again")
+        case is WrongPassword:
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed", message: "currentPassword does not match",
+                fields: ["currentPassword": .init(code: "wrong_password", message: "does not match")])
+        case is ResetLinkInvalid:
+            return APIError(status: .notFound, code: "not_found", message: "the reset link is unknown, used or expired")
         case let error as IdempotencyKeyReused:
             return APIError(
                 status: .unprocessableEntity, code: "idempotency_key_reused",
@@ -168,24 +184,62 @@ enum CodedEnumNames {
 }
 
 /// Every error leaves as the API's JSON body; unexpected ones are logged and shown as 500 without details.
-struct APIErrorMiddleware: AsyncMiddleware {
+/// Answers every error in the one JSON shape on the API, and as a localized HTML page elsewhere.
+struct ErrorPagesMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch {
             let mapped =
                 APIError.from(error)
+                ?? (error as? Abort).map {
+                    APIError(status: $0.status, code: "http_\($0.status.code)", message: $0.reason)
+                }
                 ?? APIError(status: .internalServerError, code: "internal_error", message: "something went wrong")
             if mapped.status == .internalServerError {
-                request.logger.report(error: error)
+                // Template errors name the template and tag; other errors may quote data, so only their type is logged.
+                let detail = error is LeafError ? String(describing: error) : String(describing: type(of: error))
+                request.logger.error("internal error", metadata: ["error": .string(String(detail.prefix(500)))])
             }
-            let body = APIErrorBody(
-                error: .init(
-                    code: mapped.code, message: mapped.message, fields: mapped.fields,
-                    allowedEvents: mapped.allowedEvents))
-            let response = Response(status: mapped.status)
-            try response.content.encode(body, as: .json)
-            return response
+            if Self.wantsJSON(request) {
+                let body = APIErrorBody(
+                    error: .init(
+                        code: mapped.code, message: mapped.message, fields: mapped.fields,
+                        allowedEvents: mapped.allowedEvents))
+                let response = Response(status: mapped.status)
+                try response.content.encode(body, as: .json)
+                return response
+            }
+            return try await ErrorPage.render(mapped, for: request)
         }
+    }
+
+    /// The API, the health check, the API description and the typeahead speak JSON; pages speak HTML.
+    static func wantsJSON(_ request: Request) -> Bool {
+        let path = request.url.path
+        return path.hasPrefix("/api/") || path == "/healthz" || path == "/openapi.yaml" || path.hasPrefix("/lookup/")
+    }
+}
+
+/// The HTML page for an error, in the reader's language.
+enum ErrorPage {
+    struct Model: Encodable {
+        var code: Int
+        var message: String
+        var fields: [String]
+    }
+
+    static func render(_ error: APIError, for request: Request) async throws -> Response {
+        let l = request.localizer
+        let key = "error.\(error.status.code)"
+        let message = l.catalogue.has(key) ? l.t(key) : l.t("error.other")
+        let fields = error.fields.keys.sorted().map { field in
+            let label = l.catalogue.has("field.\(field)") ? l.t("field.\(field)") : field
+            let problem = "problem.\(error.fields[field]!.code)"
+            return "\(label): \(l.catalogue.has(problem) ? l.t(problem) : error.fields[field]!.message)"
+        }
+        return try await PageRenderer.render(
+            "error", title: "error.title", Model(code: Int(error.status.code), message: message, fields: fields),
+            for: request, status: error.status)
     }
 }

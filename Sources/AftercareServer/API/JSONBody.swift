@@ -202,10 +202,11 @@ struct QueryReader {
             page.limit = limit
         }
         if let cursor = try string("cursor") {
-            guard let after = PageCursor.decode(cursor) else {
+            guard let after = PageCursor.decodeKeyed(cursor) else {
                 throw APIError.badRequest("cursor", "is not a cursor from this list; start again without it")
             }
-            page.afterId = after
+            page.afterId = after.id
+            page.afterKey = after.key
         }
         return page
     }

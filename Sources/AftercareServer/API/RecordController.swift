@@ -8,17 +8,20 @@ import Vapor
 struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
     /// The path under `/api/v1`, e.g. `customers`.
     let path: String
+    /// what reading and what changing these records requires.
+    let read: Action
+    let write: Action
     /// The list's filters from the query string.
     let filter: @Sendable (Request, QueryReader) async throws -> (SQLSelectBuilder) -> SQLSelectBuilder
 
     func register(_ api: any RoutesBuilder) {
         let group = api.grouped(PathComponent(stringLiteral: path))
-        group.get(use: list)
-        group.post(use: create)
-        group.get(":id", use: get)
-        group.patch(":id", use: update)
-        group.post(":id", "archive", use: archive)
-        group.get(":id", "audit", use: audit)
+        group.get(use: list).requires(.action(read))
+        group.post(use: create).requires(.action(write))
+        group.get(":id", use: get).requires(.action(read))
+        group.patch(":id", use: update).requires(.action(write))
+        group.post(":id", "archive", use: archive).requires(.action(write))
+        group.get(":id", "audit", use: audit).requires(.action(.viewAudit))
     }
 
     static func id(_ req: Request) throws -> Int {

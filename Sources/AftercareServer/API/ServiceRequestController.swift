@@ -6,14 +6,15 @@ import Vapor
 struct ServiceRequestController: Sendable {
     func register(_ api: any RoutesBuilder) {
         let group = api.grouped("service-requests")
-        group.get(use: list)
-        group.get("export.csv", use: export)
-        group.post(use: create)
-        group.get(":id", use: get)
-        group.patch(":id", use: update)
-        group.post(":id", "events", use: post)
-        group.post(":id", "archive", use: archive)
-        group.get(":id", "audit", use: audit)
+        group.get(use: list).requires(.action(.viewRequests))
+        group.get("export.csv", use: export).requires(.action(.exportArchive))
+        group.post(use: create).requires(.action(.registerRequests))
+        group.get(":id", use: get).requires(.action(.viewRequests))
+        group.patch(":id", use: update).requires(.action(.editRequests))
+        // Which step a caller may take depends on the step (`Action.for`), checked in `post`.
+        group.post(":id", "events", use: post).requires(.action(.viewRequests))
+        group.post(":id", "archive", use: archive).requires(.action(.archiveRequests))
+        group.get(":id", "audit", use: audit).requires(.action(.viewAudit))
     }
 
     static func id(_ req: Request) throws -> Int {
@@ -60,6 +61,8 @@ struct ServiceRequestController: Sendable {
             filter.phone = phone
         }
         filter.customerName = try q.string("customer")
+        filter.createdBy = try q.string("createdBy", max: 64)
+        filter.sort = try q.value("sort", RequestSort.self) ?? .newest
         if let text = try q.string("q") {
             if let number = ServiceRequestNumber(text.uppercased()) {
                 filter.number = number.description
@@ -102,6 +105,7 @@ struct ServiceRequestController: Sendable {
         let id = try Self.id(req)
         let body = try JSONBody.object(req)
         let event = try JSONBody.decode(ServiceRequestEventInput.self, from: body, ignoring: ["version"])
+        guard try req.requirePrincipal().may(.for(event.event)) else { throw Forbidden(action: .for(event.event)) }
         let version =
             body["version"] != nil || req.headers.first(name: .ifMatch) != nil
             ? try JSONBody.expectedVersion(req, body: body) : nil

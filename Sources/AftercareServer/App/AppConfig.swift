@@ -1,3 +1,4 @@
+import AftercareDomain
 import Foundation
 
 /// Everything the server reads from the environment, read once at start-up (DESIGN 10).
@@ -14,10 +15,22 @@ public struct AppConfig: Sendable, Equatable {
     public var database: DatabaseChoice
     /// The zone whose calendar year numbers service requests.
     public var timeZone: TimeZone
+    /// bcrypt's cost: 2^cost rounds. Chosen so that one sign-in costs well under 100 ms here (see Benchmarks).
+    public var bcryptCost: Int
+    /// The language of pages when neither the user nor the browser names one of ours.
+    public var defaultLanguage: Language
+    /// Mark cookies `Secure`: set when the server is reached through TLS.
+    public var secureCookies: Bool
 
-    public init(database: DatabaseChoice, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+    public init(
+        database: DatabaseChoice, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, bcryptCost: Int = 10,
+        defaultLanguage: Language = .zhHans, secureCookies: Bool = false
+    ) {
         self.database = database
         self.timeZone = timeZone
+        self.bcryptCost = bcryptCost
+        self.defaultLanguage = defaultLanguage
+        self.secureCookies = secureCookies
     }
 
     /// A setting that is present but unusable; start-up stops with this message.
@@ -28,7 +41,9 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     /// `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite at `SQLITE_PATH` (default
-    /// `aftercare.sqlite` in the working directory). `AFTERCARE_TIME_ZONE` sets the numbering zone.
+    /// `aftercare.sqlite` in the working directory). `AFTERCARE_TIME_ZONE` sets the numbering zone,
+    /// `AFTERCARE_BCRYPT_COST` the password hashing cost, `AFTERCARE_LANGUAGE` the default page language and
+    /// `AFTERCARE_SECURE_COOKIES=1` marks cookies Secure (behind TLS).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfig
     {
@@ -46,6 +61,24 @@ public struct AppConfig: Sendable, Equatable {
                 throw Invalid(name: "AFTERCARE_TIME_ZONE", reason: "must be an IANA time zone such as Asia/Shanghai")
             }
             config.timeZone = timeZone
+        }
+        if let text = env["AFTERCARE_BCRYPT_COST"], !text.isEmpty {
+            guard let cost = Int(text), (4...16).contains(cost) else {
+                throw Invalid(name: "AFTERCARE_BCRYPT_COST", reason: "must be a whole number from 4 to 16")
+            }
+            config.bcryptCost = cost
+        }
+        if let text = env["AFTERCARE_LANGUAGE"], !text.isEmpty {
+            guard let language = Language(rawValue: text) else {
+                throw Invalid(name: "AFTERCARE_LANGUAGE", reason: "must be one of zh-Hans, zh-Hant, en, es")
+            }
+            config.defaultLanguage = language
+        }
+        if let text = env["AFTERCARE_SECURE_COOKIES"], !text.isEmpty {
+            guard ["0", "1"].contains(text) else {
+                throw Invalid(name: "AFTERCARE_SECURE_COOKIES", reason: "must be 0 or 1")
+            }
+            config.secureCookies = text == "1"
         }
         return config
     }

@@ -1,3 +1,4 @@
+import AftercareDomain
 import AftercareStore
 import Vapor
 
@@ -113,5 +114,98 @@ struct ExportCommand: AsyncCommand {
             throw ExitCode(1)
         }
         if path != nil { try handle.close() }
+    }
+}
+
+/// `aftercare user create --username U --name N --role R[,R…] --unit CODE|ID [--customer ID] [--email E]`:
+/// creates a user. The password is read from standard input (one line) with `--password-stdin`, or generated
+/// and printed once.
+/// `aftercare user token --username U --name N [--days D]`: issues a personal access token for U with all of
+/// U's roles and prints it (for scripts and CI; the token is shown this once).
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create")
+        var action: String
+        @Option(name: "username", help: "The sign-in name.")
+        var username: String?
+        @Option(name: "name", help: "The display name (default: the username).")
+        var name: String?
+        @Option(name: "role", help: "One role or several, comma-separated, e.g. hotlineAgent,dispatcher.")
+        var role: String?
+        @Option(name: "unit", help: "The organisation unit, by code or id.")
+        var unit: String?
+        @Option(name: "customer", help: "The customer id of a customer account.")
+        var customer: Int?
+        @Option(name: "email", help: "The email address.")
+        var email: String?
+        @Flag(name: "password-stdin", help: "Read the password from standard input.")
+        var passwordStdin: Bool
+        @Option(name: "days", help: "token: days until the token expires (default: never).")
+        var days: Int?
+    }
+
+    var help: String { "Creates a user: user create --username U --role R --unit CODE [--password-stdin]" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let store = app.store
+        let accounts = Accounts(store, hasher: app.storage[AuthSettingsKey.self]!.hasher)
+        switch signature.action {
+        case "create": break
+        case "token":
+            guard let principal = try await accounts.principal(username: signature.username ?? "") else {
+                context.console.error("username: no active user \(signature.username ?? "")")
+                throw ExitCode(1)
+            }
+            do {
+                let made = try await accounts.createToken(
+                    for: principal, name: signature.name ?? "cli", roles: nil, expiresInDays: signature.days)
+                context.console.print(made.secret)
+            } catch let error as ValidationError {
+                for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) {
+                    context.console.error("\(field): \(problem.message)")
+                }
+                throw ExitCode(1)
+            }
+            return
+        default:
+            context.console.error("action: must be create or token")
+            throw ExitCode(2)
+        }
+        var unitId: Int?
+        if let unit = signature.unit {
+            unitId =
+                try await store.sql.select().column("id").from("org_units").where("code", .equal, unit).first(
+                    decodingColumn: "id", as: Int.self) ?? Int(unit)
+        }
+        let roles = (signature.role ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = roles.filter { Role(rawValue: $0) == nil }
+        guard unknown.isEmpty else {
+            context.console.error(
+                "role: unknown \(unknown.joined(separator: ", ")); allowed: \(Role.allowedValues.joined(separator: ", "))"
+            )
+            throw ExitCode(2)
+        }
+        var password = Secret.make().text.prefix(16).description
+        var generated = true
+        if signature.passwordStdin {
+            password = readLine(strippingNewline: true) ?? ""
+            generated = false
+        }
+        let username = signature.username ?? ""
+        let input = UserRecord.Input(
+            username: username, email: signature.email, displayName: signature.name ?? username,
+            roles: roles.compactMap(Role.init), orgUnitId: unitId ?? 0, customerId: signature.customer)
+        do {
+            let user = try await accounts.create(input, password: password, by: Actor(name: "cli"))
+            context.console.print("user \(user.username) created (id \(user.id))")
+            if generated { context.console.print("password (shown once): \(password)") }
+        } catch let error as ValidationError {
+            for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) {
+                context.console.error("\(field): \(problem.message)")
+            }
+            throw ExitCode(1)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Leaf
 import Vapor
 
 struct StoreSettingsKey: StorageKey {
@@ -25,13 +26,15 @@ extension Application {
 }
 
 extension Request {
-    /// Who is acting, for the audit trail: every API caller is `api` until accounts arrive (issue 3).
-    var actor: Actor { Actor(name: "api") }
+    /// Who is acting, for the audit trail: the signed-in user (routes that write require one).
+    var actor: Actor { principal?.actor ?? Actor(name: "anonymous") }
 
-    /// The store on this request's database connection pool.
+    /// The store on this request's database connection pool, seen within the caller's scope: every
+    /// read and write through it is narrowed to what the caller may see. Before sign-in it sees nothing scoped.
     var store: Store {
         let settings = application.storage[StoreSettingsKey.self]!
-        return Store(database: db, kind: settings.kind, gate: settings.gate, timeZone: settings.timeZone)
+        let store = Store(database: db, kind: settings.kind, gate: settings.gate, timeZone: settings.timeZone)
+        return store.seen(within: principal?.scope ?? .customer(id: 0))
     }
 }
 
@@ -61,15 +64,45 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     ContentConfiguration.global.use(encoder: encoder, for: .json)
 
+    // Pages: Leaf templates and the four catalogues from the package's `Resources`, static files from `Public`.
+    let resources = ResourceDirectory.root()
+    app.directory = DirectoryConfiguration(workingDirectory: resources.path + "/")
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = true
+    let catalogue = try Catalogue.load(from: resources.appendingPathComponent("Resources/Locales"))
+    app.storage[CatalogueKey.self] = catalogue
+    app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)
+    app.storage[PageSettingsKey.self] = PageSettings(defaultLanguage: config.defaultLanguage)
+    app.storage[AuthSettingsKey.self] = AuthSettings(
+        hasher: BcryptPasswords(cost: config.bcryptCost, pool: app.threadPool), secureCookies: config.secureCookies)
+
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
-    app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(AuthenticateMiddleware())
     try routes(app)
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(UserCommand(), as: "user")
+}
+
+/// The folder that holds `Resources/` and `Public/`: the working directory when it has them (a checkout or an
+/// installed copy), else the package this binary was built from.
+enum ResourceDirectory {
+    static func root() -> URL {
+        let working = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if FileManager.default.fileExists(atPath: working.appendingPathComponent("Resources/Views").path) {
+            return working
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
 }
 
 /// durability on SQLite: write-ahead log, a full sync on every commit, foreign keys enforced, on

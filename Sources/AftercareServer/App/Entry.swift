@@ -26,10 +26,18 @@ public enum AftercareMain {
                 if demo {
                     let added = try await DemoData(app.store).load(requests: 1000) { app.logger.info("\($0)") }
                     app.logger.info("demo data ready (\(added) requests added)")
+                    let hasher = app.storage[AuthSettingsKey.self]!.hasher
+                    let logins = try await DemoUsers.load(into: app.store, hasher: hasher)
+                    let lines = logins.map {
+                        "  \($0.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.role.rawValue) (\($0.unitCode))"
+                    }
                     print(
                         """
                         Aftercare demo is ready on http://\(hostPort(arguments)).
-                        API: /api/v1 (no login yet: accounts arrive with the next release); API description: /openapi.yaml
+                        Sign in with any of these logins; the password of every demo login is \(DemoUsers.password)
+                        \(lines.joined(separator: "\n"))
+                        Customers use the portal at /portal. API: /api/v1 with a personal access token (see /account);
+                        API description: /openapi.yaml
                         """)
                 }
             }

@@ -5,20 +5,21 @@ import Vapor
 
 /// Every route of the server. `docs/openapi.yaml` describes each of them (a test keeps the two in step).
 func routes(_ app: Application) throws {
-    app.get("healthz") { req async throws -> Response in
+    let root = app.grouped(AccessMiddleware())
+    root.get("healthz") { req async throws -> Response in
         _ = try await (req.db as! any SQLDatabase).raw("SELECT 1 AS ok").first()
         let body = ["status": "ok", "database": req.store.kind.rawValue]
         return try await body.encodeResponse(for: req)
-    }
-    app.get("openapi.yaml") { req async throws -> Response in
+    }.requires(.open)
+    root.get("openapi.yaml") { req async throws -> Response in
         let text = try OpenAPIDocument.text()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "yaml", parameters: ["charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: text))
-    }
+    }.requires(.open)
 
-    let api = app.grouped("api", "v1")
-    RecordController<OrgUnitRecord>(path: "org-units") { req, q in
+    let api = root.grouped("api", "v1")
+    RecordController<OrgUnitRecord>(path: "org-units", read: .viewOrgUnits, write: .manageOrgUnits) { req, q in
         let kind = try q.value("kind", OrgUnitKind.self)
         let parentId = try q.int("parentId")
         let name = try q.string("q")
@@ -32,7 +33,7 @@ func routes(_ app: Application) throws {
             return query
         }
     }.register(api)
-    RecordController<CustomerRecord>(path: "customers") { req, q in
+    RecordController<CustomerRecord>(path: "customers", read: .viewCustomers, write: .manageCustomers) { req, q in
         let tier = try q.value("tier", CustomerTier.self)
         let kind = try q.value("kind", CustomerKind.self)
         let name = try q.string("q")
@@ -60,22 +61,26 @@ func routes(_ app: Application) throws {
             return query
         }
     }.register(api)
-    RecordController<ProductLineRecord>(path: "product-lines") { _, _ in { $0 } }.register(api)
-    RecordController<ProductModelRecord>(path: "product-models") { _, q in
+    RecordController<ProductLineRecord>(path: "product-lines", read: .viewCatalogue, write: .manageCatalogue) { _, _ in
+        { $0 }
+    }.register(api)
+    RecordController<ProductModelRecord>(path: "product-models", read: .viewCatalogue, write: .manageCatalogue) {
+        _, q in
         let line = try q.int("productLineId")
         return { query in
             guard let line else { return query }
             return query.where(ProductModelRecord.column("product_line_id"), .equal, SQLBind(line))
         }
     }.register(api)
-    RecordController<ProjectRecord>(path: "projects") { _, q in
+    RecordController<ProjectRecord>(path: "projects", read: .viewInstalledBase, write: .manageInstalledBase) {
+        _, q in
         let customer = try q.int("customerId")
         return { query in
             guard let customer else { return query }
             return query.where(ProjectRecord.column("customer_id"), .equal, SQLBind(customer))
         }
     }.register(api)
-    RecordController<UnitRecord>(path: "units") { _, q in
+    RecordController<UnitRecord>(path: "units", read: .viewInstalledBase, write: .manageInstalledBase) { _, q in
         let customer = try q.int("customerId")
         let model = try q.int("modelId")
         let project = try q.int("projectId")
@@ -90,6 +95,7 @@ func routes(_ app: Application) throws {
         }
     }.register(api)
     ServiceRequestController().register(api)
+    AccountController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -97,23 +103,23 @@ func routes(_ app: Application) throws {
         return CSVResponse.make(filename: "customers.csv") { emit in
             try await ArchiveTransfer(store).exportCustomers(emit)
         }
-    }
+    }.requires(.action(.exportArchive))
     api.get("units", "export.csv") { req async throws -> Response in
         let store = req.store
         return CSVResponse.make(filename: "units.csv") { emit in try await ArchiveTransfer(store).exportUnits(emit) }
-    }
+    }.requires(.action(.exportArchive))
 
     // the whole history of a customer and of a unit.
     api.get("customers", ":id", "history") { req async throws -> Page<HistoryEntry> in
         let id = try RecordController<CustomerRecord>.id(req)
         _ = try await Records<CustomerRecord>(req.store).get(id)
         return try await ServiceRequests(req.store).history(of: .customer(id), page: QueryReader(req: req).page())
-    }
+    }.requires(.action(.viewRequests))
     api.get("units", ":id", "history") { req async throws -> Page<HistoryEntry> in
         let id = try RecordController<UnitRecord>.id(req)
         _ = try await Records<UnitRecord>(req.store).get(id)
         return try await ServiceRequests(req.store).history(of: .unit(id), page: QueryReader(req: req).page())
-    }
+    }.requires(.action(.viewRequests))
     // would a fault on this unit, on this day, from this cause, be covered?
     api.get("units", ":id", "warranty") { req async throws -> WarrantyDecision in
         let unit = try await Records<UnitRecord>(req.store).get(RecordController<UnitRecord>.id(req))
@@ -121,7 +127,12 @@ func routes(_ app: Application) throws {
         let day = try q.date("date") ?? CalendarDate(req.store.now, in: req.store.timeZone)
         let cause = try q.value("cause", FaultCause.self) ?? .unknown
         return UnitRecord.decision(for: unit, on: day, cause: cause)
-    }
+    }.requires(.action(.viewInstalledBase))
+
+    AccountPages().register(root)
+    DeskPages().register(root)
+    PortalPages().register(root)
+    AdminPages().register(root)
 }
 
 /// The API description, read from `docs/openapi.yaml` of the package.

@@ -45,6 +45,8 @@ public enum JSONValue: Codable, Equatable, Sendable {
 /// What happened to a record.
 public enum AuditAction: String, CodedEnum {
     case create, update, archive, event
+    /// Accounts: a user disabled or enabled, a password set or reset, a token issued or revoked.
+    case disable, enable, passwordChange, passwordResetIssued, tokenCreate, tokenRevoke
 }
 
 /// one change of one record, with who, when, and the record before and after.
@@ -113,28 +115,40 @@ public struct PageRequest: Sendable, Equatable {
     public var limit: Int
     /// The last id of the previous page, from the opaque cursor.
     public var afterId: Int?
+    /// The last sort value of the previous page, for orders other than by id.
+    public var afterKey: String?
 
-    public init(limit: Int = 50, afterId: Int? = nil) {
+    public init(limit: Int = 50, afterId: Int? = nil, afterKey: String? = nil) {
         self.limit = limit
         self.afterId = afterId
+        self.afterKey = afterKey
     }
 }
 
 /// The opaque cursor of keyset paging: the last id seen, so the next page starts after it.
 public enum PageCursor {
-    public static func encode(_ id: Int) -> String {
-        Data("k1:\(id)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+    public static func encode(_ id: Int, key: String? = nil) -> String {
+        let plain = key.map { "k2:\(id):\($0)" } ?? "k1:\(id)"
+        return Data(plain.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// `nil` when the text is not a cursor this server made.
     public static func decode(_ text: String) -> Int? {
+        decodeKeyed(text)?.id
+    }
+
+    /// The id and, for orders other than by id, the sort value of a cursor.
+    public static func decodeKeyed(_ text: String) -> (id: Int, key: String?)? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),
-            plain.hasPrefix("k1:"), let id = Int(plain.dropFirst(3)), id >= 0
-        else { return nil }
-        return id
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        if plain.hasPrefix("k1:"), let id = Int(plain.dropFirst(3)), id >= 0 { return (id, nil) }
+        let parts = plain.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "k2", let id = Int(parts[1]), id >= 0 else { return nil }
+        return (id, String(parts[2]))
     }
 }
 

@@ -80,7 +80,7 @@ public enum OrgUnitRecord: RecordKind {
         if input.kind == .headquarters {
             if input.parentId != nil { v.add("parentId", .invalidValue(allowed: ["null for headquarters"])) }
         } else if let parentId = input.parentId {
-            if let parent = try await Records<Self>.load(parentId, on: db) {
+            if let parent = try await Records<Self>.load(parentId, within: .everything, on: db) {
                 if parent.archivedAt != nil {
                     v.add("parentId", .archived)
                 } else if !parent.kind.allowedChildren.contains(input.kind) {

@@ -35,10 +35,19 @@ public protocol RecordKind: Sendable {
     static func input(from view: View) -> Input
     /// Side tables kept in step with the record, in the same transaction.
     static func afterWrite(id: Int, fields: Fields, on db: any SQLDatabase) async throws
+    /// narrows a query of this kind to the rows `scope` may see.
+    static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder
+    /// The input field that ties a record to the caller's scope: a write that would leave the record outside
+    /// the scope is refused as if this field named nothing.
+    static var scopeField: String { get }
 }
 
 extension RecordKind {
     public static func afterWrite(id: Int, fields: Fields, on db: any SQLDatabase) async throws {}
+
+    /// Shared records (the product catalogue) are visible to everyone allowed to read them.
+    public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder { query }
+    public static var scopeField: String { "id" }
 
     public static func select(on db: any SQLDatabase) -> SQLSelectBuilder {
         db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(table))).from(table)
@@ -81,6 +90,11 @@ struct DryRunFinished: Error {
 public struct RecordNotFound: Error, Equatable, Sendable {
     public var entity: String
     public var id: Int
+
+    public init(entity: String, id: Int) {
+        self.entity = entity
+        self.id = id
+    }
 }
 
 /// The caller edited an older version than the stored one: the API answers 409 and nothing is written.
@@ -106,17 +120,25 @@ public struct Records<Kind: RecordKind>: Sendable {
     }
 
     public func get(_ id: Int) async throws -> Kind.View {
-        guard let view = try await Self.load(id, on: store.sql) else {
+        guard let view = try await Self.load(id, within: store.scope, on: store.sql) else {
             throw RecordNotFound(entity: Kind.entity, id: id)
         }
         return view
     }
 
-    static func load(_ id: Int, on db: any SQLDatabase) async throws -> Kind.View? {
-        guard let row = try await Kind.select(on: db).where(Kind.column("id"), .equal, SQLBind(id)).first() else {
-            return nil
-        }
+    static func load(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> Kind.View? {
+        let query = Kind.restrict(Kind.select(on: db).where(Kind.column("id"), .equal, SQLBind(id)), to: scope)
+        guard let row = try await query.first() else { return nil }
         return try view(of: row)
+    }
+
+    /// The record as the caller sees it after a write; a write that puts it out of the caller's sight is
+    /// refused (and rolled back) as if its scope field named nothing.
+    static func reload(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> Kind.View {
+        guard let view = try await load(id, within: scope, on: db) else {
+            throw ValidationError([Kind.scopeField: .notFound])
+        }
+        return view
     }
 
     static func view(of row: any SQLRow) throws -> Kind.View {
@@ -130,10 +152,11 @@ public struct Records<Kind: RecordKind>: Sendable {
         -> Kind.View
     {
         let now = store.now
+        let scope = store.scope
         return try await Idempotency.run(
             key: idempotency, store: store, id: \.id,
-            replay: { id, db in try await Self.load(id, on: db)! },
-            body: { db in try await Self.insert(input, by: actor, at: now, on: db) })
+            replay: { id, db in try await Self.reload(id, within: scope, on: db) },
+            body: { db in try await Self.insert(input, by: actor, at: now, within: scope, on: db) })
     }
 
     /// Creates many records in one transaction: all of them, or none when any row is refused. A refused row's
@@ -142,12 +165,13 @@ public struct Records<Kind: RecordKind>: Sendable {
         async throws -> Int
     {
         let now = store.now
+        let scope = store.scope
         do {
             return try await store.write { db in
                 var problems: [ImportProblem] = []
                 for (line, input) in inputs {
                     do {
-                        _ = try await Self.insert(input, by: actor, at: now, on: db)
+                        _ = try await Self.insert(input, by: actor, at: now, within: scope, on: db)
                     } catch let error as ValidationError {
                         problems += error.fields.map { ImportProblem(line: line, field: $0.key, problem: $0.value) }
                     }
@@ -161,16 +185,16 @@ public struct Records<Kind: RecordKind>: Sendable {
         }
     }
 
-    static func insert(_ input: Kind.Input, by actor: Actor, at now: Date, on db: any SQLDatabase) async throws
-        -> Kind.View
-    {
+    static func insert(
+        _ input: Kind.Input, by actor: Actor, at now: Date, within scope: Scope, on db: any SQLDatabase
+    ) async throws -> Kind.View {
         let fields = try await Kind.validate(input, id: nil, on: db)
         var pairs = try RowCoding.encoder.encode(fields)
         pairs += [("version", SQLBind(1)), ("created_at", SQLBind(now)), ("updated_at", SQLBind(now))]
         let id = try await db.insert(into: Kind.table).columns(pairs.map(\.0)).values(pairs.map(\.1))
             .returning("id").first(decodingColumn: "id", as: Int.self)!
         try await Kind.afterWrite(id: id, fields: fields, on: db)
-        let view = try await Self.load(id, on: db)!
+        let view = try await Self.reload(id, within: scope, on: db)
         try await AuditLog.append(
             on: db, entity: Kind.entity, id: id, action: .create, actor: actor, at: now, before: Kind.View?.none,
             after: view)
@@ -184,8 +208,9 @@ public struct Records<Kind: RecordKind>: Sendable {
         change: @escaping @Sendable (Kind.Input) throws -> Kind.Input
     ) async throws -> Kind.View {
         let now = store.now
+        let scope = store.scope
         return try await store.write { db in
-            guard let row = try await Self.lockedRow(id, on: db) else {
+            guard let row = try await Self.lockedRow(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: Kind.entity, id: id)
             }
             let meta = try row.decode(model: RecordMeta.self, with: RowCoding.decoder)
@@ -204,7 +229,7 @@ public struct Records<Kind: RecordKind>: Sendable {
                 throw StaleVersion(entity: Kind.entity, id: id, expected: expectedVersion, current: meta.version + 1)
             }
             try await Kind.afterWrite(id: id, fields: fields, on: db)
-            let after = try await Self.load(id, on: db)!
+            let after = try await Self.reload(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: Kind.entity, id: id, action: .update, actor: actor, at: now, before: before,
                 after: after)
@@ -215,8 +240,9 @@ public struct Records<Kind: RecordKind>: Sendable {
     /// records are archived, never deleted. Archiving twice is refused.
     public func archive(_ id: Int, by actor: Actor) async throws -> Kind.View {
         let now = store.now
+        let scope = store.scope
         return try await store.write { db in
-            guard let row = try await Self.lockedRow(id, on: db) else {
+            guard let row = try await Self.lockedRow(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: Kind.entity, id: id)
             }
             let meta = try row.decode(model: RecordMeta.self, with: RowCoding.decoder)
@@ -224,7 +250,7 @@ public struct Records<Kind: RecordKind>: Sendable {
             let before = try Self.view(of: row)
             try await db.update(Kind.table).set("archived_at", to: now).set("updated_at", to: now)
                 .set("version", to: meta.version + 1).where("id", .equal, id).run()
-            let after = try await Self.load(id, on: db)!
+            let after = try await Self.reload(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: Kind.entity, id: id, action: .archive, actor: actor, at: now, before: before,
                 after: after)
@@ -233,8 +259,8 @@ public struct Records<Kind: RecordKind>: Sendable {
     }
 
     /// The row, locked for the rest of the transaction on PostgreSQL (SQLite writers are serialised already).
-    static func lockedRow(_ id: Int, on db: any SQLDatabase) async throws -> (any SQLRow)? {
-        var query = Kind.select(on: db).where(Kind.column("id"), .equal, SQLBind(id))
+    static func lockedRow(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> (any SQLRow)? {
+        var query = Kind.restrict(Kind.select(on: db).where(Kind.column("id"), .equal, SQLBind(id)), to: scope)
         if db.dialect.name != "sqlite" { query = query.for(.update) }
         return try await query.first()
     }
@@ -244,7 +270,7 @@ public struct Records<Kind: RecordKind>: Sendable {
         page: PageRequest, includeArchived: Bool = false, descending: Bool = false,
         filter: (SQLSelectBuilder) -> SQLSelectBuilder = { $0 }
     ) async throws -> Page<Kind.View> {
-        var query = filter(Kind.select(on: store.sql))
+        var query = Kind.restrict(filter(Kind.select(on: store.sql)), to: store.scope)
         if !includeArchived { query = query.where(Kind.column("archived_at"), .is, SQLLiteral.null) }
         if let after = page.afterId {
             query = query.where(Kind.column("id"), descending ? .lessThan : .greaterThan, SQLBind(after))
@@ -254,7 +280,7 @@ public struct Records<Kind: RecordKind>: Sendable {
         let rows = try await query.orderBy(order).limit(page.limit + 1).all()
         let views = try rows.prefix(page.limit).map(Self.view(of:))
         let lastId = try rows.prefix(page.limit).last?.decode(column: "id", as: Int.self)
-        return Page(items: views, nextCursor: rows.count > page.limit ? lastId.map(PageCursor.encode) : nil)
+        return Page(items: views, nextCursor: rows.count > page.limit ? lastId.map { PageCursor.encode($0) } : nil)
     }
 
     /// The audit trail of one record, even when it is archived.

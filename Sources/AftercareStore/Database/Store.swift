@@ -29,7 +29,9 @@ public struct Store: Sendable {
     public let kind: DatabaseKind
     public let timeZone: TimeZone
     let gate: WriteGate?
-    let clock: @Sendable () -> Date
+    var clock: @Sendable () -> Date
+    /// what the caller may see. Every read and write of scoped records is narrowed to it.
+    public private(set) var scope: Scope = .everything
 
     public init(
         database: any Database, kind: DatabaseKind, gate: WriteGate?, timeZone: TimeZone,
@@ -40,6 +42,20 @@ public struct Store: Sendable {
         self.gate = gate
         self.timeZone = timeZone
         self.clock = clock
+    }
+
+    /// The same store, seen by someone who may see only `scope`.
+    public func seen(within scope: Scope) -> Store {
+        var copy = self
+        copy.scope = scope
+        return copy
+    }
+
+    /// The same store on another clock (tests of time-bound rules: lockouts, link expiry).
+    public func withClock(_ clock: @escaping @Sendable () -> Date) -> Store {
+        var copy = self
+        copy.clock = clock
+        return copy
     }
 
     /// The current instant, to the millisecond, so that what is stored reads back equal on both databases.

@@ -11,6 +11,7 @@ public enum AftercareMigrations {
         M005CreateServiceRequests(),
         M006CreateAuditAndKeys(),
         M007CreateTextSearch(),
+        M008CreateAccounts(),
     ]
 }
 
@@ -274,6 +275,81 @@ struct M007CreateTextSearch: AsyncMigration {
             try await sql.raw("DROP TABLE request_text").run()
         } else {
             try await sql.raw("DROP INDEX sr_fault_trgm").run()
+        }
+    }
+}
+
+/// users, their sessions, personal access tokens, one-time reset links and sign-in throttling.
+struct M008CreateAccounts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("users")
+            .recordColumns()
+            .field("username", .string, .required)
+            .field("email", .string)
+            .field("display_name", .string, .required)
+            .field("roles", .string, .required)
+            .field("org_unit_id", .int64, .required, .references("org_units", "id"))
+            .field("customer_id", .int64, .references("customers", "id"))
+            .field("locale", .string)
+            .field("password_hash", .string)
+            .field("disabled_at", .datetime)
+            .unique(on: "username")
+            .unique(on: "email")
+            .create()
+        try await database.schema("sessions")
+            .field("id", .int64, .identifier(auto: true))
+            .field("token_hash", .string, .required)
+            .field("user_id", .int64, .required, .references("users", "id"))
+            .field("csrf_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema("api_tokens")
+            .field("id", .int64, .identifier(auto: true))
+            .field("token_hash", .string, .required)
+            .field("user_id", .int64, .required, .references("users", "id"))
+            .field("name", .string, .required)
+            .field("prefix", .string, .required)
+            .field("roles", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime)
+            .field("last_used_at", .datetime)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema("password_resets")
+            .field("id", .int64, .identifier(auto: true))
+            .field("token_hash", .string, .required)
+            .field("user_id", .int64, .required, .references("users", "id"))
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema("login_throttle")
+            .field("key", .string, .identifier(auto: false))
+            .field("failures", .int64, .required)
+            .field("first_failure_at", .datetime, .required)
+            .field("locked_until", .datetime)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "users_org_unit").on("users").column("org_unit_id").column("id").run()
+        try await sql.create(index: "sessions_user").on("sessions").column("user_id").run()
+        try await sql.create(index: "api_tokens_user").on("api_tokens").column("user_id").run()
+        try await sql.create(index: "password_resets_user").on("password_resets").column("user_id").run()
+        // The desk's home pages and sorts: my requests, recently updated, today's resolutions.
+        try await sql.create(index: "sr_created_by").on("service_requests").column("created_by").column("id").run()
+        try await sql.create(index: "sr_updated").on("service_requests").column("updated_at").column("id").run()
+        try await sql.create(index: "request_events_at").on("request_events").column("at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["login_throttle", "password_resets", "api_tokens", "sessions", "users"] {
+            try await database.schema(table).delete()
         }
     }
 }

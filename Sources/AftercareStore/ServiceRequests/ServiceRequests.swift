@@ -28,8 +28,16 @@ public struct RequestFilter: Sendable, Equatable {
     public var customerName: String?
     /// Part of the fault description, any language.
     public var text: String?
+    /// The user who registered the request.
+    public var createdBy: String?
+    public var sort: RequestSort = .newest
 
     public init() {}
+}
+
+/// The orders a request list can be read in, each keyset-paged by (sort value, id).
+public enum RequestSort: String, CodedEnum {
+    case newest, oldest, recentlyUpdated, status
 }
 
 /// R-2: service requests: registration, editing, lifecycle events, lists, search and history.
@@ -50,7 +58,7 @@ public struct ServiceRequests: Sendable {
     // MARK: Reading
 
     public func get(_ id: Int) async throws -> ServiceRequestView {
-        guard var view = try await Self.load(id, on: store.sql) else {
+        guard var view = try await Self.load(id, within: store.scope, on: store.sql) else {
             throw RecordNotFound(entity: "serviceRequest", id: id)
         }
         let timeline = try await store.sql.select().column("*").from("request_events")
@@ -66,12 +74,23 @@ public struct ServiceRequests: Sendable {
         return view
     }
 
-    static func load(_ id: Int, on db: any SQLDatabase) async throws -> ServiceRequestView? {
-        let query: SQLQueryString =
+    static func load(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> ServiceRequestView? {
+        var query: SQLQueryString =
             "SELECT \(unsafeRaw: columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id WHERE sr.id = \(bind: id)"
+        if let visible = visible(to: scope) { query += " AND " + visible }
         guard let row = try await db.raw(query).first(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
         else { return nil }
         return try await views(of: [row], on: db).first
+    }
+
+    /// R-14.2: the requests a scope sees: those handled by its organisation subtree, or a customer's own.
+    static func visible(to scope: Scope) -> SQLQueryString? {
+        switch scope {
+        case .everything: nil
+        case .orgSubtree(_, let path):
+            "sr.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
+        case .customer(let id): "sr.customer_id = \(bind: id)"
+        }
     }
 
     /// Views for rows with their units, in one more query for the whole page (no query per row).
@@ -103,10 +122,77 @@ public struct ServiceRequests: Sendable {
         return rows.map { $0.view(units: byRequest[$0.id] ?? []) }
     }
 
-    /// R-2, R-1.4: newest first, keyset-paged, filtered and searched.
+    /// R-2, R-1.4: filtered and searched, in the chosen order, keyset-paged.
     public func list(_ filter: RequestFilter, page: PageRequest) async throws -> Page<ServiceRequestView> {
         let db = store.sql
+        var conditions = try await Self.conditions(filter, scope: store.scope, on: db)
+        let order: String
+        switch filter.sort {
+        case .newest:
+            if let after = page.afterId { conditions.append("sr.id < \(bind: after)") }
+            order = "sr.id DESC"
+        case .oldest:
+            if let after = page.afterId { conditions.append("sr.id > \(bind: after)") }
+            order = "sr.id ASC"
+        case .recentlyUpdated:
+            if let after = page.afterId, let key = page.afterKey.flatMap(Timestamp.parse) {
+                conditions.append(
+                    "(sr.updated_at < \(bind: key) OR (sr.updated_at = \(bind: key) AND sr.id < \(bind: after)))")
+            }
+            order = "sr.updated_at DESC, sr.id DESC"
+        case .status:
+            if let after = page.afterId, let key = page.afterKey {
+                conditions.append("(sr.status > \(bind: key) OR (sr.status = \(bind: key) AND sr.id < \(bind: after)))")
+            }
+            order = "sr.status ASC, sr.id DESC"
+        }
+        var query: SQLQueryString =
+            "SELECT \(unsafeRaw: Self.columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id"
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " ORDER BY \(unsafeRaw: order) LIMIT \(literal: page.limit + 1)"
+        let rows = try await db.raw(query).all(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
+        let views = try await Self.views(of: Array(rows.prefix(page.limit)), on: db)
+        guard rows.count > page.limit, let last = views.last else { return Page(items: views, nextCursor: nil) }
+        let key: String? =
+            switch filter.sort {
+            case .newest, .oldest: nil
+            case .recentlyUpdated: Timestamp.format(last.updatedAt)
+            case .status: last.status.rawValue
+            }
+        return Page(items: views, nextCursor: PageCursor.encode(last.id, key: key))
+    }
+
+    /// How many requests match, counted no further than `cap` so that a page view never counts millions of
+    /// rows; `cap + 1` means "more than `cap`".
+    public func count(_ filter: RequestFilter, cap: Int) async throws -> Int {
+        let db = store.sql
+        let conditions = try await Self.conditions(filter, scope: store.scope, on: db)
+        var query: SQLQueryString =
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM service_requests sr JOIN customers c ON c.id = sr.customer_id"
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " LIMIT \(literal: cap + 1)) capped"
+        return try await db.raw(query).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// How many lifecycle events of these kinds happened since `since` on requests in the caller's scope, capped
+    /// like `count`.
+    public func eventCount(_ events: [String], since: Date, cap: Int) async throws -> Int {
+        var query: SQLQueryString = """
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM request_events e JOIN service_requests sr ON sr.id = e.request_id \
+            WHERE e.at >= \(bind: since) AND e.event IN (
+            """
+        query += events.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+        if let visible = Self.visible(to: store.scope) { query += " AND " + visible }
+        query += " LIMIT \(literal: cap + 1)) capped"
+        return try await store.sql.raw(query).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// The conditions of a filter within a scope, over `sr` (requests) and `c` (their customers).
+    static func conditions(_ filter: RequestFilter, scope: Scope, on db: any SQLDatabase) async throws
+        -> [SQLQueryString]
+    {
         var conditions: [SQLQueryString] = []
+        if let visible = Self.visible(to: scope) { conditions.append(visible) }
         func anyOf<T: RawRepresentable<String>>(_ column: String, _ values: [T]) {
             guard !values.isEmpty else { return }
             conditions.append(
@@ -164,15 +250,8 @@ public struct ServiceRequests: Sendable {
         if let text = filter.text?.trimmed, !text.isEmpty {
             conditions.append(TextMatch.faultDescription(containing: text, on: db))
         }
-        if let after = page.afterId { conditions.append("sr.id < \(bind: after)") }
-        var query: SQLQueryString =
-            "SELECT \(unsafeRaw: Self.columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id"
-        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
-        query += " ORDER BY sr.id DESC LIMIT \(literal: page.limit + 1)"
-        let rows = try await db.raw(query).all(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
-        let views = try await Self.views(of: Array(rows.prefix(page.limit)), on: db)
-        return Page(
-            items: views, nextCursor: rows.count > page.limit ? views.last.map { PageCursor.encode($0.id) } : nil)
+        if let createdBy = filter.createdBy { conditions.append("sr.created_by = \(bind: createdBy)") }
+        return conditions
     }
 
     /// Whose history: a customer's requests or a unit's.
@@ -193,6 +272,7 @@ public struct ServiceRequests: Sendable {
         case .unit(let id):
             query += "e.request_id IN (SELECT request_id FROM service_request_units WHERE unit_id = \(bind: id))"
         }
+        if let visible = Self.visible(to: store.scope) { query += " AND " + visible }
         if let after = page.afterId { query += " AND e.id < \(bind: after)" }
         query += " ORDER BY e.id DESC LIMIT \(literal: page.limit + 1)"
         let rows = try await store.sql.raw(query).all(decoding: HistoryRow.self, with: RowCoding.decoder)
@@ -211,11 +291,12 @@ public struct ServiceRequests: Sendable {
         let now = store.now
         let year = CalendarDate(now, in: store.timeZone).year
         let kind = store.kind
+        let scope = store.scope
         return try await Idempotency.run(
             key: idempotency, store: store, id: \.id,
-            replay: { id, db in try await Self.load(id, on: db)! },
+            replay: { id, db in try await Self.reloaded(id, within: scope, on: db) },
             body: { db in
-                let checked = try await Self.validate(input, existing: nil, on: db)
+                let checked = try await Self.validate(input, existing: nil, within: scope, on: db)
                 let sequence = try await db.raw(
                     """
                     INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
@@ -251,7 +332,7 @@ public struct ServiceRequests: Sendable {
                     on: db)
                 try await TextMatch.index(
                     requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
-                let view = try await Self.load(id, on: db)!
+                let view = try await Self.reloaded(id, within: scope, on: db)
                 try await AuditLog.append(
                     on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
                     before: ServiceRequestView?.none, after: view)
@@ -266,8 +347,9 @@ public struct ServiceRequests: Sendable {
     ) async throws -> ServiceRequestView {
         let now = store.now
         let kind = store.kind
+        let scope = store.scope
         return try await store.write { db in
-            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, on: db)
+            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
             guard before.status != .closed, before.status != .cancelled else {
                 throw RequestNotEditable(status: before.status)
             }
@@ -275,7 +357,7 @@ public struct ServiceRequests: Sendable {
             if input.customerId != before.customerId {
                 throw ValidationError(["customerId": .invalidValue(allowed: ["\(before.customerId)"])])
             }
-            let checked = try await Self.validate(input, existing: before, on: db)
+            let checked = try await Self.validate(input, existing: before, within: scope, on: db)
             try await db.update("service_requests")
                 .set("org_unit_id", to: checked.orgUnitId).set("project_id", to: SQLBind(input.projectId))
                 .set("contact_name", to: SQLBind(input.contactName)).set(
@@ -297,7 +379,7 @@ public struct ServiceRequests: Sendable {
                 try await TextMatch.index(
                     requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: true, on: db)
             }
-            let after = try await Self.load(id, on: db)!
+            let after = try await Self.reloaded(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: "serviceRequest", id: id, action: .update, actor: actor, at: now, before: before,
                 after: after)
@@ -325,8 +407,9 @@ public struct ServiceRequests: Sendable {
             }
         }
         try v.finish()
+        let scope = store.scope
         return try await store.write { db in
-            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, on: db)
+            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
             var lifecycle = RequestLifecycle(status: before.status, resumeStatus: nil)
             if before.status == .waitingOnCustomer {
                 let row = try await db.select().column("resume_status").from("service_requests").where("id", .equal, id)
@@ -360,7 +443,7 @@ public struct ServiceRequests: Sendable {
             try await Self.appendTimeline(
                 requestId: id, at: now, actor: actor, event: event.event.rawValue, from: transition.from,
                 to: transition.to, note: event.note, on: db)
-            let after = try await Self.load(id, on: db)!
+            let after = try await Self.reloaded(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: "serviceRequest", id: id, action: .event, actor: actor, at: now, before: before,
                 after: after)
@@ -371,14 +454,15 @@ public struct ServiceRequests: Sendable {
     /// Archives a finished request (closed or cancelled); nothing is deleted (R-14.1).
     public func archive(_ id: Int, by actor: Actor) async throws -> ServiceRequestView {
         let now = store.now
+        let scope = store.scope
         return try await store.write { db in
-            let before = try await Self.lockForWrite(id, expectedVersion: nil, on: db)
+            let before = try await Self.lockForWrite(id, expectedVersion: nil, within: scope, on: db)
             guard before.status == .closed || before.status == .cancelled else {
                 throw RequestNotEditable(status: before.status)
             }
             try await db.update("service_requests").set("archived_at", to: now).set("updated_at", to: now)
                 .set("version", to: before.version + 1).where("id", .equal, id).run()
-            let after = try await Self.load(id, on: db)!
+            let after = try await Self.reloaded(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: "serviceRequest", id: id, action: .archive, actor: actor, at: now, before: before,
                 after: after)
@@ -387,7 +471,7 @@ public struct ServiceRequests: Sendable {
     }
 
     public func audit(_ id: Int, page: PageRequest) async throws -> Page<AuditEntry> {
-        guard try await Self.load(id, on: store.sql) != nil else {
+        guard try await Self.load(id, within: store.scope, on: store.sql) != nil else {
             throw RecordNotFound(entity: "serviceRequest", id: id)
         }
         return try await AuditLog.entries(of: "serviceRequest", id: id, page: page, on: store.sql)
@@ -402,9 +486,9 @@ public struct ServiceRequests: Sendable {
         var units: [(id: Int, modelId: Int)]
     }
 
-    static func validate(_ input: ServiceRequestInput, existing: ServiceRequestView?, on db: any SQLDatabase)
-        async throws -> Checked
-    {
+    static func validate(
+        _ input: ServiceRequestInput, existing: ServiceRequestView?, within scope: Scope, on db: any SQLDatabase
+    ) async throws -> Checked {
         var v = Validator()
         v.text("faultDescription", input.faultDescription, required: true, max: Limits.longText)
         v.text("customerRequest", input.customerRequest, max: Limits.longText)
@@ -415,9 +499,19 @@ public struct ServiceRequests: Sendable {
             v.add("contactPhone", .invalidFormat(expected: "a phone number of 3 to 20 digits"))
         }
         if existing == nil {
-            v.reference("customerId", try await Checks.reference(CustomerRecord.table, input.customerId, on: db))
+            var problem = try await Checks.reference(CustomerRecord.table, input.customerId, on: db)
+            if problem == nil, try await Records<CustomerRecord>.load(input.customerId, within: scope, on: db) == nil {
+                problem = .notFound
+            }
+            v.reference("customerId", problem)
         }
-        v.reference("orgUnitId", try await Checks.reference(OrgUnitRecord.table, input.orgUnitId, on: db))
+        var unitProblem = try await Checks.reference(OrgUnitRecord.table, input.orgUnitId, on: db)
+        if unitProblem == nil, let unit = input.orgUnitId,
+            try await Records<OrgUnitRecord>.load(unit, within: scope, on: db) == nil
+        {
+            unitProblem = .notFound
+        }
+        v.reference("orgUnitId", unitProblem)
         v.reference("projectId", try await Checks.reference(ProjectRecord.table, input.projectId, on: db))
         if let projectId = input.projectId, v.error.fields["projectId"] == nil,
             try await !Checks.taken(
@@ -476,16 +570,26 @@ public struct ServiceRequests: Sendable {
     }
 
     /// Loads the request for a write, locking its row on PostgreSQL, and checks the version and the archive mark.
-    static func lockForWrite(_ id: Int, expectedVersion: Int?, on db: any SQLDatabase) async throws
-        -> ServiceRequestView
+    static func lockForWrite(_ id: Int, expectedVersion: Int?, within scope: Scope, on db: any SQLDatabase)
+        async throws -> ServiceRequestView
     {
         if db.dialect.name != "sqlite" {
             try await db.raw("SELECT id FROM service_requests WHERE id = \(bind: id) FOR UPDATE").run()
         }
-        guard let view = try await load(id, on: db) else { throw RecordNotFound(entity: "serviceRequest", id: id) }
+        guard let view = try await load(id, within: scope, on: db) else {
+            throw RecordNotFound(entity: "serviceRequest", id: id)
+        }
         guard view.archivedAt == nil else { throw RecordArchived(entity: "serviceRequest", id: id) }
         if let expectedVersion, expectedVersion != view.version {
             throw StaleVersion(entity: "serviceRequest", id: id, expected: expectedVersion, current: view.version)
+        }
+        return view
+    }
+
+    /// The request as the caller sees it after a write that must leave it visible to them.
+    static func reloaded(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> ServiceRequestView {
+        guard let view = try await load(id, within: scope, on: db) else {
+            throw ValidationError(["orgUnitId": .notFound])
         }
         return view
     }

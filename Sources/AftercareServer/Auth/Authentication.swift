@@ -1,0 +1,224 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import NIOPosix
+import Vapor
+
+/// bcrypt on the thread pool, so that a sign-in never blocks an event loop.
+struct BcryptPasswords: AftercareStore.PasswordHasher {
+    let cost: Int
+    let pool: NIOThreadPool
+
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, against hash: String) async throws -> Bool {
+        try await pool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+    }
+}
+
+/// What a route requires of its caller. Every route declares one (see `Route.requires`); a route without one
+/// is refused to everybody, and the authorization matrix test fails.
+enum Access: Sendable, Equatable, Hashable {
+    /// Anyone, signed in or not: the sign-in page, health, the API description, reset links.
+    case open
+    /// Any signed-in user: home, sign out, their own password, language and tokens.
+    case signedIn
+    /// A signed-in user whose roles allow this action.
+    case action(Action)
+}
+
+extension Route {
+    static let accessKey = "access"
+
+    /// Declares what the route requires; `AccessMiddleware` enforces it.
+    @discardableResult
+    func requires(_ access: Access) -> Route {
+        userInfo[Self.accessKey] = access
+        return self
+    }
+
+    var access: Access? { userInfo[Self.accessKey] as? Access }
+}
+
+struct PrincipalKey: StorageKey {
+    typealias Value = Principal
+}
+
+struct AuthSettingsKey: StorageKey {
+    typealias Value = AuthSettings
+}
+
+/// The authentication settings of the application, built once by `configure`.
+struct AuthSettings: Sendable {
+    var hasher: any AftercareStore.PasswordHasher
+    /// Mark cookies `Secure` (the server is behind TLS).
+    var secureCookies: Bool
+}
+
+enum Cookies {
+    static let session = "aftercare_session"
+    /// The double-submit token of forms shown before signing in (sign-in, reset, language).
+    static let csrf = "aftercare_csrf"
+    static let language = "aftercare_lang"
+}
+
+extension Request {
+    /// The signed-in person, if any.
+    var principal: Principal? {
+        get { storage[PrincipalKey.self] }
+        set { storage[PrincipalKey.self] = newValue }
+    }
+
+    /// The signed-in person, for routes that require one (`AccessMiddleware` has checked).
+    func requirePrincipal() throws -> Principal {
+        guard let principal else {
+            throw APIError(status: .unauthorized, code: "unauthenticated", message: "sign in or send a token")
+        }
+        return principal
+    }
+
+    var accounts: Accounts {
+        Accounts(store, hasher: application.storage[AuthSettingsKey.self]!.hasher)
+    }
+
+    /// Whether the request came through TLS (directly or through a proxy that says so).
+    var isSecure: Bool {
+        application.storage[AuthSettingsKey.self]?.secureCookies == true || url.scheme == "https"
+            || headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+
+    /// Where the request comes from, for throttling sign-ins.
+    var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    var isAPI: Bool {
+        url.path.hasPrefix("/api/")
+    }
+
+    /// An HttpOnly, SameSite=Lax cookie, Secure behind TLS.
+    func cookie(_ value: String, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/", isSecure: isSecure, isHTTPOnly: true,
+            sameSite: .lax)
+    }
+}
+
+/// Reads the caller from a bearer token (`Authorization: Bearer act_…`) or the session cookie.
+struct AuthenticateMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization?.token {
+            // A token that is wrong answers 401 at once, even on open routes: a client sending one expects it to work.
+            guard let principal = try await request.accounts.principal(accessToken: bearer) else {
+                throw APIError(
+                    status: .unauthorized, code: "invalid_token", message: "the token is unknown, expired or revoked")
+            }
+            request.principal = principal
+        } else if let session = request.cookies[Cookies.session]?.string, !session.isEmpty {
+            request.principal = try await request.accounts.principal(sessionToken: session)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// enforces each route's `Access`, and CSRF tokens on every state change made with a cookie.
+struct AccessMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let access = request.route?.access
+        let unsafe = ![.GET, .HEAD, .OPTIONS].contains(request.method)
+        switch access {
+        case .open:
+            break
+        case .signedIn, .action:
+            guard let principal = request.principal else {
+                if request.isAPI {
+                    throw APIError(status: .unauthorized, code: "unauthenticated", message: "sign in or send a token")
+                }
+                let next = request.method == .GET ? request.url.string : "/"
+                return request.redirect(
+                    to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            }
+            if case .action(let action) = access, !principal.may(action) {
+                throw Forbidden(action: action)
+            }
+        case nil:
+            throw Forbidden(action: nil)
+        }
+        if unsafe {
+            try await CSRF.check(request)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// The caller's roles do not allow what the route does.
+struct Forbidden: Error {
+    var action: Action?
+}
+
+/// Cross-site request forgery tokens: the session's own token once signed in; a double-submit cookie before.
+enum CSRF {
+    static let field = "_csrf"
+    static let header = "X-CSRF-Token"
+
+    /// The token a form of this request must carry, setting the pre-sign-in cookie on `response` if needed.
+    static func token(for request: Request) -> String {
+        if let token = request.principal?.csrfToken { return token }
+        if let existing = request.cookies[Cookies.csrf]?.string, existing.count >= 20 { return existing }
+        if let made = request.storage[FreshCSRFKey.self] { return made }
+        let made = Secret.make().text
+        request.storage[FreshCSRFKey.self] = made
+        return made
+    }
+
+    /// Sets the double-submit cookie when this request made a new token.
+    static func attach(to response: Response, for request: Request) {
+        if let made = request.storage[FreshCSRFKey.self] {
+            response.cookies[Cookies.csrf] = request.cookie(made, maxAge: 12 * 3600)
+        }
+    }
+
+    /// Refuses a state change whose token is missing or wrong. API calls with a bearer token need none.
+    static func check(_ request: Request) async throws {
+        if request.principal?.tokenId != nil { return }
+        let sent: String?
+        if let header = request.headers.first(name: header) {
+            sent = header
+        } else if request.headers.contentType == .urlEncodedForm || request.headers.contentType == .formData {
+            sent = try? request.content.get(String.self, at: field)
+        } else {
+            sent = nil
+        }
+        let expected: String?
+        if let principal = request.principal {
+            expected = principal.csrfToken
+        } else if request.isAPI {
+            // An API call without a token or session: the access check has already answered what it needed.
+            return
+        } else {
+            expected = request.cookies[Cookies.csrf]?.string
+        }
+        guard let sent, let expected, !expected.isEmpty, constantTimeEqual(sent, expected) else {
+            throw CSRFRefused()
+        }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+struct FreshCSRFKey: StorageKey {
+    typealias Value = String
+}
+
+/// A state change without a valid CSRF token.
+struct CSRFRefused: Error {}

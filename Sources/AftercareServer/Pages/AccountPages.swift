@@ -1,0 +1,224 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+/// Signing in and out, the language switch, the user's own account (password, language, access tokens) and
+/// one-time reset links.
+struct AccountPages: Sendable {
+    func register(_ root: any RoutesBuilder) {
+        root.get("login", use: loginForm).requires(.open)
+        root.post("login", use: login).requires(.open)
+        root.post("logout", use: logout).requires(.signedIn)
+        root.post("language", use: language).requires(.open)
+        root.get("account", use: account).requires(.signedIn)
+        root.post("account", "password", use: changePassword).requires(.signedIn)
+        root.post("account", "tokens", use: createToken).requires(.signedIn)
+        root.post("account", "tokens", ":id", "revoke", use: revokeToken).requires(.signedIn)
+        root.get("reset", ":token", use: resetForm).requires(.open)
+        root.post("reset", ":token", use: reset).requires(.open)
+    }
+
+    struct LoginModel: Encodable {
+        var login: String
+        var next: String
+        var error: String?
+    }
+
+    @Sendable func loginForm(_ req: Request) async throws -> Response {
+        if let principal = req.principal { return req.redirect(to: Self.home(of: principal)) }
+        let next = safeLocalPath(try? req.query.get(String.self, at: "next")) ?? ""
+        return try await PageRenderer.render("login", title: "login.title", LoginModel(login: "", next: next), for: req)
+    }
+
+    static func home(of principal: Principal) -> String {
+        principal.roles.contains(.customer) ? "/portal" : "/"
+    }
+
+    @Sendable func login(_ req: Request) async throws -> Response {
+        let form = try FormReader(req)
+        let name = form.string("login") ?? ""
+        let next = safeLocalPath(form.string("next"))
+        let result = try await req.accounts.signIn(
+            login: name, password: form.raw("password"), address: req.clientAddress)
+        let l = req.localizer
+        switch result {
+        case .signedIn(let principal, let token):
+            req.logger.info("signed in", metadata: ["user": .string(principal.username)])
+            let target = principal.roles.contains(.customer) ? "/portal" : (next ?? "/")
+            let response = req.redirect(to: target)
+            response.cookies[Cookies.session] = req.cookie(token, maxAge: Int(Accounts.sessionLifetime))
+            return response
+        case .refused:
+            req.logger.notice("sign-in refused", metadata: ["login": .string(String(name.prefix(64)))])
+            return try await PageRenderer.render(
+                "login", title: "login.title",
+                LoginModel(login: name, next: next ?? "", error: l.t("login.refused")), for: req, status: .unauthorized)
+        case .locked(let until):
+            req.logger.notice("sign-in locked", metadata: ["login": .string(String(name.prefix(64)))])
+            return try await PageRenderer.render(
+                "login", title: "login.title",
+                LoginModel(
+                    login: name, next: next ?? "",
+                    error: l.t("login.locked").replacingOccurrences(of: "{time}", with: l.dateTime(until))),
+                for: req, status: .tooManyRequests)
+        }
+    }
+
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        if let token = req.cookies[Cookies.session]?.string { try await req.accounts.signOut(sessionToken: token) }
+        let response = req.redirect(to: "/login")
+        response.cookies[Cookies.session] = req.cookie("", maxAge: 0)
+        return response
+    }
+
+    /// the language switch; remembered on the account when signed in, in a cookie always.
+    @Sendable func language(_ req: Request) async throws -> Response {
+        let form = try FormReader(req)
+        guard let language = form.string("lang").flatMap(Language.init) else {
+            throw ValidationError(["lang": .invalidValue(allowed: Language.allowedValues)])
+        }
+        if let principal = req.principal { try await req.accounts.setLocale(principal, language) }
+        let response = req.redirect(to: safeLocalPath(form.string("next")) ?? "/")
+        response.cookies[Cookies.language] = req.cookie(language.rawValue, maxAge: 365 * 86400)
+        return response
+    }
+
+    struct AccountModel: Encodable {
+        struct Token: Encodable {
+            var id: Int
+            var name: String
+            var prefix: String
+            var roles: String
+            var created: String
+            var expires: String?
+            var lastUsed: String?
+            var revoked: Bool
+        }
+
+        var username: String
+        var displayName: String
+        var roles: [String]
+        var roleOptions: [SelectOption]
+        var tokens: [Token]
+        var newToken: String?
+        var passwordChanged: Bool
+        var errors: [FieldMessage]
+    }
+
+    func accountModel(
+        _ req: Request, newToken: String? = nil, passwordChanged: Bool = false, errors: [FieldMessage] = []
+    )
+        async throws -> AccountModel
+    {
+        let principal = try req.requirePrincipal()
+        let l = req.localizer
+        let tokens = try await req.accounts.tokens(of: principal.userId)
+        let roles = principal.roles.sorted { $0.rawValue < $1.rawValue }
+        return AccountModel(
+            username: principal.username, displayName: principal.displayName,
+            roles: roles.map { l.t("role.\($0.rawValue)") },
+            roleOptions: roles.map {
+                SelectOption(value: $0.rawValue, label: l.t("role.\($0.rawValue)"), selected: true)
+            },
+            tokens: tokens.map {
+                AccountModel.Token(
+                    id: $0.id, name: $0.name, prefix: $0.prefix,
+                    roles: $0.roles.map { l.t("role.\($0.rawValue)") }.joined(separator: ", "),
+                    created: l.dateTime($0.createdAt), expires: $0.expiresAt.map(l.date),
+                    lastUsed: $0.lastUsedAt.map(l.dateTime), revoked: $0.revokedAt != nil)
+            }, newToken: newToken, passwordChanged: passwordChanged, errors: errors)
+    }
+
+    @Sendable func account(_ req: Request) async throws -> Response {
+        let changed = (try? req.query.get(String.self, at: "changed")) == "1"
+        return try await PageRenderer.render(
+            "account", title: "account.title", try await accountModel(req, passwordChanged: changed), for: req)
+    }
+
+    @Sendable func changePassword(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try FormReader(req)
+        let l = req.localizer
+        do {
+            guard form.raw("newPassword") == form.raw("confirmPassword") else {
+                throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
+            }
+            let token = try await req.accounts.changeOwnPassword(
+                principal, current: form.raw("currentPassword"), new: form.raw("newPassword"))
+            let response = req.redirect(to: "/account?changed=1")
+            response.cookies[Cookies.session] = req.cookie(token, maxAge: Int(Accounts.sessionLifetime))
+            return response
+        } catch let error as ValidationError {
+            return try await PageRenderer.render(
+                "account", title: "account.title",
+                try await accountModel(req, errors: PageRenderer.messages(error, l)), for: req,
+                status: .unprocessableEntity)
+        } catch is WrongPassword {
+            let message = FieldMessage(
+                field: "currentPassword", label: l.t("field.currentPassword"), message: l.t("account.wrongPassword"))
+            return try await PageRenderer.render(
+                "account", title: "account.title", try await accountModel(req, errors: [message]), for: req,
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func createToken(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let days = form.int("expiresInDays", into: &v)
+        let roles = form.all("roles").compactMap(Role.init)
+        do {
+            try v.finish()
+            let made = try await req.accounts.createToken(
+                for: principal, name: form.string("name") ?? "", roles: roles.isEmpty ? nil : roles, expiresInDays: days
+            )
+            return try await PageRenderer.render(
+                "account", title: "account.title", try await accountModel(req, newToken: made.secret), for: req)
+        } catch let error as ValidationError {
+            return try await PageRenderer.render(
+                "account", title: "account.title",
+                try await accountModel(req, errors: PageRenderer.messages(error, req.localizer)), for: req,
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func revokeToken(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw RecordNotFound(entity: "token", id: 0) }
+        try await req.accounts.revokeToken(id, of: principal)
+        return req.redirect(to: "/account")
+    }
+
+    struct ResetModel: Encodable {
+        var username: String
+        var token: String
+        var errors: [FieldMessage]
+    }
+
+    @Sendable func resetForm(_ req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let user = try await req.accounts.resetTarget(token) else { throw ResetLinkInvalid() }
+        return try await PageRenderer.render(
+            "reset", title: "reset.title", ResetModel(username: user.username, token: token, errors: []), for: req)
+    }
+
+    @Sendable func reset(_ req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let form = try FormReader(req)
+        guard let user = try await req.accounts.resetTarget(token) else { throw ResetLinkInvalid() }
+        do {
+            guard form.raw("newPassword") == form.raw("confirmPassword") else {
+                throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
+            }
+            try await req.accounts.consumeReset(token, newPassword: form.raw("newPassword"))
+            return req.redirect(to: "/login")
+        } catch let error as ValidationError {
+            return try await PageRenderer.render(
+                "reset", title: "reset.title",
+                ResetModel(username: user.username, token: token, errors: PageRenderer.messages(error, req.localizer)),
+                for: req, status: .unprocessableEntity)
+        }
+    }
+}

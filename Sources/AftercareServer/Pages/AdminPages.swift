@@ -1,0 +1,175 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import SQLKit
+import Vapor
+
+/// user administration within the administrator's own subtree: create, edit roles and unit, disable,
+/// enable, and issue one-time reset links.
+struct AdminPages: Sendable {
+    func register(_ root: any RoutesBuilder) {
+        root.get("admin", "users", use: list).requires(.action(.manageUsers))
+        root.get("admin", "users", "new", use: newUser).requires(.action(.manageUsers))
+        root.post("admin", "users", use: create).requires(.action(.manageUsers))
+        root.get("admin", "users", ":id", use: edit).requires(.action(.manageUsers))
+        root.post("admin", "users", ":id", use: update).requires(.action(.manageUsers))
+        root.post("admin", "users", ":id", "disable", use: disable).requires(.action(.manageUsers))
+        root.post("admin", "users", ":id", "enable", use: enable).requires(.action(.manageUsers))
+        root.post("admin", "users", ":id", "reset", use: reset).requires(.action(.manageUsers))
+    }
+
+    struct ListModel: Encodable {
+        struct Row: Encodable {
+            var id: Int
+            var username: String
+            var displayName: String
+            var roles: String
+            var disabled: Bool
+        }
+
+        var rows: [Row]
+        var next: String?
+    }
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let l = req.localizer
+        let page = try await Records<UserRecord>(req.store).list(page: try QueryReader(req: req).page())
+        let model = ListModel(
+            rows: page.items.map {
+                .init(
+                    id: $0.id, username: $0.username, displayName: $0.displayName,
+                    roles: $0.roles.map { l.t("role.\($0.rawValue)") }.joined(separator: ", "),
+                    disabled: $0.disabledAt != nil)
+            }, next: page.nextCursor.map { "/admin/users?cursor=\($0)" })
+        return try await PageRenderer.render("admin-users", title: "admin.usersTitle", model, for: req)
+    }
+
+    struct FormModel: Encodable {
+        var id: Int?
+        var version: Int?
+        var username: String
+        var displayName: String
+        var email: String
+        var customerId: String
+        var roleOptions: [SelectOption]
+        var unitOptions: [SelectOption]
+        var localeOptions: [SelectOption]
+        var disabled: Bool
+        var resetLink: String?
+        var errors: [FieldMessage]
+    }
+
+    func formModel(
+        _ req: Request, user: UserRecord.Input?, id: Int? = nil, version: Int? = nil, disabled: Bool = false,
+        resetLink: String? = nil, errors: [FieldMessage] = []
+    ) async throws -> FormModel {
+        let l = req.localizer
+        let units = try await Records<OrgUnitRecord>(req.store).list(page: PageRequest(limit: 200))
+        let roles = Set(user?.roles ?? [])
+        return FormModel(
+            id: id, version: version, username: user?.username ?? "", displayName: user?.displayName ?? "",
+            email: user?.email ?? "", customerId: user?.customerId.map(String.init) ?? "",
+            roleOptions: Role.allCases.map {
+                SelectOption(value: $0.rawValue, label: l.t("role.\($0.rawValue)"), selected: roles.contains($0))
+            },
+            unitOptions: units.items.map {
+                SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == user?.orgUnitId)
+            },
+            localeOptions: Language.allCases.map {
+                SelectOption(value: $0.rawValue, label: l.t("language.\($0.rawValue)"), selected: $0 == user?.locale)
+            }, disabled: disabled, resetLink: resetLink, errors: errors)
+    }
+
+    @Sendable func newUser(_ req: Request) async throws -> Response {
+        try await PageRenderer.render(
+            "admin-user", title: "admin.userTitle", try await formModel(req, user: nil), for: req)
+    }
+
+    static func input(_ form: FormReader, into v: inout AftercareDomain.Validator) -> UserRecord.Input {
+        let roles = form.all("roles").compactMap(Role.init)
+        if roles.count != form.all("roles").count { v.add("roles", .invalidValue(allowed: Role.allowedValues)) }
+        return UserRecord.Input(
+            username: form.string("username") ?? "", email: form.string("email"),
+            displayName: form.string("displayName") ?? "", roles: roles,
+            orgUnitId: form.int("orgUnitId", into: &v) ?? 0,
+            customerId: form.int("customerId", into: &v), locale: form.value("locale", Language.self, into: &v))
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let input = Self.input(form, into: &v)
+        do {
+            try v.finish()
+            let password = form.raw("password")
+            let user = try await req.accounts.create(
+                input, password: password.isEmpty ? nil : password, by: principal.actor)
+            return req.redirect(to: "/admin/users/\(user.id)")
+        } catch let error as ValidationError {
+            let model = try await formModel(req, user: input, errors: PageRenderer.messages(error, req.localizer))
+            return try await PageRenderer.render(
+                "admin-user", title: "admin.userTitle", model, for: req, status: .unprocessableEntity)
+        }
+    }
+
+    func show(
+        _ req: Request, id: Int, resetLink: String? = nil, errors: [FieldMessage] = [], input: UserRecord.Input? = nil,
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let user = try await Records<UserRecord>(req.store).get(id)
+        let model = try await formModel(
+            req, user: input ?? UserRecord.input(from: user), id: user.id, version: user.version,
+            disabled: user.disabledAt != nil, resetLink: resetLink, errors: errors)
+        return try await PageRenderer.render("admin-user", title: "admin.userTitle", model, for: req, status: status)
+    }
+
+    @Sendable func edit(_ req: Request) async throws -> Response {
+        try await show(req, id: try DeskPages.id(req))
+    }
+
+    @Sendable func update(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try DeskPages.id(req)
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let input = Self.input(form, into: &v)
+        let version = form.int("version", into: &v)
+        do {
+            try v.finish()
+            _ = try await req.accounts.update(id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
+            return req.redirect(to: "/admin/users/\(id)")
+        } catch let error as ValidationError {
+            return try await show(
+                req, id: id, errors: PageRenderer.messages(error, req.localizer), input: input,
+                status: .unprocessableEntity)
+        } catch is StaleVersion {
+            let l = req.localizer
+            return try await show(
+                req, id: id,
+                errors: [FieldMessage(field: "version", label: l.t("field.version"), message: l.t("request.stale"))],
+                status: .conflict)
+        }
+    }
+
+    @Sendable func disable(_ req: Request) async throws -> Response {
+        let id = try DeskPages.id(req)
+        _ = try await req.accounts.setDisabled(id, true, by: try req.requirePrincipal().actor)
+        return req.redirect(to: "/admin/users/\(id)")
+    }
+
+    @Sendable func enable(_ req: Request) async throws -> Response {
+        let id = try DeskPages.id(req)
+        _ = try await req.accounts.setDisabled(id, false, by: try req.requirePrincipal().actor)
+        return req.redirect(to: "/admin/users/\(id)")
+    }
+
+    /// Issues a one-time reset link and shows it to the administrator once.
+    @Sendable func reset(_ req: Request) async throws -> Response {
+        let id = try DeskPages.id(req)
+        let token = try await req.accounts.issueReset(for: id, by: try req.requirePrincipal().actor)
+        let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
+        let scheme = req.isSecure ? "https" : "http"
+        return try await show(req, id: id, resetLink: "\(scheme)://\(host)/reset/\(token)")
+    }
+}

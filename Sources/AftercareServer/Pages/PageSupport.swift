@@ -1,0 +1,179 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+/// What every page shows around its content: language, the signed-in person, navigation, the CSRF token.
+struct Chrome: Encodable {
+    struct Option: Encodable {
+        var code: String
+        var name: String
+        var selected: Bool
+    }
+
+    struct User: Encodable {
+        var displayName: String
+        var username: String
+        var isCustomer: Bool
+        var canViewRequests: Bool
+        var canRegister: Bool
+        var canManageUsers: Bool
+    }
+
+    var csrf: String
+    var path: String
+    var user: User?
+    var languages: [Option]
+}
+
+/// The context of a page: `lang` on top (the `#t` tag reads it), the chrome, and the page's own model.
+struct PageContext<Model: Encodable>: Encodable {
+    var lang: String
+    var title: String
+    var chrome: Chrome
+    var page: Model
+}
+
+/// A problem of one form field, in the reader's language.
+struct FieldMessage: Encodable {
+    var field: String
+    var label: String
+    var message: String
+}
+
+enum PageRenderer {
+    /// Renders `template` with the chrome around `model`, with status `status`.
+    static func render<Model: Encodable>(
+        _ template: String, title: String, _ model: Model, for req: Request, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let localizer = req.localizer
+        let names: [Language: String] = [.zhHans: "简体中文", .zhHant: "繁體中文", .en: "English", .es: "Español"]
+        let principal = req.principal
+        let chrome = Chrome(
+            csrf: CSRF.token(for: req), path: req.url.path,
+            user: principal.map {
+                Chrome.User(
+                    displayName: $0.displayName, username: $0.username, isCustomer: $0.roles.contains(.customer),
+                    canViewRequests: $0.may(.viewRequests), canRegister: $0.may(.registerRequests),
+                    canManageUsers: $0.may(.manageUsers))
+            },
+            languages: Language.allCases.map {
+                Chrome.Option(code: $0.rawValue, name: names[$0]!, selected: $0 == localizer.language)
+            })
+        let context = PageContext(
+            lang: localizer.language.rawValue, title: localizer.t(title), chrome: chrome, page: model)
+        let view = try await req.view.render(template, context)
+        let response = try await view.encodeResponse(status: status, for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        CSRF.attach(to: response, for: req)
+        return response
+    }
+
+    /// Field problems of a validation error as localized messages.
+    static func messages(_ error: ValidationError, _ l: Localizer) -> [FieldMessage] {
+        error.fields.keys.sorted().map { field in
+            let base = field.split(separator: "[").first.map(String.init) ?? field
+            let label = l.catalogue.has("field.\(base)") ? l.t("field.\(base)") : base
+            return FieldMessage(field: base, label: label, message: message(error.fields[field]!, l))
+        }
+    }
+
+    /// One field problem in the reader's language.
+    static func message(_ problem: FieldProblem, _ l: Localizer) -> String {
+        let text = l.t("problem.\(problem.code)")
+        switch problem {
+        case .tooLong(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max))
+        case .tooShort(let min): return text.replacingOccurrences(of: "{n}", with: l.number(min))
+        case .outOfRange(let min, let max):
+            return text.replacingOccurrences(of: "{min}", with: l.number(min))
+                .replacingOccurrences(of: "{max}", with: l.number(max))
+        default: return text
+        }
+    }
+}
+
+/// Reading HTML form posts: every field a string, checked by the use case.
+struct FormReader {
+    let req: Request
+    private let fields: [String: String]
+    private let lists: [String: [String]]
+
+    init(_ req: Request) throws {
+        self.req = req
+        guard let body = req.body.string else {
+            fields = [:]
+            lists = [:]
+            return
+        }
+        var fields: [String: String] = [:]
+        var lists: [String: [String]] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            if fields[key] == nil { fields[key] = value }
+            lists[key, default: []].append(value)
+        }
+        self.fields = fields
+        self.lists = lists
+    }
+
+    static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+    }
+
+    /// The field's text, `nil` when absent or blank.
+    func string(_ name: String) -> String? {
+        guard let value = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            return nil
+        }
+        return value
+    }
+
+    /// The raw text (passwords are not trimmed).
+    func raw(_ name: String) -> String { fields[name] ?? "" }
+
+    func all(_ name: String) -> [String] { lists[name] ?? [] }
+
+    func bool(_ name: String) -> Bool { ["1", "on", "true", "yes"].contains(fields[name] ?? "") }
+
+    /// An integer field; a present but malformed value is a validation problem.
+    func int(_ name: String, into v: inout AftercareDomain.Validator) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text) else {
+            v.add(name, .invalidFormat(expected: "a whole number"))
+            return nil
+        }
+        return value
+    }
+
+    func value<T: CodedEnum>(_ name: String, _ type: T.Type, into v: inout AftercareDomain.Validator) -> T? {
+        guard let text = string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            v.add(name, .invalidValue(allowed: T.allowedValues))
+            return nil
+        }
+        return value
+    }
+}
+
+/// Options of a `<select>` in the reader's language.
+struct SelectOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+
+    static func of<T: CodedEnum>(_ type: T.Type, prefix: String, selected: T?, _ l: Localizer) -> [SelectOption] {
+        T.allCases.map {
+            SelectOption(value: $0.rawValue, label: l.t("\(prefix).\($0.rawValue)"), selected: $0 == selected)
+        }
+    }
+}
+
+/// The `next` target after signing in: only a local path, never another site.
+func safeLocalPath(_ text: String?) -> String? {
+    guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains("\n") else {
+        return nil
+    }
+    return text
+}

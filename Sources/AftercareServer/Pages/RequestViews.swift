@@ -1,0 +1,94 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+
+/// Small view models shared by the desk and the portal: values already formatted for the reader.
+struct RequestRowModel: Encodable {
+    var id: Int
+    var number: String
+    var customerName: String
+    var type: String
+    var priority: String
+    var priorityCode: String
+    var emergency: Bool
+    var status: String
+    var statusCode: String
+    var serials: String
+    var created: String
+    var updated: String
+
+    init(_ view: ServiceRequestView, _ l: Localizer) {
+        id = view.id
+        number = view.number
+        customerName = view.customerName
+        type = l.t("type.\(view.type.rawValue)")
+        priority = l.t("priority.\(view.priority.rawValue)")
+        priorityCode = view.priority.rawValue
+        emergency = view.emergency
+        status = l.t("status.\(view.status.rawValue)")
+        statusCode = view.status.rawValue
+        serials = view.units.map(\.serialNumber).joined(separator: ", ")
+        created = l.dateTime(view.createdAt)
+        updated = l.dateTime(view.updatedAt)
+    }
+}
+
+/// A table of request rows (the `rows` template), with its section's heading and a link to the whole list.
+struct RowList: Encodable {
+    var id: String
+    var tableId: String
+    var title: String
+    var rows: [RequestRowModel]
+    var more: String
+
+    init(id: String, tableId: String? = nil, title: String = "", rows: [RequestRowModel], more: String = "") {
+        self.id = id
+        self.tableId = tableId ?? "\(id)-table"
+        self.title = title
+        self.rows = rows
+        self.more = more
+    }
+}
+
+struct TimelineModel: Encodable {
+    var at: String
+    var actor: String
+    var event: String
+    var status: String
+    var note: String?
+
+    /// `showNotes: false` for customers: notes are internal.
+    init(_ entry: TimelineEntry, _ l: Localizer, showNotes: Bool) {
+        at = l.dateTime(entry.at)
+        actor = showNotes ? entry.actor : ""
+        event = l.t("event.\(entry.event)")
+        status = l.t("status.\(entry.to.rawValue)")
+        note = showNotes ? entry.note : nil
+    }
+}
+
+struct UnitLineModel: Encodable {
+    var id: Int
+    var serial: String
+    var model: String
+    var warranty: String
+    var warrantyCode: String
+    var warrantyEnd: String?
+
+    init(_ unit: RequestUnitView, _ l: Localizer) {
+        id = unit.unitId
+        serial = unit.serialNumber
+        model = unit.modelCode
+        let status = unit.warrantyStatus ?? .undetermined
+        warranty = l.t("warranty.\(status.rawValue)")
+        warrantyCode = status.rawValue
+        warrantyEnd = unit.warranty.map { $0.end.description }
+    }
+}
+
+/// what happens next, in words a customer understands.
+enum NextStep {
+    static func key(for status: RequestStatus) -> String {
+        "next.\(status.rawValue)"
+    }
+}

@@ -1,0 +1,176 @@
+import AftercareDomain
+import AftercareStore
+import AftercareTestSupport
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import AftercareServer
+
+/// every route of the router × every role. The expectation is written here, route by route, apart from
+/// the route declarations, so that a route registered with the wrong requirement (or none) fails.
+@Suite("The authorization matrix")
+struct AuthorizationMatrixTests {
+    enum Expect: Equatable {
+        case open, signedIn
+        case action(Action)
+    }
+
+    static let matrix: [String: Expect] = [
+        "GET /healthz": .open, "GET /openapi.yaml": .open,
+        // sign-in, language, own account, reset links
+        "GET /login": .open, "POST /login": .open, "POST /logout": .signedIn, "POST /language": .open,
+        "GET /account": .signedIn, "POST /account/password": .signedIn, "POST /account/tokens": .signedIn,
+        "POST /account/tokens/:id/revoke": .signedIn, "GET /reset/:token": .open, "POST /reset/:token": .open,
+        // the desk
+        "GET /": .signedIn, "GET /requests": .action(.viewRequests), "GET /requests/new": .action(.registerRequests),
+        "POST /requests/new/customer": .action(.manageCustomers), "POST /requests": .action(.registerRequests),
+        "GET /requests/:id": .action(.viewRequests), "POST /requests/:id/events": .action(.viewRequests),
+        "GET /requests/:id/print": .action(.viewRequests), "GET /customers/:id": .action(.viewCustomers),
+        "GET /units/:id": .action(.viewInstalledBase), "GET /lookup/units": .action(.viewInstalledBase),
+        // the portal
+        "GET /portal": .action(.usePortal), "GET /portal/requests/new": .action(.usePortal),
+        "POST /portal/requests": .action(.usePortal), "GET /portal/requests/:id": .action(.usePortal),
+        // user administration pages
+        "GET /admin/users": .action(.manageUsers), "GET /admin/users/new": .action(.manageUsers),
+        "POST /admin/users": .action(.manageUsers), "GET /admin/users/:id": .action(.manageUsers),
+        "POST /admin/users/:id": .action(.manageUsers), "POST /admin/users/:id/disable": .action(.manageUsers),
+        "POST /admin/users/:id/enable": .action(.manageUsers), "POST /admin/users/:id/reset": .action(.manageUsers),
+        // JSON API: accounts
+        "GET /api/v1/me": .signedIn, "GET /api/v1/tokens": .signedIn, "POST /api/v1/tokens": .signedIn,
+        "POST /api/v1/tokens/:id/revoke": .signedIn,
+        "GET /api/v1/users": .action(.manageUsers), "POST /api/v1/users": .action(.manageUsers),
+        "GET /api/v1/users/:id": .action(.manageUsers), "PATCH /api/v1/users/:id": .action(.manageUsers),
+        "POST /api/v1/users/:id/archive": .action(.manageUsers), "GET /api/v1/users/:id/audit": .action(.manageUsers),
+        "POST /api/v1/users/:id/disable": .action(.manageUsers), "POST /api/v1/users/:id/enable": .action(.manageUsers),
+        "POST /api/v1/users/:id/reset-link": .action(.manageUsers),
+        // JSON API: records
+        "GET /api/v1/org-units": .action(.viewOrgUnits), "POST /api/v1/org-units": .action(.manageOrgUnits),
+        "GET /api/v1/org-units/:id": .action(.viewOrgUnits), "PATCH /api/v1/org-units/:id": .action(.manageOrgUnits),
+        "POST /api/v1/org-units/:id/archive": .action(.manageOrgUnits),
+        "GET /api/v1/org-units/:id/audit": .action(.viewAudit),
+        "GET /api/v1/customers": .action(.viewCustomers), "POST /api/v1/customers": .action(.manageCustomers),
+        "GET /api/v1/customers/:id": .action(.viewCustomers), "PATCH /api/v1/customers/:id": .action(.manageCustomers),
+        "POST /api/v1/customers/:id/archive": .action(.manageCustomers),
+        "GET /api/v1/customers/:id/audit": .action(.viewAudit),
+        "GET /api/v1/customers/export.csv": .action(.exportArchive),
+        "GET /api/v1/customers/:id/history": .action(.viewRequests),
+        "GET /api/v1/product-lines": .action(.viewCatalogue), "POST /api/v1/product-lines": .action(.manageCatalogue),
+        "GET /api/v1/product-lines/:id": .action(.viewCatalogue),
+        "PATCH /api/v1/product-lines/:id": .action(.manageCatalogue),
+        "POST /api/v1/product-lines/:id/archive": .action(.manageCatalogue),
+        "GET /api/v1/product-lines/:id/audit": .action(.viewAudit),
+        "GET /api/v1/product-models": .action(.viewCatalogue), "POST /api/v1/product-models": .action(.manageCatalogue),
+        "GET /api/v1/product-models/:id": .action(.viewCatalogue),
+        "PATCH /api/v1/product-models/:id": .action(.manageCatalogue),
+        "POST /api/v1/product-models/:id/archive": .action(.manageCatalogue),
+        "GET /api/v1/product-models/:id/audit": .action(.viewAudit),
+        "GET /api/v1/projects": .action(.viewInstalledBase), "POST /api/v1/projects": .action(.manageInstalledBase),
+        "GET /api/v1/projects/:id": .action(.viewInstalledBase),
+        "PATCH /api/v1/projects/:id": .action(.manageInstalledBase),
+        "POST /api/v1/projects/:id/archive": .action(.manageInstalledBase),
+        "GET /api/v1/projects/:id/audit": .action(.viewAudit),
+        "GET /api/v1/units": .action(.viewInstalledBase), "POST /api/v1/units": .action(.manageInstalledBase),
+        "GET /api/v1/units/:id": .action(.viewInstalledBase), "PATCH /api/v1/units/:id": .action(.manageInstalledBase),
+        "POST /api/v1/units/:id/archive": .action(.manageInstalledBase),
+        "GET /api/v1/units/:id/audit": .action(.viewAudit),
+        "GET /api/v1/units/export.csv": .action(.exportArchive),
+        "GET /api/v1/units/:id/history": .action(.viewRequests),
+        "GET /api/v1/units/:id/warranty": .action(.viewInstalledBase),
+        // JSON API: service requests
+        "GET /api/v1/service-requests": .action(.viewRequests),
+        "POST /api/v1/service-requests": .action(.registerRequests),
+        "GET /api/v1/service-requests/export.csv": .action(.exportArchive),
+        "GET /api/v1/service-requests/:id": .action(.viewRequests),
+        "PATCH /api/v1/service-requests/:id": .action(.editRequests),
+        "POST /api/v1/service-requests/:id/events": .action(.viewRequests),
+        "POST /api/v1/service-requests/:id/archive": .action(.archiveRequests),
+        "GET /api/v1/service-requests/:id/audit": .action(.viewAudit),
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    @Test("no route of the router is missing from the matrix, and each declares what the matrix expects")
+    func complete() async throws {
+        try await withTestApp(.sqlite) { app in
+            let routes = app.routes.all
+            let keys = Set(routes.map(Self.key))
+            #expect(keys.subtracting(Self.matrix.keys).sorted() == [], "routes missing from the matrix")
+            #expect(Set(Self.matrix.keys).subtracting(keys).sorted() == [], "matrix rows the router does not have")
+            for route in routes {
+                let declared: Expect? =
+                    switch route.access {
+                    case .open: .open
+                    case .signedIn: .signedIn
+                    case .action(let action): .action(action)
+                    case nil: nil
+                    }
+                #expect(declared == Self.matrix[Self.key(route)], "\(Self.key(route))")
+            }
+        }
+    }
+
+    @Test(
+        "every route × every role: denied roles get 403 and nothing else does; nobody signed in gets 401 or the sign-in page"
+    )
+    func everyRoleEveryRoute() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given: one user (and token) per role at a root unit, and a customer for the customer role
+            let fixture = try await Fixture.make(app.store)
+            var tokens: [Role: String] = [:]
+            for role in Role.allCases {
+                let customer = role == .customer ? fixture.customer.id : nil
+                tokens[role] = try await makeUser(
+                    app, "m-\(role.rawValue)", roles: [role], unit: fixture.headquarters.id, customer: customer
+                ).token
+            }
+            for route in app.routes.all {
+                let key = Self.key(route)
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        if case .parameter = component { return "999999" }
+                        return component.description
+                    }.joined(separator: "/")
+                guard let expected = Self.matrix[key] else { continue }
+                // when nobody is signed in
+                let anonymous = try await app.testing().sendRequest(route.method, path) { request in
+                    request.headers.contentType = .json
+                    request.headers.add(name: "X-CSRF-Token", value: "none")
+                    request.body = ByteBuffer(string: "{}")
+                }
+                if expected != .open {
+                    let refused =
+                        anonymous.status == .unauthorized
+                        || (anonymous.status == .seeOther
+                            && anonymous.headers.first(name: .location)?.hasPrefix("/login") == true)
+                    #expect(refused, "\(key) anonymously answered \(anonymous.status.code)")
+                }
+                // when each role calls it
+                for role in Role.allCases {
+                    let response = try await app.api(route.method, path, token: tokens[role]!) { request in
+                        request.headers.contentType = .json
+                        request.body = ByteBuffer(string: "{}")
+                    }
+                    let allowed: Bool =
+                        switch expected {
+                        case .open, .signedIn: true
+                        case .action(let action): Permissions.allows([role], action)
+                        }
+                    if allowed {
+                        // (an open route may still answer 401 to bad credentials: POST /login)
+                        #expect(response.status != .forbidden, "\(key) as \(role.rawValue): \(response.status.code)")
+                        if expected != .open {
+                            #expect(response.status != .unauthorized, "\(key) as \(role.rawValue)")
+                        }
+                    } else {
+                        #expect(response.status == .forbidden, "\(key) as \(role.rawValue): \(response.status.code)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import AftercareDomain
+import AftercareStore
+import AftercareTestSupport
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import AftercareServer
+
+/// R-14.3: four complete catalogues, no untranslated text in templates, every page in every language.
+@Suite("Four languages")
+struct LocalizationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func catalogue() throws -> Catalogue {
+        try Catalogue.load(from: root.appendingPathComponent("Resources/Locales"))
+    }
+
+    static func placeholders(_ text: String) -> Set<String> {
+        var result: Set<String> = []
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result.insert(String(rest[open...close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return result
+    }
+
+    @Test("the four catalogues have the same keys, no empty text and the same placeholders")
+    func sameKeys() throws {
+        let catalogue = try Self.catalogue()
+        let english = catalogue.strings[.en]!
+        for language in Language.allCases {
+            let strings = catalogue.strings[language]!
+            #expect(
+                Set(strings.keys) == Set(english.keys),
+                "\(language.rawValue): \(Set(english.keys).symmetricDifference(strings.keys).sorted())")
+            for (key, text) in strings {
+                #expect(!text.trimmingCharacters(in: .whitespaces).isEmpty, "\(language.rawValue) \(key)")
+                #expect(Self.placeholders(text) == Self.placeholders(english[key] ?? ""), "\(language.rawValue) \(key)")
+            }
+        }
+        #expect(catalogue.text("print.title", .zhHans) == "售后服务登记表")
+    }
+
+    @Test("every label the code builds from a value has a key")
+    func valueLabels() throws {
+        let catalogue = try Self.catalogue()
+        var keys: [String] = []
+        keys +=
+            RequestStatus.allCases.map { "status.\($0.rawValue)" }
+            + RequestStatus.allCases.map { "next.\($0.rawValue)" }
+        keys += RequestType.allCases.map { "type.\($0.rawValue)" } + Priority.allCases.map { "priority.\($0.rawValue)" }
+        keys += AftercareDomain.Channel.allCases.map { "channel.\($0.rawValue)" }
+        keys += RequestEventKind.allCases.map { "event.\($0.rawValue)" } + ["event.register"]
+        keys +=
+            FaultCause.allCases.map { "cause.\($0.rawValue)" }
+            + WarrantyStatus.allCases.map { "warranty.\($0.rawValue)" }
+        keys +=
+            CustomerTier.allCases.map { "tier.\($0.rawValue)" }
+            + CustomerKind.allCases.map { "customerKind.\($0.rawValue)" }
+        keys += UnitStatus.allCases.map { "unitStatus.\($0.rawValue)" } + Role.allCases.map { "role.\($0.rawValue)" }
+        keys +=
+            Language.allCases.map { "language.\($0.rawValue)" } + AuditAction.allCases.map { "audit.\($0.rawValue)" }
+        let problems: [FieldProblem] = [
+            .required, .tooLong(max: 1), .tooShort(min: 1), .outOfRange(min: 0, max: 1), .invalidValue(allowed: []),
+            .invalidFormat(expected: ""), .notFound, .duplicate, .mustNotBeBefore(field: ""), .archived, .unknownField,
+        ]
+        keys += problems.map { "problem.\($0.code)" }
+        keys += [400, 401, 403, 404, 409, 422, 429, 500].map { "error.\($0)" }
+        for key in keys { #expect(catalogue.has(key), "\(key)") }
+    }
+
+    /// The text of a template a reader would see, with Leaf tags, HTML tags and interpolations removed.
+    static func visibleText(_ template: String) -> String {
+        var text = template
+        let patterns = [
+            #"<script[^>]*>.*?</script>"#, #"#t\("[^"]*"(, *[a-zA-Z.]+)?\)"#, #"#\([^)]*\)"#,
+            #"#(if|for|extend|export|import|elseif)\((?:[^()]|\([^()]*\))*\):?"#,
+            #"#(else|endif|endfor|endexport|endextend):?"#,
+            #"<!doctype html>"#,
+        ]
+        for pattern in patterns {
+            text = text.replacingOccurrences(of: pattern, with: " ", options: [.regularExpression, .caseInsensitive])
+        }
+        // Attributes a reader sees (placeholder, title, alt, aria-label) are kept; other tags go.
+        var visible = ""
+        for attribute in ["placeholder", "title", "alt", "aria-label"] {
+            let pattern = attribute + #"="([^"]*)""#
+            let regex = try! NSRegularExpression(pattern: pattern)
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                visible += " " + (text as NSString).substring(with: match.range(at: 1))
+            }
+        }
+        text = text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+        return (text + visible).replacingOccurrences(of: #"&[a-z]+;"#, with: " ", options: .regularExpression)
+    }
+
+    @Test("templates hold no text of their own: every word comes from the catalogues")
+    func noUntranslatedText() throws {
+        let views = Self.root.appendingPathComponent("Resources/Views")
+        let catalogue = try Self.catalogue()
+        for file in try FileManager.default.contentsOfDirectory(atPath: views.path) where file.hasSuffix(".leaf") {
+            let template = try String(contentsOf: views.appendingPathComponent(file), encoding: .utf8)
+            let leftover = Self.visibleText(template)
+            let letters = leftover.unicodeScalars.filter { $0.properties.isAlphabetic }
+            #expect(
+                letters.isEmpty,
+                "\(file): untranslated text: \(leftover.split(whereSeparator: \.isWhitespace).filter { $0.contains(where: \.isLetter) }.prefix(8))"
+            )
+            // and every key it names exists
+            let regex = try NSRegularExpression(pattern: #"#t\("([^"]*)"\)"#)
+            for match in regex.matches(in: template, range: NSRange(template.startIndex..., in: template)) {
+                let key = (template as NSString).substring(with: match.range(at: 1))
+                #expect(catalogue.has(key), "\(file): \(key)")
+            }
+        }
+    }
+
+    @Test(
+        "every page renders in every language, tagged with it, without English left over or raw keys",
+        arguments: Language.allCases)
+    func everyPage(language: Language) async throws {
+        try await withTestApp(.sqlite) { app in
+            // given
+            let catalogue = try Self.catalogue()
+            let fixture = try await Fixture.make(app.store)
+            let request = try await ServiceRequests(app.store).register(
+                .init(
+                    customerId: fixture.customer.id, unitIds: [fixture.unit.id], channel: .phone, type: .repair,
+                    faultDescription: "卡纸"),
+                by: .system)
+            let admin = try await makeUser(
+                app, "lang.admin", roles: [.administrator, .serviceManager], unit: fixture.headquarters.id)
+            try await makeUser(
+                app, "lang.customer", roles: [.customer], unit: fixture.branch.id, customer: fixture.customer.id)
+            let staff = try await Browser.signIn(app, "lang.admin")
+            let customer = try await Browser.signIn(app, "lang.customer")
+            let header: HTTPHeaders = ["Accept-Language": language.rawValue]
+            let pages: [(Browser?, String)] = [
+                (nil, "/login"), (staff, "/"), (staff, "/requests"), (staff, "/requests/\(request.id)"),
+                (staff, "/requests/\(request.id)/print"), (staff, "/requests/new"),
+                (staff, "/requests/new?customerId=\(fixture.customer.id)"),
+                (staff, "/customers/\(fixture.customer.id)"), (staff, "/units/\(fixture.unit.id)"), (staff, "/account"),
+                (staff, "/admin/users"), (staff, "/admin/users/new"), (staff, "/admin/users/\(admin.user.id)"),
+                (staff, "/requests/999999"), (customer, "/portal"), (customer, "/portal/requests/new"),
+                (customer, "/portal/requests/\(request.id)"),
+            ]
+            let english = catalogue.strings[.en]!
+            let local = catalogue.strings[language]!
+            for (browser, path) in pages {
+                // when
+                let response: TestingHTTPResponse
+                if let browser {
+                    response = try await browser.get(path, headers: header)
+                } else {
+                    response = try await app.testing().sendRequest(.GET, path, headers: header)
+                }
+                // then
+                let body = response.body.string
+                #expect(response.status == .ok || path.hasSuffix("999999"), "\(path): \(response.status.code)")
+                #expect(body.contains("<html lang=\"\(language.rawValue)\">"), "\(path)")
+                for (key, text) in english
+                where language != .en && text.contains(" ") && text.count > 8 && local[key] != text {
+                    #expect(!body.contains(">\(text)<"), "\(path) in \(language.rawValue) shows English: \(text)")
+                }
+                for key in english.keys where key.contains(".") {
+                    #expect(!body.contains(">\(key)<"), "\(path) shows the raw key \(key)")
+                }
+            }
+        }
+    }
+}

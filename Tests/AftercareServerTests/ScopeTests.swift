@@ -1,0 +1,174 @@
+import AftercareDomain
+import AftercareStore
+import AftercareTestSupport
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import AftercareServer
+
+/// R-14.2 and IDOR: a caller sees its own organisation subtree (a customer, its own records); everything else
+/// answers 404, changes nothing, and never appears in a list or a search.
+@Suite("Organisation and customer scope")
+struct ScopeTests {
+    /// The id a path parameter names in a route, chosen from the other branch's records.
+    static func foreignId(_ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int) -> String {
+        let text = path.map(\.description).joined(separator: "/")
+        if text.contains("customers") { return "\(world.southCustomer.id)" }
+        if text.contains("units") && !text.contains("lookup") { return "\(world.southUnit.id)" }
+        if text.contains("org-units") { return "\(world.south.id)" }
+        if text.contains("users") { return "\(southUser)" }
+        if text.contains("tokens") { return "\(southToken)" }
+        return "\(world.southRequest.id)"
+    }
+
+    @Test(
+        "every id-taking route, called on another branch's record by a branch administrator, answers 404 and changes nothing",
+        arguments: TestDatabase.all)
+    func otherBranch(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given
+            let world = try await TwoBranches.make(app)
+            let east = try await makeUser(app, "east.admin", roles: [.administrator], unit: world.fixture.branch.id)
+            let south = try await makeUser(app, "south.agent", roles: [.hotlineAgent], unit: world.south.id)
+            let southTokenId = try await Accounts(app.store, hasher: app.storage[AuthSettingsKey.self]!.hasher)
+                .tokens(of: south.user.id).first!.id
+            let before =
+                try await app.api(.GET, "/api/v1/service-requests/\(world.southRequest.id)").json["version"] as? Int
+            let auditBefore = try await app.store.sql.raw("SELECT COUNT(*) AS n FROM audit_log").first(
+                decodingColumn: "n", as: Int.self)
+            // when / then
+            for route in app.routes.all
+            where route.path.contains(where: { if case .parameter = $0 { true } else { false } }) {
+                let key = AuthorizationMatrixTests.key(route)
+                guard !key.contains(":token"), !key.contains("/portal/"), !key.contains("/account/tokens"),
+                    !key.contains("/api/v1/tokens")
+                else { continue }
+                let id = Self.foreignId(route.path, world, southUser: south.user.id, southToken: southTokenId)
+                func call(_ id: String) async throws -> TestingHTTPResponse {
+                    let path =
+                        "/"
+                        + route.path.map { if case .parameter = $0 { id } else { $0.description } }.joined(
+                            separator: "/")
+                    return try await app.api(route.method, path, token: east.token) { request in
+                        request.headers.contentType = .json
+                        request.headers.replaceOrAdd(name: .ifMatch, value: "\"1\"")
+                        request.body = ByteBuffer(string: route.method == .PATCH ? "{}" : #"{"event":"triage"}"#)
+                    }
+                }
+                // The foreign record answers exactly as a record that does not exist: 404.
+                let foreign = try await call(id)
+                let missing = try await call("999999")
+                #expect(foreign.status == .notFound, "\(key) → \(foreign.status.code)")
+                #expect(foreign.status == missing.status, "\(key)")
+            }
+            let after =
+                try await app.api(.GET, "/api/v1/service-requests/\(world.southRequest.id)").json["version"] as? Int
+            let auditAfter = try await app.store.sql.raw("SELECT COUNT(*) AS n FROM audit_log").first(
+                decodingColumn: "n", as: Int.self)
+            #expect(before == after)
+            #expect(auditBefore == auditAfter)
+        }
+    }
+
+    @Test(
+        "another customer's token and portal answer 404 for this customer's request and unit",
+        arguments: TestDatabase.all)
+    func otherCustomer(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let world = try await TwoBranches.make(app)
+            try await makeUser(
+                app, "cust.east", roles: [.customer], unit: world.fixture.branch.id, customer: world.fixture.customer.id
+            )
+            let browser = try await Browser.signIn(app, "cust.east")
+            #expect(try await browser.get("/portal/requests/\(world.eastRequest.id)").status == .ok)
+            #expect(try await browser.get("/portal/requests/\(world.southRequest.id)").status == .notFound)
+            let submit = try await browser.post(
+                "/portal/requests", [("unitId", "\(world.southUnit.id)"), ("faultDescription", "不是我的设备")])
+            #expect(submit.status == .unprocessableEntity)
+            let count = try await app.store.sql.raw("SELECT COUNT(*) AS n FROM service_requests").first(
+                decodingColumn: "n", as: Int.self)
+            #expect(count == 2)
+            // the portal home lists only the customer's own requests and units
+            let home = try await browser.get("/portal").body.string
+            #expect(home.contains(world.eastRequest.number))
+            #expect(!home.contains(world.southRequest.number))
+            #expect(!home.contains("SN-SOUTH-1"))
+        }
+    }
+
+    @Test(
+        "lists, filters and searches never return rows outside the caller's subtree",
+        arguments: TestDatabase.all)
+    func listsStayInScope(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let world = try await TwoBranches.make(app)
+            let east = try await makeUser(app, "east.agent", roles: [.hotlineAgent], unit: world.fixture.branch.id)
+            let queries = [
+                "", "?customerId=\(world.southCustomer.id)", "?orgUnitId=\(world.south.id)",
+                "?orgUnitId=\(world.fixture.headquarters.id)", "?q=ZX-SOUTH-ONLY", "?q=\(world.southRequest.number)",
+                "?serial=SN-SOUTH-1", "?phone=13920003000", "?customer=%E5%B9%BF%E5%B7%9E",
+                "?unitId=\(world.southUnit.id)",
+                "?sort=status", "?sort=recentlyUpdated",
+            ]
+            for query in queries {
+                let list = try await app.api(.GET, "/api/v1/service-requests\(query)", token: east.token)
+                #expect(list.status == .ok)
+                #expect(!list.body.string.contains(world.southRequest.number), "service-requests\(query)")
+                let page = try await Browser.signIn(app, "east.agent").get("/requests\(query)")
+                #expect(!page.body.string.contains(">\(world.southRequest.number)</a>"), "/requests\(query)")
+            }
+            for path in [
+                "/api/v1/customers", "/api/v1/customers?q=%E5%B9%BF%E5%B7%9E", "/api/v1/customers?phone=13920003000",
+                "/api/v1/units", "/api/v1/units?serial=SN-SOUTH-1", "/api/v1/org-units",
+                "/api/v1/customers/export.csv", "/api/v1/units/export.csv", "/api/v1/service-requests/export.csv",
+            ] {
+                let body = try await app.api(.GET, path, token: east.token).body.string
+                for foreign in ["广州南方客户", "SN-SOUTH-1", "BR-SC", world.southRequest.number] {
+                    #expect(!body.contains(foreign), "\(path) shows \(foreign)")
+                }
+            }
+            let lookup = try await Browser.signIn(app, "east.agent").get("/lookup/units?q=SN-S").body.string
+            #expect(!lookup.contains("SN-SOUTH-1"))
+            // the caller's own rows are there
+            let own = try await app.api(.GET, "/api/v1/service-requests", token: east.token).body.string
+            #expect(own.contains(world.eastRequest.number))
+        }
+    }
+
+    @Test(
+        "writes that would reach outside the subtree are refused as if the record did not exist",
+        arguments: TestDatabase.all)
+    func writesStayInScope(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let world = try await TwoBranches.make(app)
+            let east = try await makeUser(app, "east.boss", roles: [.serviceManager], unit: world.fixture.branch.id)
+            // a request for the other branch's customer
+            let request = try await app.api(.POST, "/api/v1/service-requests", token: east.token) {
+                $0.json(
+                    #"{"customerId":\#(world.southCustomer.id),"channel":"phone","type":"repair","faultDescription":"x"}"#
+                )
+            }
+            #expect(request.status == .unprocessableEntity)
+            #expect(request.errorBody?.error.fields["customerId"]?.code == "not_found")
+            // a customer placed in the other branch
+            let customer = try await app.api(.POST, "/api/v1/customers", token: east.token) {
+                $0.json(#"{"orgUnitId":\#(world.south.id),"name":"越界客户","kind":"company","tier":"regular"}"#)
+            }
+            #expect(customer.status == .unprocessableEntity)
+            #expect(customer.errorBody?.error.fields["orgUnitId"]?.code == "not_found")
+            // moving an own customer to the other branch
+            let moved = try await app.api(.PATCH, "/api/v1/customers/\(world.fixture.customer.id)", token: east.token) {
+                $0.json(#"{"orgUnitId":\#(world.south.id),"version":1}"#)
+            }
+            #expect(moved.status == .unprocessableEntity)
+            let stays =
+                try await app.api(.GET, "/api/v1/customers/\(world.fixture.customer.id)").json["orgUnitId"] as? Int
+            #expect(stays == world.fixture.branch.id)
+            let names = try await app.store.sql.raw("SELECT COUNT(*) AS n FROM customers WHERE name = '越界客户'").first(
+                decodingColumn: "n", as: Int.self)
+            #expect(names == 0)
+        }
+    }
+}

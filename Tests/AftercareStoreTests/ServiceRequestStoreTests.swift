@@ -259,10 +259,52 @@ struct ServiceRequestStoreTests {
                 let result = try await requests.list(RequestFilter(), page: page)
                 seen += result.items.map(\.id)
                 guard let cursor = result.nextCursor else { break }
-                page.afterId = PageCursor.decode(cursor)
+                page = page.following(cursor)!
             }
             // then
             #expect(seen == created.reversed())
+        }
+    }
+
+    @Test(
+        "every order pages through every request once, and a cursor of another order is refused",
+        arguments: TestDatabase.all)
+    func sortedPaging(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // given: requests in several states
+            let fixture = try await Fixture.make(store)
+            let requests = ServiceRequests(store)
+            var created: [Int] = []
+            for i in 0..<9 {
+                let view = try await requests.register(
+                    .init(customerId: fixture.customer.id, channel: .phone, type: .repair, faultDescription: "第\(i)台"),
+                    by: tester)
+                if i % 3 == 0 { _ = try await requests.post(.init(event: .triage), to: view.id, by: tester) }
+                created.append(view.id)
+            }
+            for sort in RequestSort.allCases {
+                // when
+                var filter = RequestFilter()
+                filter.sort = sort
+                var seen: [Int] = []
+                var page = PageRequest(limit: 2)
+                var cursors: [String] = []
+                while true {
+                    let result = try await requests.list(filter, page: page)
+                    seen += result.items.map(\.id)
+                    guard let cursor = result.nextCursor else { break }
+                    cursors.append(cursor)
+                    page = page.following(cursor)!
+                }
+                // then
+                #expect(seen.sorted() == created, "\(sort)")
+                // a cursor from this order used with another one
+                var other = RequestFilter()
+                other.sort = sort == .newest || sort == .oldest ? .status : .newest
+                await #expect(throws: CursorMismatch.self, "\(sort)") {
+                    try await requests.list(other, page: PageRequest(limit: 2).following(cursors[0])!)
+                }
+            }
         }
     }
 }

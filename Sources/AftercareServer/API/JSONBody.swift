@@ -202,11 +202,10 @@ struct QueryReader {
             page.limit = limit
         }
         if let cursor = try string("cursor") {
-            guard let after = PageCursor.decodeKeyed(cursor) else {
+            guard let next = page.following(cursor) else {
                 throw APIError.badRequest("cursor", "is not a cursor from this list; start again without it")
             }
-            page.afterId = after.id
-            page.afterKey = after.key
+            page = next
         }
         return page
     }

@@ -123,6 +123,17 @@ public struct PageRequest: Sendable, Equatable {
         self.afterId = afterId
         self.afterKey = afterKey
     }
+
+    /// The next page: the same size, after `cursor`; `nil` when the cursor is not one this server made.
+    public func following(_ cursor: String) -> PageRequest? {
+        guard let position = PageCursor.decodeKeyed(cursor) else { return nil }
+        return PageRequest(limit: limit, afterId: position.id, afterKey: position.key)
+    }
+}
+
+/// A cursor made for another order of the list: starting again without it is the only sensible answer.
+public struct CursorMismatch: Error, Equatable, Sendable {
+    public init() {}
 }
 
 /// The opaque cursor of keyset paging: the last id seen, so the next page starts after it.
@@ -133,12 +144,8 @@ public enum PageCursor {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    /// `nil` when the text is not a cursor this server made.
-    public static func decode(_ text: String) -> Int? {
-        decodeKeyed(text)?.id
-    }
-
-    /// The id and, for orders other than by id, the sort value of a cursor.
+    /// The id and, for orders other than by id, the sort value of a cursor; `nil` when the text is not a cursor
+    /// this server made.
     public static func decodeKeyed(_ text: String) -> (id: Int, key: String?)? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }

@@ -209,8 +209,8 @@ public struct ArchiveTransfer: Sendable {
                 ])
             }
             if !chunk.isEmpty { try await emit(chunk) }
-            guard let cursor = result.nextCursor else { return }
-            page.afterId = PageCursor.decode(cursor)
+            guard let cursor = result.nextCursor, let next = page.following(cursor) else { return }
+            page = next
         }
     }
 
@@ -221,8 +221,8 @@ public struct ArchiveTransfer: Sendable {
         while true {
             let result = try await records.list(page: page, includeArchived: true)
             if !result.items.isEmpty { try await emit(result.items.map(line).joined()) }
-            guard let cursor = result.nextCursor else { return }
-            page.afterId = PageCursor.decode(cursor)
+            guard let cursor = result.nextCursor, let next = page.following(cursor) else { return }
+            page = next
         }
     }
 }

@@ -126,6 +126,15 @@ public struct ServiceRequests: Sendable {
     public func list(_ filter: RequestFilter, page: PageRequest) async throws -> Page<ServiceRequestView> {
         let db = store.sql
         var conditions = try await Self.conditions(filter, scope: store.scope, on: db)
+        // A cursor carries a sort value exactly when the order needs one; any other is from another order.
+        let keyed = filter.sort == .recentlyUpdated || filter.sort == .status
+        if page.afterId != nil,
+            (page.afterKey != nil) != keyed
+                || (filter.sort == .recentlyUpdated && page.afterKey.flatMap(Timestamp.parse) == nil)
+                || (filter.sort == .status && page.afterKey.flatMap(RequestStatus.init) == nil)
+        {
+            throw CursorMismatch()
+        }
         let order: String
         switch filter.sort {
         case .newest:
@@ -136,8 +145,15 @@ public struct ServiceRequests: Sendable {
             order = "sr.id ASC"
         case .recentlyUpdated:
             if let after = page.afterId, let key = page.afterKey.flatMap(Timestamp.parse) {
+                // Instants are stored to the millisecond; SQLite keeps them as floating seconds, which a parsed
+                // cursor may miss by a rounding error, so "the same instant" is anything within half a millisecond.
+                let low = key.addingTimeInterval(-0.0005)
+                let high = key.addingTimeInterval(0.0005)
                 conditions.append(
-                    "(sr.updated_at < \(bind: key) OR (sr.updated_at = \(bind: key) AND sr.id < \(bind: after)))")
+                    """
+                    (sr.updated_at < \(bind: low) OR (sr.updated_at >= \(bind: low) AND sr.updated_at <= \(bind: high) \
+                    AND sr.id < \(bind: after)))
+                    """)
             }
             order = "sr.updated_at DESC, sr.id DESC"
         case .status:

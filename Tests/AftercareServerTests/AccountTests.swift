@@ -281,3 +281,27 @@ final class TestClock: @unchecked Sendable {
     func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
     var now: @Sendable () -> Date { { [self] in lock.withLock { current } } }
 }
+
+@Suite("Administrators cannot lock themselves out")
+struct SelfLockoutTests {
+    @Test(
+        "disabling, archiving or demoting one's own account is refused; another admin's is not",
+        arguments: TestDatabase.all)
+    func notYourself(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let fixture = try await Fixture.make(app.store)
+            let me = try await makeUser(app, "self.admin", roles: [.administrator], unit: fixture.headquarters.id)
+            let other = try await makeUser(app, "other.admin", roles: [.administrator], unit: fixture.headquarters.id)
+            for path in ["disable", "archive"] {
+                let response = try await app.api(.POST, "/api/v1/users/\(me.user.id)/\(path)", token: me.token)
+                #expect(response.status == .unprocessableEntity, "\(path)")
+            }
+            let demoted = try await app.api(.PATCH, "/api/v1/users/\(me.user.id)", token: me.token) {
+                $0.json(#"{"roles":["dispatcher"],"version":\#(me.user.version)}"#)
+            }
+            #expect(demoted.status == .unprocessableEntity)
+            #expect(try await app.api(.GET, "/api/v1/me", token: me.token).status == .ok)
+            #expect(try await app.api(.POST, "/api/v1/users/\(other.user.id)/disable", token: me.token).status == .ok)
+        }
+    }
+}

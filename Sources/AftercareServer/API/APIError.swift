@@ -75,6 +75,8 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "validation_failed",
                 message: "note is required to \(event.rawValue)",
                 fields: ["note": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case is CursorMismatch:
+            return APIError.badRequest("cursor", "belongs to another order of this list; start again without it")
         case let error as Forbidden:
             return APIError(
                 status: .forbidden, code: "forbidden",

@@ -118,7 +118,7 @@ struct AccountController: Sendable {
     }
 
     @Sendable func archive(_ req: Request) async throws -> UserRecord.View {
-        try await Records<UserRecord>(req.store).archive(RecordController<UserRecord>.id(req), by: req.actor)
+        try await req.accounts.archive(RecordController<UserRecord>.id(req), by: req.actor)
     }
 
     @Sendable func audit(_ req: Request) async throws -> Page<AuditEntry> {

@@ -125,11 +125,28 @@ public struct Accounts: Sendable {
         _ id: Int, expectedVersion: Int, by actor: Actor,
         change: @escaping @Sendable (UserRecord.Input) throws -> UserRecord.Input
     ) async throws -> UserRecord.View {
-        let changed = try change(UserRecord.input(from: try await Records<UserRecord>(store).get(id)))
+        let current = try await Records<UserRecord>(store).get(id)
+        let changed = try change(UserRecord.input(from: current))
+        if current.username == actor.name, current.roles.contains(.administrator),
+            !changed.roles.contains(.administrator)
+        {
+            throw Self.notYourself("roles")
+        }
         try await checkCustomer(changed.customerId)
         return try await Records<UserRecord>(store).update(id, expectedVersion: expectedVersion, by: actor) { _ in
             changed
         }
+    }
+
+    /// Archives a user; nobody archives their own account.
+    public func archive(_ id: Int, by actor: Actor) async throws -> UserRecord.View {
+        if try await Records<UserRecord>(store).get(id).username == actor.name { throw Self.notYourself("id") }
+        return try await Records<UserRecord>(store).archive(id, by: actor)
+    }
+
+    /// An administrator cannot lock themselves out: not disable, archive or demote their own account.
+    static func notYourself(_ field: String) -> ValidationError {
+        ValidationError([field: .invalidValue(allowed: ["not your own account's administration"])])
     }
 
     func checkCustomer(_ customerId: Int?) async throws {
@@ -148,6 +165,7 @@ public struct Accounts: Sendable {
                 throw RecordNotFound(entity: UserRecord.entity, id: id)
             }
             guard before.archivedAt == nil else { throw RecordArchived(entity: UserRecord.entity, id: id) }
+            if disabled, before.username == actor.name { throw Self.notYourself("id") }
             try await db.update("users").set("disabled_at", to: disabled ? SQLBind(now) : SQLBind(Date?.none))
                 .set("version", to: before.version + 1).set("updated_at", to: now).where("id", .equal, id).run()
             if disabled { try await Self.revokeAll(userId: id, at: now, on: db) }

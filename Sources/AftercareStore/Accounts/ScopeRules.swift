@@ -59,7 +59,10 @@ extension CustomerRecord {
     public static var scopeField: String { "orgUnitId" }
 }
 
-extension ProjectRecord {
+/// Records that belong to a customer (projects, units) are seen with their customer.
+protocol OwnedByCustomer: RecordKind {}
+
+extension OwnedByCustomer {
     public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder {
         query.where(
             optional: ScopeSQL.condition(
@@ -69,12 +72,5 @@ extension ProjectRecord {
     public static var scopeField: String { "customerId" }
 }
 
-extension UnitRecord {
-    public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder {
-        query.where(
-            optional: ScopeSQL.condition(
-                scope, orgUnit: { SQLBinaryExpression(column("customer_id"), .in, ScopeSQL.customersUnder($0)) },
-                customer: { SQLBinaryExpression(column("customer_id"), .equal, SQLBind($0)) }))
-    }
-    public static var scopeField: String { "customerId" }
-}
+extension ProjectRecord: OwnedByCustomer {}
+extension UnitRecord: OwnedByCustomer {}

@@ -35,6 +35,9 @@ struct DemoCommand: AsyncCommand {
             console.print(line)
         }
         console.print("demo: \(added) requests added in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
+        let logins = try await DemoUsers.load(
+            into: context.application.store, hasher: context.application.storage[AuthSettingsKey.self]!.hasher)
+        console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }
 
@@ -163,10 +166,7 @@ struct UserCommand: AsyncCommand {
                     for: principal, name: signature.name ?? "cli", roles: nil, expiresInDays: signature.days)
                 context.console.print(made.secret)
             } catch let error as ValidationError {
-                for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) {
-                    context.console.error("\(field): \(problem.message)")
-                }
-                throw ExitCode(1)
+                try Self.fail(error, context)
             }
             return
         default:
@@ -202,10 +202,15 @@ struct UserCommand: AsyncCommand {
             context.console.print("user \(user.username) created (id \(user.id))")
             if generated { context.console.print("password (shown once): \(password)") }
         } catch let error as ValidationError {
-            for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) {
-                context.console.error("\(field): \(problem.message)")
-            }
-            throw ExitCode(1)
+            try Self.fail(error, context)
         }
+    }
+
+    /// Names each refused field, then ends the command with status 1.
+    static func fail(_ error: ValidationError, _ context: CommandContext) throws -> Never {
+        for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) {
+            context.console.error("\(field): \(problem.message)")
+        }
+        throw ExitCode(1)
     }
 }

@@ -70,7 +70,7 @@ struct DeskPages: Sendable {
             var urgent = RequestFilter()
             urgent.statuses = RequestStatus.allCases.filter(\.isOpen)
             urgent.priorities = [.emergency, .high]
-            try await section("home-urgent", "home.urgent", urgent, more: "/requests?priority=emergency&priority=high")
+            try await section("home-urgent", "home.urgent", urgent, more: "/requests?priority=emergency,high")
         }
         var today: [HomeModel.Figure] = []
         if principal.roles.contains(.serviceManager) || principal.roles.contains(.administrator) {
@@ -88,7 +88,7 @@ struct DeskPages: Sendable {
                 open.statuses = [status]
                 today.append(
                     .init(
-                        label: l.t("status.\(status.rawValue)"),
+                        label: l.t("home.openNow") + " · " + l.t("status.\(status.rawValue)"),
                         value: l.capped(try await requests.count(open, cap: 10_000), cap: 10_000)))
             }
         }
@@ -106,10 +106,19 @@ struct DeskPages: Sendable {
         var count: String
         var next: String?
         var q: String
+        /// The other filters of the API, echoed back into the form.
+        var customer: String
+        var phone: String
+        var serial: String
+        var createdFrom: String
+        var createdBefore: String
+        var emergency: Bool
+        /// Whether any of the extra filters is in use, so their section starts open.
+        var moreOpen: Bool
+        var channelOptions: [SelectOption]
         var statusOptions: [SelectOption]
         var priorityOptions: [SelectOption]
         var typeOptions: [SelectOption]
-        var sortLinks: [String: String]
         var error: String?
     }
 
@@ -142,20 +151,36 @@ struct DeskPages: Sendable {
         }
         let next = result.nextCursor.map { link(["cursor": $0]) }
         items = items.filter { $0.name != "sort" }
-        var sortLinks: [String: String] = [:]
-        for sort in RequestSort.allCases { sortLinks[sort.rawValue] = link(["sort": sort.rawValue]) }
+        let sorts = RowList.Sorts(
+            number: link(["sort": filter.sort == .newest ? RequestSort.oldest.rawValue : RequestSort.newest.rawValue]),
+            status: link(["sort": RequestSort.status.rawValue]),
+            updated: link(["sort": RequestSort.recentlyUpdated.rawValue]))
         let model = ListModel(
             lists: [
-                RowList(id: "requests", tableId: "request-list", rows: result.items.map { RequestRowModel($0, l) })
+                RowList(
+                    id: "requests", tableId: "request-list", rows: result.items.map { RequestRowModel($0, l) },
+                    sorts: sorts)
             ],
             count: l.capped(count, cap: Self.countCap), next: next,
-            q: (try? req.query.get(String.self, at: "q")) ?? "",
+            q: Self.echo(req, "q"), customer: Self.echo(req, "customer"), phone: Self.echo(req, "phone"),
+            serial: Self.echo(req, "serial"), createdFrom: Self.echo(req, "createdFrom"),
+            createdBefore: Self.echo(req, "createdBefore"), emergency: filter.emergency == true,
+            moreOpen: ["customer", "phone", "serial", "channel", "createdFrom", "createdBefore", "emergency"].contains {
+                !Self.echo(req, $0).isEmpty
+            },
+            channelOptions: SelectOption.of(
+                AftercareDomain.Channel.self, prefix: "channel", selected: filter.channels.first, l),
             statusOptions: SelectOption.of(RequestStatus.self, prefix: "status", selected: filter.statuses.first, l),
             priorityOptions: SelectOption.of(Priority.self, prefix: "priority", selected: filter.priorities.first, l),
             typeOptions: SelectOption.of(RequestType.self, prefix: "type", selected: filter.types.first, l),
-            sortLinks: sortLinks, error: error)
+            error: error)
         return try await PageRenderer.render(
             "requests", title: "requests.title", model, for: req, status: error == nil ? .ok : .badRequest)
+    }
+
+    /// A query parameter as typed, for the filter form.
+    static func echo(_ req: Request, _ name: String) -> String {
+        String(((try? req.query.get(String.self, at: name)) ?? "").prefix(100))
     }
 
     // MARK: Detail
@@ -495,11 +520,7 @@ struct DeskPages: Sendable {
                 type: form.type, faultDescription: form.faultDescription,
                 customerRequest: form.customerRequest.nilIfEmpty, preferredTime: form.preferredTime.nilIfEmpty,
                 priority: form.priority, emergency: form.emergency || form.priority == .emergency)
-            // The form's one-time nonce makes a double click register one request, not two.
-            let key = reader.string("nonce").map {
-                IdempotencyKey(
-                    key: String($0.prefix(100)), scope: "form /requests \(principal.userId)", fingerprint: "form")
-            }
+            let key = reader.nonceKey("/requests", for: principal)
             let view = try await ServiceRequests(req.store).register(input, by: principal.actor, idempotency: key)
             return req.redirect(to: "/requests/\(view.id)")
         } catch let error as ValidationError {
@@ -512,6 +533,7 @@ struct DeskPages: Sendable {
     // MARK: Printable registration form
 
     struct PrintModel: Encodable {
+        var id: Int
         var number: String
         var date: String
         var customerName: String
@@ -538,7 +560,7 @@ struct DeskPages: Sendable {
         let view = try await ServiceRequests(req.store).get(Self.id(req))
         let customer = try? await Records<CustomerRecord>(req.store.seen(within: .everything)).get(view.customerId)
         let model = PrintModel(
-            number: view.number, date: l.date(view.createdAt), customerName: view.customerName,
+            id: view.id, number: view.number, date: l.date(view.createdAt), customerName: view.customerName,
             contactName: view.contactName ?? customer?.contacts.first?.name,
             contactPhone: view.contactPhone ?? customer?.contacts.first?.phones.first,
             address: customer?.addresses.first?.text, channel: l.t("channel.\(view.channel.rawValue)"),

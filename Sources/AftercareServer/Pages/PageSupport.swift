@@ -135,6 +135,13 @@ struct FormReader {
 
     func all(_ name: String) -> [String] { lists[name] ?? [] }
 
+    /// The form's one-time nonce as an idempotency key: a double click registers one record, not two.
+    func nonceKey(_ scope: String, for principal: Principal) -> IdempotencyKey? {
+        string("nonce").map {
+            IdempotencyKey(key: String($0.prefix(100)), scope: "form \(scope) \(principal.userId)", fingerprint: "form")
+        }
+    }
+
     func bool(_ name: String) -> Bool { ["1", "on", "true", "yes"].contains(fields[name] ?? "") }
 
     /// An integer field; a present but malformed value is a validation problem.

@@ -96,11 +96,7 @@ struct PortalPages: Sendable {
                 customerId: principal.customerId ?? 0, unitIds: [unitId], channel: .portal, type: .repair,
                 faultDescription: form.string("faultDescription") ?? "",
                 customerRequest: form.string("customerRequest"), preferredTime: form.string("preferredTime"))
-            let key = form.string("nonce").map {
-                IdempotencyKey(
-                    key: String($0.prefix(100)), scope: "form /portal/requests \(principal.userId)", fingerprint: "form"
-                )
-            }
+            let key = form.nonceKey("/portal/requests", for: principal)
             let view = try await ServiceRequests(req.store).register(input, by: principal.actor, idempotency: key)
             return req.redirect(to: "/portal/requests/\(view.id)")
         } catch let error as ValidationError {

@@ -24,7 +24,8 @@ struct RequestRowModel: Encodable {
         type = l.t("type.\(view.type.rawValue)")
         priority = l.t("priority.\(view.priority.rawValue)")
         priorityCode = view.priority.rawValue
-        emergency = view.emergency
+        // The flag is shown apart only when the priority does not already say so.
+        emergency = view.emergency && view.priority != .emergency
         status = l.t("status.\(view.status.rawValue)")
         statusCode = view.status.rawValue
         serials = view.units.map(\.serialNumber).joined(separator: ", ")
@@ -35,18 +36,30 @@ struct RequestRowModel: Encodable {
 
 /// A table of request rows (the `rows` template), with its section's heading and a link to the whole list.
 struct RowList: Encodable {
+    /// Links that re-sort the list by a column (the number toggles newest and oldest first).
+    struct Sorts: Encodable {
+        var number: String
+        var status: String
+        var updated: String
+    }
+
     var id: String
     var tableId: String
     var title: String
     var rows: [RequestRowModel]
     var more: String
+    var sorts: Sorts?
 
-    init(id: String, tableId: String? = nil, title: String = "", rows: [RequestRowModel], more: String = "") {
+    init(
+        id: String, tableId: String? = nil, title: String = "", rows: [RequestRowModel], more: String = "",
+        sorts: Sorts? = nil
+    ) {
         self.id = id
         self.tableId = tableId ?? "\(id)-table"
         self.title = title
         self.rows = rows
         self.more = more
+        self.sorts = sorts
     }
 }
 

@@ -53,10 +53,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The API needs a token: the demo administrator's, issued by `aftercare user token` after the demo load.
+TOKEN: str | None = None
+
+
 def http(method: str, url: str, body: dict | None = None, timeout: float = 5.0):
     """Returns (status, parsed JSON or raw text). Raises OSError-ish on connection failure."""
     data = None
     headers = {"Accept": "application/json"}
+    if TOKEN:
+        headers["Authorization"] = "Bearer " + TOKEN
     if body is not None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers["Content-Type"] = "application/json"
@@ -277,6 +283,14 @@ def main() -> int:
         log(f"database {dbpath}; loading demo data")
         run_cmd(binary, ["migrate"], env, logdir, "migrate", timeout=120)
         run_cmd(binary, ["demo"], env, logdir, "demo", timeout=180)
+        global TOKEN
+        issued = subprocess.run(
+            [binary, "user", "token", "--username", "admin", "--name", "durability"],
+            env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        )
+        TOKEN = issued.stdout.strip().splitlines()[-1] if issued.returncode == 0 and issued.stdout.strip() else None
+        if not TOKEN or not TOKEN.startswith("act_"):
+            raise RuntimeError(f"could not issue a token (exit {issued.returncode}): {issued.stderr[-300:]!r}")
 
         customer_id = None
         rounds_started = time.monotonic()  # the deadline covers the rounds, not the demo load

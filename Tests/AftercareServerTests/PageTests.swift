@@ -205,6 +205,7 @@ struct PageTests {
                 #expect(!log.contains(secret), "the log contains a secret: \(secret.prefix(4))…")
             }
             #expect(log.contains("/reset/:token"), "requests are logged by route pattern")
+            #expect(log.contains("138****5678"), "the caller's phone is logged masked")
         }
     }
 }

@@ -76,10 +76,24 @@ struct ServiceRequestController: Sendable {
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try JSONBody.create(ServiceRequestInput.self, req)
         let key = try JSONBody.idempotencyKey(req, scope: "POST /api/v1/service-requests")
-        let view = try await ServiceRequests(req.store).register(input, by: req.actor, idempotency: key)
+        let view = try await Self.register(input, key: key, req)
         let response = try await view.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/service-requests/\(view.id)")
         return response
+    }
+
+    /// Registers a request for any channel (API, desk, portal) and logs it; the caller's phone only masked.
+    static func register(_ input: ServiceRequestInput, key: IdempotencyKey?, _ req: Request) async throws
+        -> ServiceRequestView
+    {
+        let view = try await ServiceRequests(req.store).register(input, by: req.actor, idempotency: key)
+        req.logger.info(
+            "request registered",
+            metadata: [
+                "number": .string(view.number), "channel": .string(view.channel.rawValue),
+                "caller": .string(view.contactPhone.map(PhoneMask.mask) ?? "-"),
+            ])
+        return view
     }
 
     @Sendable func get(_ req: Request) async throws -> Response {

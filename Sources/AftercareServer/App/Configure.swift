@@ -4,6 +4,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import NIOPosix
 import Vapor
 
 struct StoreSettingsKey: StorageKey {
@@ -73,8 +74,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[CatalogueKey.self] = catalogue
     app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)
     app.storage[PageSettingsKey.self] = PageSettings(defaultLanguage: config.defaultLanguage)
+    // bcrypt gets threads of its own: on the shared pool a burst of sign-ins would stall SQLite's queries.
+    let passwords = NIOThreadPool(numberOfThreads: max(1, System.coreCount / 2))
+    passwords.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: passwords))
     app.storage[AuthSettingsKey.self] = AuthSettings(
-        hasher: BcryptPasswords(cost: config.bcryptCost, pool: app.threadPool), secureCookies: config.secureCookies)
+        hasher: BcryptPasswords(cost: config.bcryptCost, pool: passwords), secureCookies: config.secureCookies)
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
@@ -90,6 +95,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(UserCommand(), as: "user")
+}
+
+/// Stops a thread pool of ours when the application shuts down.
+struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
+    }
 }
 
 /// The folder that holds `Resources/` and `Public/`: the working directory when it has them (a checkout or an

@@ -50,12 +50,13 @@ struct AccountPages: Sendable {
             response.cookies[Cookies.session] = req.cookie(token, maxAge: Int(Accounts.sessionLifetime))
             return response
         case .refused:
-            req.logger.notice("sign-in refused", metadata: ["login": .string(String(name.prefix(64)))])
+            // The name typed is not logged: people type their password into it by mistake.
+            req.logger.notice("sign-in refused")
             return try await PageRenderer.render(
                 "login", title: "login.title",
                 LoginModel(login: name, next: next ?? "", error: l.t("login.refused")), for: req, status: .unauthorized)
         case .locked(let until):
-            req.logger.notice("sign-in locked", metadata: ["login": .string(String(name.prefix(64)))])
+            req.logger.notice("sign-in locked")
             return try await PageRenderer.render(
                 "login", title: "login.title",
                 LoginModel(

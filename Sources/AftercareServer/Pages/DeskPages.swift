@@ -521,7 +521,7 @@ struct DeskPages: Sendable {
                 customerRequest: form.customerRequest.nilIfEmpty, preferredTime: form.preferredTime.nilIfEmpty,
                 priority: form.priority, emergency: form.emergency || form.priority == .emergency)
             let key = reader.nonceKey("/requests", for: principal)
-            let view = try await ServiceRequests(req.store).register(input, by: principal.actor, idempotency: key)
+            let view = try await ServiceRequestController.register(input, key: key, req)
             return req.redirect(to: "/requests/\(view.id)")
         } catch let error as ValidationError {
             let model = try await newModel(req, query: "", form: form, errors: PageRenderer.messages(error, l))

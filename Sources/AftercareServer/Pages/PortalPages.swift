@@ -97,7 +97,7 @@ struct PortalPages: Sendable {
                 faultDescription: form.string("faultDescription") ?? "",
                 customerRequest: form.string("customerRequest"), preferredTime: form.string("preferredTime"))
             let key = form.nonceKey("/portal/requests", for: principal)
-            let view = try await ServiceRequests(req.store).register(input, by: principal.actor, idempotency: key)
+            let view = try await ServiceRequestController.register(input, key: key, req)
             return req.redirect(to: "/portal/requests/\(view.id)")
         } catch let error as ValidationError {
             let model = try await newModel(

@@ -1,7 +1,8 @@
 -- POST /api/v1/service-requests: registration throughput and latency.
 -- CUSTOMER_ID (required) must name an existing customer; every request gets its own phone
 -- number and one of a few fault descriptions, so later searches see realistic rows.
---   CUSTOMER_ID=1 BENCH_NAME=register_c32 wrk -t2 -c32 -d20s -s Benchmarks/wrk/register.lua http://127.0.0.1:8080
+-- The token comes from BENCH_TOKEN (see report.lua).
+--   CUSTOMER_ID=1 BENCH_TOKEN=act_… BENCH_NAME=register_c32 wrk -t2 -c32 -d20s -s Benchmarks/wrk/register.lua http://127.0.0.1:8080
 local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./"
 dofile(here .. "report.lua")
 
@@ -14,14 +15,14 @@ local faults = { "复印件打印模糊", "卡纸", "不制冷", "开机无显�
 local priorities = { "normal", "high", "normal", "normal" }
 
 local next_thread = 0
-function setup(thread)
+function thread_setup(thread)
     next_thread = next_thread + 1
     thread:set("thread_no", next_thread)
 end
 
 thread_no = 0
 local counter = 0
-local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
+local headers = bench.headers({ ["Content-Type"] = "application/json" })
 
 function request()
     counter = counter + 1

@@ -193,8 +193,8 @@ struct QueryReader {
     }
 
     /// `limit` (1–200, default 50) and the opaque `cursor`.
-    func page() throws -> PageRequest {
-        var page = PageRequest()
+    func page(defaultLimit: Int = 50) throws -> PageRequest {
+        var page = PageRequest(limit: defaultLimit)
         if let text = try string("limit") {
             guard let limit = Int(text), Limits.listPage.contains(limit) else {
                 throw APIError.badRequest("limit", "must be an integer from 1 to 200")

@@ -69,7 +69,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     let resources = ResourceDirectory.root()
     app.directory = DirectoryConfiguration(workingDirectory: resources.path + "/")
     app.views.use(.leaf)
-    app.leaf.cache.isEnabled = true
+    app.leaf.cache = TemplateCache()
     let catalogue = try Catalogue.load(from: resources.appendingPathComponent("Resources/Locales"))
     app.storage[CatalogueKey.self] = catalogue
     app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)

@@ -9,6 +9,7 @@ import Vapor
 /// the JSON API, through the caller's scoped store.
 struct DeskPages: Sendable {
     static let countCap = 1000
+    static let rowsPerPage = 25
 
     func register(_ root: any RoutesBuilder) {
         root.get(use: home).requires(.signedIn)
@@ -125,11 +126,12 @@ struct DeskPages: Sendable {
     @Sendable func list(_ req: Request) async throws -> Response {
         let l = req.localizer
         var filter = RequestFilter()
-        var page = PageRequest()
+        var page = PageRequest(limit: Self.rowsPerPage)
         var error: String?
         do {
             filter = try ServiceRequestController.filter(req)
-            page = try QueryReader(req: req).page()
+            // 25 rows a screen, as service desks show them; `limit` asks for more (up to 200).
+            page = try QueryReader(req: req).page(defaultLimit: Self.rowsPerPage)
         } catch let problem as APIError {
             error = problem.fields.keys.sorted().map {
                 "\(l.catalogue.has("field.\($0)") ? l.t("field.\($0)") : $0): \(l.t("problem.invalid_format"))"

@@ -114,3 +114,29 @@ struct PageSettingsKey: StorageKey {
 struct PageSettings: Sendable {
     var defaultLanguage: Language
 }
+
+/// Leaf switches its template cache off in Vapor's development environment (the default of `serve`), which
+/// re-reads and re-parses every template on every page. Pages are the product here: templates are parsed once
+/// per process, whatever the environment.
+final class TemplateCache: LeafCache, @unchecked Sendable {
+    private let inner = DefaultLeafCache()
+
+    var isEnabled: Bool {
+        get { true }
+        set {}
+    }
+
+    var count: Int { inner.count }
+
+    func insert(_ document: LeafAST, on loop: any EventLoop, replace: Bool) -> EventLoopFuture<LeafAST> {
+        inner.insert(document, on: loop, replace: replace)
+    }
+
+    func retrieve(documentName: String, on loop: any EventLoop) -> EventLoopFuture<LeafAST?> {
+        inner.retrieve(documentName: documentName, on: loop)
+    }
+
+    func remove(_ documentName: String, on loop: any EventLoop) -> EventLoopFuture<Bool?> {
+        inner.remove(documentName, on: loop)
+    }
+}

@@ -111,13 +111,16 @@ public struct Accounts: Sendable {
         if let password, let problem = PasswordPolicy.problem(password) { v.add("password", problem) }
         try v.finish()
         let hash = try await password.asyncMap { try await hasher.hash($0) }
-        let view = try await Records<UserRecord>(store).create(input, by: actor)
-        if let hash {
-            try await store.write { db in
+        let now = store.now
+        let scope = store.scope
+        // The user and their password in one transaction: never an account that cannot sign in.
+        return try await store.write { db in
+            let view = try await Records<UserRecord>.insert(input, by: actor, at: now, within: scope, on: db)
+            if let hash {
                 try await db.update("users").set("password_hash", to: hash).where("id", .equal, view.id).run()
             }
+            return view
         }
-        return view
     }
 
     /// Edits a user; a change of roles or unit takes effect on the user's next request.

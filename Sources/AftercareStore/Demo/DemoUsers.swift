@@ -31,43 +31,42 @@ public enum DemoUsers {
     @discardableResult
     public static func load(into store: Store, hasher: any PasswordHasher) async throws -> [Login] {
         let accounts = Accounts(store, hasher: hasher)
-        var logins = staff
         let units = try await store.sql.select().columns("id", "code").from("org_units").all()
         var unitIds: [String: Int] = [:]
         for row in units {
             unitIds[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self)
         }
         guard let branch = unitIds["BR-EC"] else { return [] }
-        let customers = try await store.sql.select().column("id").from("customers")
+        // Two customers of the branch who own units: the portal's demo accounts.
+        let customers = try await store.sql.select().columns("id", "org_unit_id").from("customers")
             .where(
                 "org_unit_id", .in,
                 SQLSubquery.select { $0.column("id").from("org_units").where("path", .like, "%/\(branch)/%") }
             )
             .where(SQLColumn("id"), .in, SQLSubquery.select { $0.column("customer_id").from("units") })
-            .orderBy("id").limit(2).all().map { try $0.decode(column: "id", as: Int.self) }
-        for (i, customer) in customers.enumerated() {
-            logins.append(Login(username: "customer\(i + 1)", role: .customer, unitCode: "BR-EC"))
-            _ = customer
+            .orderBy("id").limit(2).all()
+        var people: [(login: Login, unit: Int?, customer: Int?, name: String)] = staff.map {
+            ($0, unitIds[$0.unitCode], nil, $0.username.capitalized)
         }
-        for (i, login) in logins.enumerated() {
-            let exists =
-                try await store.sql.select().column("id").from("users").where("username", .equal, login.username)
-                .first() != nil
-            guard !exists, let unit = unitIds[login.unitCode] else { continue }
-            let customerId = login.role == .customer ? customers[i - staff.count] : nil
-            var orgUnit = unit
-            if let customerId {
-                orgUnit =
-                    try await store.sql.select().column("org_unit_id").from("customers").where("id", .equal, customerId)
-                    .first(decodingColumn: "org_unit_id", as: Int.self) ?? unit
-            }
-            let name = login.role == .customer ? "Customer contact \(i - staff.count + 1)" : login.username.capitalized
+        for (i, row) in customers.enumerated() {
+            people.append(
+                (
+                    Login(username: "customer\(i + 1)", role: .customer, unitCode: "BR-EC"),
+                    try row.decode(column: "org_unit_id", as: Int.self), try row.decode(column: "id", as: Int.self),
+                    "Customer contact \(i + 1)"
+                ))
+        }
+        for person in people {
+            guard let unit = person.unit,
+                try await store.sql.select().column("id").from("users")
+                    .where("username", .equal, person.login.username).first() == nil
+            else { continue }
             _ = try await accounts.create(
                 UserRecord.Input(
-                    username: login.username, email: "\(login.username)@demo.aftercare.local", displayName: name,
-                    roles: [login.role], orgUnitId: orgUnit, customerId: customerId),
+                    username: person.login.username, email: "\(person.login.username)@demo.aftercare.local",
+                    displayName: person.name, roles: [person.login.role], orgUnitId: unit, customerId: person.customer),
                 password: password, by: .system)
         }
-        return logins
+        return people.map(\.login)
     }
 }

@@ -203,7 +203,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
                 let detail = error is LeafError ? String(describing: error) : String(describing: type(of: error))
                 request.logger.error("internal error", metadata: ["error": .string(String(detail.prefix(500)))])
             }
-            if Self.wantsJSON(request) {
+            if request.speaksJSON {
                 let body = APIErrorBody(
                     error: .init(
                         code: mapped.code, message: mapped.message, fields: mapped.fields,
@@ -214,12 +214,6 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             }
             return try await ErrorPage.render(mapped, for: request)
         }
-    }
-
-    /// The API, the health check, the API description and the typeahead speak JSON; pages speak HTML.
-    static func wantsJSON(_ request: Request) -> Bool {
-        let path = request.url.path
-        return path.hasPrefix("/api/") || path == "/healthz" || path == "/openapi.yaml" || path.hasPrefix("/lookup/")
     }
 }
 

@@ -95,8 +95,11 @@ extension Request {
         remoteAddress?.ipAddress ?? "unknown"
     }
 
-    var isAPI: Bool {
-        url.path.hasPrefix("/api/")
+    /// The API, the health check, the API description and the typeahead speak JSON (errors, 401s); pages speak
+    /// HTML (error pages, redirects to sign in).
+    var speaksJSON: Bool {
+        let path = url.path
+        return path.hasPrefix("/api/") || path == "/healthz" || path == "/openapi.yaml" || path.hasPrefix("/lookup/")
     }
 
     /// An HttpOnly, SameSite=Lax cookie, Secure behind TLS.
@@ -134,7 +137,7 @@ struct AccessMiddleware: AsyncMiddleware {
             break
         case .signedIn, .action:
             guard let principal = request.principal else {
-                if request.isAPI {
+                if request.speaksJSON {
                     throw APIError(status: .unauthorized, code: "unauthenticated", message: "sign in or send a token")
                 }
                 let next = request.method == .GET ? request.url.string : "/"
@@ -195,7 +198,7 @@ enum CSRF {
         let expected: String?
         if let principal = request.principal {
             expected = principal.csrfToken
-        } else if request.isAPI {
+        } else if request.speaksJSON {
             // An API call without a token or session: the access check has already answered what it needed.
             return
         } else {

@@ -14,7 +14,6 @@ struct RequestRowModel: Encodable {
     var status: String
     var statusCode: String
     var serials: String
-    var created: String
     var updated: String
 
     init(_ view: ServiceRequestView, _ l: Localizer) {
@@ -29,7 +28,6 @@ struct RequestRowModel: Encodable {
         status = l.t("status.\(view.status.rawValue)")
         statusCode = view.status.rawValue
         serials = view.units.map(\.serialNumber).joined(separator: ", ")
-        created = l.dateTime(view.createdAt)
         updated = l.dateTime(view.updatedAt)
     }
 }

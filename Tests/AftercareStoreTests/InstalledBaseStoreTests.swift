@@ -87,6 +87,43 @@ struct InstalledBaseStoreTests {
         }
     }
 
+    @Test(
+        "moving a unit moves its whole subtree; a kind that cannot hold its children is refused",
+        arguments: TestDatabase.all)
+    func orgMove(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // given: a second headquarters with an outlet of its own
+            let fixture = try await Fixture.make(store)
+            let orgs = Records<OrgUnitRecord>(store)
+            let second = try await orgs.create(.init(code: "HQ-2", name: "Second", kind: .headquarters), by: tester)
+            let outlet = try await orgs.create(
+                .init(code: "OU-2", name: "Outlet", kind: .outlet, parentId: second.id), by: tester)
+            // when: it becomes a branch under the first headquarters
+            let moved = try await orgs.update(second.id, expectedVersion: 1, by: tester) {
+                var input = $0
+                input.kind = .branch
+                input.parentId = fixture.headquarters.id
+                return input
+            }
+            // then: the unit and its subtree carry the new path
+            #expect(moved.path == [fixture.headquarters.id, second.id])
+            #expect(try await orgs.get(outlet.id).path == [fixture.headquarters.id, second.id, outlet.id])
+            let subtree = try await OrgUnitRecord.subtree(of: fixture.headquarters.id, on: store.sql)
+            #expect(Set(subtree).isSuperset(of: [second.id, outlet.id]))
+            // when: the branch would become an outlet, which holds nothing
+            let error = await #expect(throws: ValidationError.self) {
+                try await orgs.update(second.id, expectedVersion: 2, by: tester) {
+                    var input = $0
+                    input.kind = .outlet
+                    return input
+                }
+            }
+            // then: refused, and nothing changed
+            #expect(error?.fields["kind"] != nil)
+            #expect(try await orgs.get(second.id).kind == .branch)
+        }
+    }
+
     @Test("archiving keeps the record, hides it from lists and refuses new references", arguments: TestDatabase.all)
     func archive(database: TestDatabase) async throws {
         try await database.withStore { store in

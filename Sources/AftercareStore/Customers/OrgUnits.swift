@@ -99,6 +99,18 @@ public enum OrgUnitRecord: RecordKind {
         } else {
             v.add("parentId", .required)
         }
+        if let id {
+            let childKinds = try await db.select().distinct().column("kind").from(table)
+                .where("parent_id", .equal, id).all(decodingColumn: "kind", as: String.self)
+                .compactMap(OrgUnitKind.init(rawValue:))
+            if !childKinds.allSatisfy(input.kind.allowedChildren.contains) {
+                v.add(
+                    "kind",
+                    .invalidValue(
+                        allowed: OrgUnitKind.allCases.filter { $0.allowedChildren.isSuperset(of: childKinds) }
+                            .map(\.rawValue)))
+            }
+        }
         try v.finish()
         return Fields(
             code: input.code, name: input.name.trimmed, kind: input.kind.rawValue, parentId: input.parentId,
@@ -120,12 +132,14 @@ public enum OrgUnitRecord: RecordKind {
         if old.isEmpty {
             try await db.update(table).set("path", to: newPath).where("id", .equal, id).run()
         } else {
+            // SQLKit's `.concatenate` writes nothing; `||` is concatenation on both SQLite and PostgreSQL.
             try await db.update(table)
                 .set(
                     "path",
                     to: SQLBinaryExpression(
-                        SQLBind(newPath), .concatenate,
-                        SQLFunction("substr", args: SQLIdentifier("path"), SQLLiteral.numeric("\(old.count + 1)"))
+                        left: SQLBind(newPath), op: SQLRaw("||"),
+                        right: SQLFunction(
+                            "substr", args: SQLIdentifier("path"), SQLLiteral.numeric("\(old.count + 1)"))
                     )
                 )
                 .where("path", .like, old + "%").run()

@@ -23,6 +23,12 @@ public enum Action: String, CodedEnum {
     case manageUsers
     /// the customer portal.
     case usePortal
+    /// see the SLA clocks, the at-risk queue and the compliance report; edit policies and calendars.
+    case viewSLA, manageSLA
+    /// work the follow-up list; change the follow-up rules.
+    case handleFollowUps, manageFollowUpRules
+    /// the organisation's escalation webhooks.
+    case manageWebhooks
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -42,22 +48,26 @@ public enum Permissions {
 
     public static let table: [Role: Set<Action>] = [
         .administrator: Set(Action.allCases).subtracting([.usePortal]),
-        .serviceManager: Set(Action.allCases).subtracting([.usePortal, .manageUsers, .manageOrgUnits]),
+        .serviceManager: Set(Action.allCases).subtracting([
+            .usePortal, .manageUsers, .manageOrgUnits, .manageWebhooks,
+        ]),
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
-            .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit,
+            .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
+            .handleFollowUps,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
-            .viewAudit,
+            .viewAudit, .viewSLA,
         ]),
-        .fieldEngineer: [.viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests],
+        .fieldEngineer: [.viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
+            .viewSLA,
         ],
         .warehouseKeeper: [.viewCatalogue, .viewInstalledBase, .viewRequests],
-        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive]),
-        .complaintHandler: reading.union([.viewRequests, .viewAudit]),
+        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive, .viewSLA]),
+        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive,
         ]),

@@ -75,6 +75,10 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "validation_failed",
                 message: "note is required to \(event.rawValue)",
                 fields: ["note": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case let error as FollowUpClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "the follow-up is \(error.status.rawValue) and can no longer be recorded")
         case is CursorMismatch:
             return APIError.badRequest("cursor", "belongs to another order of this list; start again without it")
         case let error as Forbidden:

@@ -15,7 +15,7 @@ struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
     let filter: @Sendable (Request, QueryReader) async throws -> (SQLSelectBuilder) -> SQLSelectBuilder
 
     func register(_ api: any RoutesBuilder) {
-        let group = api.grouped(PathComponent(stringLiteral: path))
+        let group = api.grouped(path.pathComponents)
         group.get(use: list).requires(.action(read))
         group.post(use: create).requires(.action(write))
         group.get(":id", use: get).requires(.action(read))

@@ -21,6 +21,8 @@ public struct AppConfig: Sendable, Equatable {
     public var defaultLanguage: Language
     /// Mark cookies `Secure`: set when the server is reached through TLS.
     public var secureCookies: Bool
+    /// Seconds between two passes of the background sweeps inside `serve`; 0 leaves them to `aftercare sweep`.
+    public var sweepInterval: Int = 30
 
     public init(
         database: DatabaseChoice, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, bcryptCost: Int = 10,
@@ -79,6 +81,12 @@ public struct AppConfig: Sendable, Equatable {
                 throw Invalid(name: "AFTERCARE_SECURE_COOKIES", reason: "must be 0 or 1")
             }
             config.secureCookies = text == "1"
+        }
+        if let text = env["AFTERCARE_SWEEP_INTERVAL"], !text.isEmpty {
+            guard let seconds = Int(text), (0...86_400).contains(seconds) else {
+                throw Invalid(name: "AFTERCARE_SWEEP_INTERVAL", reason: "must be seconds from 0 to 86400")
+            }
+            config.sweepInterval = seconds
         }
         return config
     }

@@ -81,6 +81,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[AuthSettingsKey.self] = AuthSettings(
         hasher: BcryptPasswords(cost: config.bcryptCost, pool: passwords), secureCookies: config.secureCookies)
 
+    // webhook deliveries go out through the real HTTP transport, from the sweeps.
+    let store = app.store
+    let transport = WebhookHTTPTransport()
+    app.storage[WebhookSweepKey.self] = { now in
+        try await WebhookDeliverySweep(store: store, transport: transport).run(now: now, limit: 200)
+    }
+
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
@@ -95,6 +102,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(SweepCommand(), as: "sweep")
 }
 
 /// Stops a thread pool of ours when the application shuts down.

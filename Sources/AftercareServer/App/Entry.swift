@@ -23,6 +23,9 @@ public enum AftercareMain {
             try await configure(app, config: config)
             if arguments.count > 1 && arguments[1] == "serve" {
                 try await app.autoMigrate()
+                if config.sweepInterval > 0 {
+                    app.lifecycle.use(SweepRunner(interval: TimeInterval(config.sweepInterval)))
+                }
                 if demo {
                     let added = try await DemoData(app.store).load(requests: 1000) { app.logger.info("\($0)") }
                     app.logger.info("demo data ready (\(added) requests added)")

@@ -96,6 +96,8 @@ func routes(_ app: Application) throws {
     }.register(api)
     ServiceRequestController().register(api)
     AccountController().register(api)
+    SLAController().register(api)
+    WebhookController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -133,6 +135,7 @@ func routes(_ app: Application) throws {
     DeskPages().register(root)
     PortalPages().register(root)
     AdminPages().register(root)
+    SLAPages().register(root)
 }
 
 /// The API description, read from `docs/openapi.yaml` of the package.

@@ -231,6 +231,8 @@ struct DeskPages: Sendable {
         var causeOptions: [SelectOption]
         var priorityOptions: [SelectOption]
         var errors: [String]
+        /// the SLA panel, for those who may see it.
+        var sla: SLAPanelModel?
     }
 
     func detailModel(_ req: Request, id: Int, errors: [String] = []) async throws -> DetailModel {
@@ -253,6 +255,12 @@ struct DeskPages: Sendable {
                 asksCause: ([.triage, .resolve, .resolveRemotely] as [RequestEventKind]).contains(event),
                 asksPriority: event == .triage)
         }
+        var sla: SLAPanelModel?
+        if principal.may(.viewSLA),
+            let explanation = try await SLAClocks.explain(view.id, now: req.store.now, on: req.store.sql)
+        {
+            sla = SLAPanelModel(explanation, l)
+        }
         return DetailModel(
             id: view.id, number: view.number, version: view.version, status: l.t("status.\(view.status.rawValue)"),
             statusCode: view.status.rawValue, type: l.t("type.\(view.type.rawValue)"),
@@ -268,7 +276,7 @@ struct DeskPages: Sendable {
             events: events,
             causeOptions: SelectOption.of(FaultCause.self, prefix: "cause", selected: view.faultCause, l),
             priorityOptions: SelectOption.of(Priority.self, prefix: "priority", selected: view.priority, l),
-            errors: errors)
+            errors: errors, sla: sla)
     }
 
     @Sendable func detail(_ req: Request) async throws -> Response {

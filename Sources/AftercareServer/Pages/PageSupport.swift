@@ -18,6 +18,11 @@ struct Chrome: Encodable {
         var canViewRequests: Bool
         var canRegister: Bool
         var canManageUsers: Bool
+        var canViewSLA = false
+        var canManageSLA = false
+        var canHandleFollowUps = false
+        /// Unread notifications, `99+` beyond 99; `nil` when none.
+        var unread: String?
     }
 
     var csrf: String
@@ -49,13 +54,18 @@ enum PageRenderer {
         let localizer = req.localizer
         let names: [Language: String] = [.zhHans: "简体中文", .zhHant: "繁體中文", .en: "English", .es: "Español"]
         let principal = req.principal
+        var unread: Int?
+        if let principal { unread = try? await Inbox(store: req.store, userId: principal.userId).unreadCount(cap: 100) }
         let chrome = Chrome(
             csrf: CSRF.token(for: req), path: req.url.path,
             user: principal.map {
                 Chrome.User(
                     displayName: $0.displayName, username: $0.username, isCustomer: $0.roles.contains(.customer),
                     canViewRequests: $0.may(.viewRequests), canRegister: $0.may(.registerRequests),
-                    canManageUsers: $0.may(.manageUsers))
+                    canManageUsers: $0.may(.manageUsers), canViewSLA: $0.may(.viewSLA),
+                    canManageSLA: $0.may(.manageSLA),
+                    canHandleFollowUps: $0.may(.handleFollowUps),
+                    unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },
             languages: Language.allCases.map {
                 Chrome.Option(code: $0.rawValue, name: names[$0]!, selected: $0 == localizer.language)

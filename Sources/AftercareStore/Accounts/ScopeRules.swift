@@ -74,3 +74,21 @@ extension OwnedByCustomer {
 
 extension ProjectRecord: OwnedByCustomer {}
 extension UnitRecord: OwnedByCustomer {}
+
+/// Records that belong to an organisation unit (users, calendars, webhooks) are seen within the unit's subtree;
+/// customers see none.
+protocol OwnedByOrgUnit: RecordKind {}
+
+extension OwnedByOrgUnit {
+    public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder {
+        query.where(
+            optional: ScopeSQL.condition(
+                scope, orgUnit: { SQLBinaryExpression(column("org_unit_id"), .in, ScopeSQL.unitsUnder($0)) },
+                customer: { _ in nil }))
+    }
+    public static var scopeField: String { "orgUnitId" }
+}
+
+extension UserRecord: OwnedByOrgUnit {}
+extension CalendarRecord: OwnedByOrgUnit {}
+extension WebhookRecord: OwnedByOrgUnit {}

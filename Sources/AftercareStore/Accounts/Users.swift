@@ -68,7 +68,6 @@ public enum UserRecord: RecordKind {
 
     public static let table = "users"
     public static let entity = "user"
-    public static var scopeField: String { "orgUnitId" }
 
     public static func select(on db: any SQLDatabase) -> SQLSelectBuilder {
         db.select().columns(
@@ -78,13 +77,6 @@ public enum UserRecord: RecordKind {
                 "org_unit_id", "customer_id", "locale", "disabled_at",
             ].map { SQLColumn($0, table: table) }
         ).from(table)
-    }
-
-    public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder {
-        query.where(
-            optional: ScopeSQL.condition(
-                scope, orgUnit: { SQLBinaryExpression(column("org_unit_id"), .in, ScopeSQL.unitsUnder($0)) },
-                customer: { _ in nil }))
     }
 
     /// Roles as stored: `,dispatcher,hotlineAgent,` so that one role can be found with `LIKE`.

@@ -44,11 +44,39 @@ public struct DemoData: Sendable {
             try await loadBase(random: &random)
             progress("demo: organisation, \(DemoCatalog.productLines.count) product lines, customers and units loaded")
         }
+        try await DemoCommitments.load(store)
         let existing =
             try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
             .first(decodingColumn: "n", as: Int.self) ?? 0
         guard requests > existing else { return 0 }
-        return try await addRequests(requests - existing, random: &random, progress: progress)
+        let added = try await addRequests(requests - existing, random: &random, progress: progress)
+        try await computeClocks(progress: progress)
+        return added
+    }
+
+    /// the clocks of the demo's requests: every request of a small demo (so the compliance report has
+    /// history), only the open ones of a large one (the re-plan sweep's work).
+    func computeClocks(progress: @escaping @Sendable (String) -> Void) async throws {
+        let now = store.now
+        let total =
+            try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
+            .first(decodingColumn: "n", as: Int.self) ?? 0
+        if total <= 20_000 {
+            var after = 0
+            while true {
+                let ids = try await store.sql.select().column("id").from("service_requests").where(
+                    "id", .greaterThan, after
+                )
+                .orderBy("id").limit(500).all(decodingColumn: "id", as: Int.self)
+                guard let last = ids.last else { break }
+                try await store.write { db in try await SLAClocks.refresh(ids, now: now, on: db) }
+                after = last
+            }
+        } else {
+            try await store.write { db in try await Replans.request(reason: "demo", on: db) }
+            let report = try await ReplanSweep.run(store: store, now: now)
+            progress("demo: SLA clocks of \(report.items) open requests planned")
+        }
     }
 
     func loadBase(random: inout SeededRandom) async throws {

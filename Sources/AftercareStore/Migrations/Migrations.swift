@@ -12,6 +12,7 @@ public enum AftercareMigrations {
         M006CreateAuditAndKeys(),
         M007CreateTextSearch(),
         M008CreateAccounts(),
+        M009CreateCommitments(),
     ]
 }
 

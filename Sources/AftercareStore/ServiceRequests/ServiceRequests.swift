@@ -348,6 +348,7 @@ public struct ServiceRequests: Sendable {
                     on: db)
                 try await TextMatch.index(
                     requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
+                try await SLAClocks.refresh([id], now: now, on: db)
                 let view = try await Self.reloaded(id, within: scope, on: db)
                 try await AuditLog.append(
                     on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
@@ -395,6 +396,7 @@ public struct ServiceRequests: Sendable {
                 try await TextMatch.index(
                     requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: true, on: db)
             }
+            try await SLAClocks.refresh([id], now: now, on: db)
             let after = try await Self.reloaded(id, within: scope, on: db)
             try await AuditLog.append(
                 on: db, entity: "serviceRequest", id: id, action: .update, actor: actor, at: now, before: before,
@@ -425,46 +427,60 @@ public struct ServiceRequests: Sendable {
         try v.finish()
         let scope = store.scope
         return try await store.write { db in
-            let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
-            var lifecycle = RequestLifecycle(status: before.status, resumeStatus: nil)
-            if before.status == .waitingOnCustomer {
-                let row = try await db.select().column("resume_status").from("service_requests").where("id", .equal, id)
-                    .first()!
-                lifecycle = RequestLifecycle(
-                    status: .waitingOnCustomer,
-                    resumeStatus: try row.decode(column: "resume_status", as: String?.self).flatMap(RequestStatus.init))
-            }
-            let transition = try lifecycle.apply(event.event, note: event.note)
-            let priority = event.priority ?? (event.emergency == true ? .emergency : before.priority)
-            let cause = event.faultCause ?? before.faultCause
-            try await db.update("service_requests")
-                .set("status", to: transition.to.rawValue)
-                .set("resume_status", to: SQLBind(lifecycle.resumeStatus?.rawValue))
-                .set("priority", to: priority.rawValue)
-                .set("emergency", to: event.emergency ?? before.emergency)
-                .set("category", to: SQLBind(event.category ?? before.category))
-                .set("fault_cause", to: cause.rawValue)
-                .set("version", to: before.version + 1).set("updated_at", to: now)
-                .where("id", .equal, id).run()
-            if event.event == .triage || event.faultCause != nil {
-                let day = CalendarDate(before.createdAt, in: timeZone)
-                for unit in before.units {
-                    let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
-                    try await db.update("service_request_units")
-                        .set("warranty_status", to: decision.status.rawValue)
-                        .set("warranty_reason", to: decision.reason.rawValue)
-                        .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
-                }
-            }
-            try await Self.appendTimeline(
-                requestId: id, at: now, actor: actor, event: event.event.rawValue, from: transition.from,
-                to: transition.to, note: event.note, on: db)
-            let after = try await Self.reloaded(id, within: scope, on: db)
-            try await AuditLog.append(
-                on: db, entity: "serviceRequest", id: id, action: .event, actor: actor, at: now, before: before,
-                after: after)
-            return after
+            try await Self.apply(
+                event, to: id, by: actor, expectedVersion: expectedVersion, at: now, timeZone: timeZone, within: scope,
+                on: db)
         }
+    }
+
+    /// The body of `post`, in the caller's transaction (a follow-up's outcome closes or reopens its request).
+    static func apply(
+        _ event: ServiceRequestEventInput, to id: Int, by actor: Actor, expectedVersion: Int?, at now: Date,
+        timeZone: TimeZone, within scope: Scope, on db: any SQLDatabase
+    ) async throws -> ServiceRequestView {
+        let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
+        var lifecycle = RequestLifecycle(status: before.status, resumeStatus: nil)
+        if before.status == .waitingOnCustomer {
+            let row = try await db.select().column("resume_status").from("service_requests").where("id", .equal, id)
+                .first()!
+            lifecycle = RequestLifecycle(
+                status: .waitingOnCustomer,
+                resumeStatus: try row.decode(column: "resume_status", as: String?.self).flatMap(RequestStatus.init))
+        }
+        let transition = try lifecycle.apply(event.event, note: event.note)
+        let priority = event.priority ?? (event.emergency == true ? .emergency : before.priority)
+        let cause = event.faultCause ?? before.faultCause
+        try await db.update("service_requests")
+            .set("status", to: transition.to.rawValue)
+            .set("resume_status", to: SQLBind(lifecycle.resumeStatus?.rawValue))
+            .set("priority", to: priority.rawValue)
+            .set("emergency", to: event.emergency ?? before.emergency)
+            .set("category", to: SQLBind(event.category ?? before.category))
+            .set("fault_cause", to: cause.rawValue)
+            .set("version", to: before.version + 1).set("updated_at", to: now)
+            .where("id", .equal, id).run()
+        if event.event == .triage || event.faultCause != nil {
+            let day = CalendarDate(before.createdAt, in: timeZone)
+            for unit in before.units {
+                let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
+                try await db.update("service_request_units")
+                    .set("warranty_status", to: decision.status.rawValue)
+                    .set("warranty_reason", to: decision.reason.rawValue)
+                    .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
+            }
+        }
+        try await Self.appendTimeline(
+            requestId: id, at: now, actor: actor, event: event.event.rawValue, from: transition.from,
+            to: transition.to, note: event.note, on: db)
+        try await SLAClocks.refresh([id], now: now, on: db)
+        if let trigger = FollowUpTrigger.after(event.event) {
+            try await FollowUps.schedule(trigger, requestId: id, at: now, on: db)
+        }
+        let after = try await Self.reloaded(id, within: scope, on: db)
+        try await AuditLog.append(
+            on: db, entity: "serviceRequest", id: id, action: .event, actor: actor, at: now, before: before,
+            after: after)
+        return after
     }
 
     /// Archives a finished request (closed or cancelled); nothing is deleted.

@@ -1,0 +1,123 @@
+import AftercareStore
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// The sweeps of DESIGN 11, in the order one pass runs them: re-plans first (so checkpoints are current), then
+/// warnings and escalations, then follow-ups, then webhook deliveries.
+enum SweepKind: String, CaseIterable, Sendable {
+    case replan, sla, followUps, webhooks
+}
+
+/// One pass of every sweep (or some), as the timer and `aftercare sweep` run it.
+struct SweepPass: Sendable {
+    let store: Store
+    let webhooks: (@Sendable (Date) async throws -> Int)?
+
+    func run(_ kinds: [SweepKind] = SweepKind.allCases, shouldStop: @escaping @Sendable () -> Bool = { false })
+        async throws -> [(SweepKind, SweepReport)]
+    {
+        var reports: [(SweepKind, SweepReport)] = []
+        for kind in kinds where !shouldStop() {
+            let now = store.now
+            let report: SweepReport
+            switch kind {
+            case .replan: report = try await ReplanSweep.run(store: store, now: now, shouldStop: shouldStop)
+            case .sla: report = try await SLASweep.run(store: store, now: now, shouldStop: shouldStop)
+            case .followUps: report = try await FollowUpSweep.run(store: store, now: now, shouldStop: shouldStop)
+            case .webhooks:
+                let sent = try await webhooks?(now) ?? 0
+                report = SweepReport(items: sent, created: 0)
+            }
+            reports.append((kind, report))
+        }
+        return reports
+    }
+}
+
+/// Runs a sweep pass every `interval` inside `aftercare serve`. On shutdown (SIGTERM) it stops between batches and
+/// waits for the batch in hand, whose transaction either commits or rolls back whole.
+final class SweepRunner: LifecycleHandler, Sendable {
+    let interval: TimeInterval
+    let stopping = NIOLockedValueBox(false)
+    let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(interval: TimeInterval) {
+        self.interval = interval
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let pass = SweepPass(store: application.store, webhooks: application.webhookSweep)
+        let logger = application.logger
+        let interval = interval
+        let stopping = stopping
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !stopping.withLockedValue({ $0 }) {
+                    do {
+                        let reports = try await pass.run { stopping.withLockedValue { $0 } }
+                        for (kind, report) in reports where report.items > 0 {
+                            logger.info(
+                                "sweep",
+                                metadata: [
+                                    "sweep": "\(kind.rawValue)", "items": "\(report.items)",
+                                    "created": "\(report.created)",
+                                ])
+                        }
+                    } catch {
+                        logger.warning("sweep failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                    }
+                    var waited = 0.0
+                    while waited < interval, !stopping.withLockedValue({ $0 }) {
+                        try? await Task.sleep(nanoseconds: 200_000_000)
+                        waited += 0.2
+                    }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        stopping.withLockedValue { $0 = true }
+        let running = task.withLockedValue { $0 }
+        await running?.value
+    }
+}
+
+/// `aftercare sweep [--only replan,sla,followUps,webhooks]`: one pass for cron; safe to run beside the servers.
+struct SweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "only", help: "comma-separated sweeps: replan, sla, followUps, webhooks (default: all)")
+        var only: String?
+    }
+
+    var help: String { "Runs one pass of the background sweeps (re-plans, SLA warnings, follow-ups, webhooks)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        var kinds = SweepKind.allCases
+        if let only = signature.only {
+            let names = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let chosen = names.compactMap(SweepKind.init(rawValue:))
+            guard chosen.count == names.count, !chosen.isEmpty else {
+                context.console.error("--only takes \(SweepKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            kinds = chosen
+        }
+        try await context.application.autoMigrate()
+        let app = context.application
+        let reports = try await SweepPass(store: app.store, webhooks: app.webhookSweep).run(kinds)
+        for (kind, report) in reports {
+            context.console.print("sweep \(kind.rawValue): \(report.items) items, \(report.created) created")
+        }
+    }
+}
+
+/// The webhook delivery sweep, set up by `configure`.
+struct WebhookSweepKey: StorageKey {
+    typealias Value = @Sendable (Date) async throws -> Int
+}
+
+extension Application {
+    var webhookSweep: (@Sendable (Date) async throws -> Int)? { storage[WebhookSweepKey.self] }
+}

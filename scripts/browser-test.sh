@@ -15,6 +15,7 @@
 #   BROWSER_TEST_PORT     server port (default 18080)
 #   BROWSER_TEST_TIMEOUT  hard bound on the browser run, seconds (default 900)
 #   ARTIFACTS_DIR         where the browser/ folder goes (default ./artifacts)
+#   AFTERCARE_SWEEP_INTERVAL  the server's sweep interval, seconds (default 2 here)
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
@@ -102,6 +103,8 @@ say "starting $binary serve --demo on $base (log: $out/server.log)"
     cd "$root" # the server reads docs/ relative to its working directory
     unset DATABASE_URL
     export SQLITE_PATH=$tmp/aftercare.sqlite
+    # Sweeps every 2 s instead of 30 s: the SLA scenario waits for a follow-up and its notification.
+    export AFTERCARE_SWEEP_INTERVAL=${AFTERCARE_SWEEP_INTERVAL:-2}
     exec "$binary" serve --demo --hostname 127.0.0.1 --port "$port" </dev/null >"$out/server.log" 2>&1
 ) &
 server_pid=$!

@@ -14,6 +14,13 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
   languages      the switcher on the sign-in page and on a signed-in page, all four languages
   role-homes     admin, manager, dispatcher, engineer land on their home sections
   phone          375x812: request list and portal home
+  sla            issue 4: dispatcher opens the breached/at-risk queue and a request's SLA panel;
+                 manager reads the compliance report over several months and its CSV; admin edits
+                 the default policy (valid, then invalid values) and imports 2027 holidays into the
+                 HQ calendar; agent registers and resolves a request remotely, records follow-up
+                 calls (not solved without a comment is refused; solved closes the request);
+                 dispatcher's inbox (badge, mark one and all read); 375 px pass over the queue,
+                 follow-up and inbox pages; every new page in zh-Hans and es
   login-errors   a wrong password and an unknown login show #login-error (runs last, so that
                  failed sign-ins cannot lock an account the other scenarios use)
 
@@ -59,7 +66,13 @@ STATUSES = {"registered", "triaged", "inService", "waitingOnCustomer", "resolved
 NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
-SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "login-errors"]
+SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors"]
+LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
+# A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
+RAW_KEY_RE = re.compile(
+    r"(?<![\w@/.-])(?:sla|followUps?|followUp[A-Z]\w*|queueState|clockState|slaTarget|notification|inbox|basis"
+    r"|exceptionKind|nav|weekday)\.[a-z]\w*"
+)
 
 
 class CheckFailed(Exception):
@@ -86,6 +99,8 @@ class Suite:
         self.stamp = dt.datetime.now().strftime("%H%M%S")
         self.unit_id = ""  # the unit the staff flow registered for
         self.customer_href = ""  # step 2 of registering, for that customer
+        self.catalogues: dict[str, dict[str, str]] = {}  # Resources/Locales/<lang>.json, read when needed
+        self.sla_ids: dict[str, int] = {}  # what the SLA scenario's parts found: request, policy, calendar, followUp
         self.driver = self._start_driver()
 
     # --- driver ---------------------------------------------------------------------------
@@ -754,6 +769,561 @@ class Suite:
             self.expect(not self.has("form#logout"), f"{login}: not signed in")
             self.info(f"refused sign-in answered HTTP {self.status_code()}")
 
+    # --- scenario: SLA commitments (issue 4) ----------------------------------------------
+    def sla_flow(self) -> None:
+        """Each part signs in on its own; a failed precondition ends that part, the next one runs."""
+        self.sla_ids = {}
+        for name, part in (
+            ("dispatcher queue and SLA panel", self.sla_dispatcher),
+            ("manager compliance report", self.sla_manager),
+            ("admin policies and calendars", self.sla_admin),
+            ("agent follow-up calls", self.sla_follow_ups),
+            ("dispatcher inbox", self.sla_inbox),
+            ("375 px pass", self.sla_phone),
+            ("zh-Hans and es pass", self.sla_languages),
+        ):
+            self.info(f"part: {name}")
+            try:
+                part()
+            except CheckFailed as e:
+                print(f"     part {name!r} stopped: {e}", flush=True)
+            except (TimeoutException, NoSuchElementException, StaleElementReferenceException) as e:
+                first = (e.msg or "").strip().splitlines()[0] if e.msg else ""
+                self.expect(False, f"{name}: unexpected {type(e).__name__}", first)
+                traceback.print_exc(limit=3, file=sys.stdout)
+
+    def t(self, key: str, lang: str | None = None) -> str:
+        """The catalogue's text for key in lang (default: the page's language); the key if missing."""
+        lang = lang or self.html_lang()
+        if lang not in self.catalogues:
+            try:
+                self.catalogues[lang] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.catalogues[lang] = {}
+        return self.catalogues[lang].get(key, key)
+
+    def body_text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def field_errors(self) -> dict[str, str]:
+        return {(e.get_attribute("data-field") or ""): e.text.strip() for e in self.css(".field-error")}
+
+    def sla_dispatcher(self) -> None:
+        self.sign_in("dispatcher", "/")
+        self.require(self.has("a#nav-sla-queue"), "dispatcher: top bar links to the SLA queue")
+        self.click_to(self.one("a#nav-sla-queue"), "dispatcher SLA queue", expect="table#sla-queue")
+        self.expect(self.path() == "/sla/queue", "nav-sla-queue goes to /sla/queue", self.path())
+        tabs = {
+            (urllib.parse.parse_qs(urllib.parse.urlsplit(a.get_attribute("href") or "").query).get("state") or [""])[0]: a
+            for a in self.css("nav#queue-tabs a")
+        }
+        self.expect(set(tabs) == {"atRisk", "breached"}, "queue tabs: atRisk and breached", f"tabs {sorted(tabs)}")
+        rows: dict[str, list[str]] = {}
+        for state in ("breached", "atRisk"):
+            link = self.css(f"nav#queue-tabs a[href*='state={state}']")
+            self.require(bool(link), f"queue tab for {state}")
+            self.click_to(link[0], f"dispatcher queue {state}", expect="table#sla-queue")
+            got = self.one("table#sla-queue").get_attribute("data-state")
+            self.expect(got == state and self.query().get("state") == [state], f"queue shows state={state}",
+                        f"data-state={got!r}, query {self.query()}")
+            selected = self.css("nav#queue-tabs a.selected[aria-current='page']")
+            self.expect(bool(selected) and f"state={state}" in (selected[0].get_attribute("href") or ""),
+                        f"the {state} tab is marked as the current one")
+            rows[state] = [a.get_attribute("href") or "" for a in self.css("table#sla-queue a.request-link")]
+            self.expect(bool(rows[state]) or self.has("#queue-empty"), f"{state} queue: rows or #queue-empty")
+            self.info(f"{state} queue: {len(rows[state])} rows on page 1"
+                      + ("; has a next page" if self.has("a#next-page") else ""))
+        state = "breached" if rows["breached"] else "atRisk"
+        self.require(bool(rows[state]), "the demo's breached or at-risk queue has rows", f"{ {k: len(v) for k, v in rows.items()} }")
+        if self.query().get("state") != [state]:
+            self.go(f"/sla/queue?state={state}", f"dispatcher queue {state} again", expect="table#sla-queue")
+        first = self.css("table#sla-queue a.request-link")
+        self.require(bool(first), f"{state} queue still has rows")
+        number = first[0].text.strip()
+        self.click_to(first[0], f"queue request {number}", expect="#request-status")
+        m = re.fullmatch(r"/requests/(\d+)", self.path())
+        self.require(bool(m), "a queue row opens /requests/{id}", self.path())
+        self.sla_ids["request"] = int(m.group(1))
+        self.expect(self.text("#request-number") == number, f"the request page is {number}", self.text("#request-number"))
+        self.require(self.has("section#sla-panel"), "the request page has the SLA panel")
+        targets = self.css("table#sla-targets tr.sla-row")
+        self.require(bool(targets), "the SLA panel lists at least one target", "no tr.sla-row")
+        dues = [e.text.strip() for e in self.css("table#sla-targets td.sla-due")]
+        self.expect(any(d and d != "—" and re.search(r"\d", d) for d in dues), "a target shows its due time", f"dues {dues}")
+        states = [r.get_attribute("data-state") for r in targets]
+        overdue = [bool(self.css("span.overdue", within=r)) for r in targets]
+        if state == "breached":
+            self.expect(any(o and s in ("running", "paused") for o, s in zip(overdue, states)),
+                        "a request from the breached queue has an open target shown overdue",
+                        f"states {states}, overdue {overdue}")
+        else:
+            self.expect(any(s == "running" and not o for o, s in zip(overdue, states)),
+                        "a request from the at-risk queue has a running target not yet overdue",
+                        f"states {states}, overdue {overdue}")
+        explanation = self.css("#sla-explanation")
+        policy = self.text("#sla-explanation strong")
+        self.expect(bool(explanation) and bool(policy), "the SLA panel explains which policy applies", f"policy {policy!r}")
+        self.info(f"{number}: policy {policy!r}; targets {states}; due {dues}")
+        self.shot("dispatcher SLA panel")
+        self.sign_out("dispatcher")
+
+    def sla_manager(self) -> None:
+        self.sign_in("manager", "/")
+        self.require(self.has("a#nav-sla-report"), "manager: top bar links to the SLA report")
+        self.click_to(self.one("a#nav-sla-report"), "manager SLA report", expect="table#sla-report")
+        self.expect(self.path() == "/sla/report", "nav-sla-report goes to /sla/report", self.path())
+        today = dt.date.today()
+        this_month = f"{today.year:04d}-{today.month:02d}"
+        form = self.one("form#report-form")
+        shown = (self.one("input[name='from']", within=form).get_attribute("value"),
+                 self.one("input[name='to']", within=form).get_attribute("value"))
+        self.expect(shown == (this_month, this_month), "the report opens on the current month", f"from/to {shown}")
+        current = self.css("table#sla-report tbody tr")
+        self.info(f"current month {this_month}: {len(current)} rows")
+        y, mo = today.year, today.month - 5
+        while mo < 1:
+            y, mo = y - 1, mo + 12
+        start = f"{y:04d}-{mo:02d}"
+        self.fill(self.one("input[name='from']", within=form), start)
+        self.fill(self.one("input[name='to']", within=form), this_month)
+        self.click_to(self.one("#report-apply", within=form), f"SLA report {start} to {this_month}", expect="table#sla-report")
+        self.expect(self.query().get("from") == [start] and self.query().get("to") == [this_month],
+                    f"the report form is a GET with from={start}&to={this_month}", str(self.query()))
+        rows = self.css("table#sla-report tbody tr")
+        self.require(bool(rows), "the compliance report has rows", "empty table")
+        months = sorted({r.find_element(By.CSS_SELECTOR, "td").text.strip() for r in rows})
+        self.expect(any(m < this_month for m in months), "the report has rows for previous months", f"months {months}")
+        self.expect(all(start <= m <= this_month for m in months), "every row is within the chosen months", f"months {months}")
+        cells = [td.text.strip() for td in rows[0].find_elements(By.CSS_SELECTOR, "td")]
+        self.expect(len(cells) == 7 and cells[-1].endswith("%"), "a row has month, branch, policy, target, met, breached, %",
+                    f"cells {cells}")
+        self.info(f"{len(rows)} rows over {months}; first {cells}")
+        link = self.one("a#report-csv")
+        href = link.get_attribute("href") or ""
+        parts = urllib.parse.urlsplit(href)
+        self.expect(parts.path == "/api/v1/sla/compliance.csv"
+                    and urllib.parse.parse_qs(parts.query) == {"from": [start], "to": [this_month]},
+                    "the CSV link carries the same months", href)
+        got = self.driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: 'same-origin'})
+              .then(r => r.text().then(t => done({status: r.status, type: r.headers.get('content-type'),
+                                                  disposition: r.headers.get('content-disposition'), text: t})))
+              .catch(e => done({status: 0, type: '', disposition: '', text: String(e)}));
+            """,
+            href,
+        )
+        text = (got.get("text") or "").lstrip("\ufeff")
+        lines = [line for line in text.splitlines() if line]
+        self.expect(got.get("status") == 200, "the CSV answers HTTP 200", f"status {got.get('status')}: {text[:200]!r}")
+        self.expect((got.get("type") or "").startswith("text/csv"), "the CSV is text/csv", repr(got.get("type")))
+        self.expect(bool(lines) and lines[0].startswith("month,branch_id,"), "the CSV starts with month,branch_id,...",
+                    repr(lines[:1]))
+        self.expect(len(lines) - 1 == len(rows), "the CSV has one line per table row",
+                    f"{len(lines) - 1} CSV lines, {len(rows)} table rows")
+        self.info(f"CSV: {got.get('type')}; {got.get('disposition')}; header {lines[0] if lines else ''!r}")
+        self.sign_out("manager")
+
+    def sla_admin(self) -> None:
+        self.sign_in("admin", "/")
+        self.require(self.has("a#nav-sla-admin"), "admin: top bar links to the SLA settings")
+        self.click_to(self.one("a#nav-sla-admin"), "admin SLA policies", expect="table#policy-list")
+        self.expect(self.path() == "/admin/sla/policies", "nav-sla-admin goes to /admin/sla/policies", self.path())
+        links = self.css("table#policy-list a.policy-link")
+        self.expect(len(links) >= 5, "the demo's five policies are listed", f"{len(links)} policies")
+        standard = [a for a in links if a.text.strip().startswith("Standard")]
+        self.require(bool(standard), "the list has the Standard policy", str([a.text for a in links]))
+        row = standard[0].find_element(By.XPATH, "./ancestor::tr")
+        self.expect(bool(self.css(".badge", within=row)), "Standard is marked as the default")
+        self.click_to(standard[0], "Standard policy", expect="form#policy-form")
+        m = re.fullmatch(r"/admin/sla/policies/(\d+)", self.path())
+        self.require(bool(m), "the policy opens at /admin/sla/policies/{id}", self.path())
+        pid = self.sla_ids["policy"] = int(m.group(1))
+        form = self.one("form#policy-form")
+        on = {r.get_attribute("data-target"): self.one("input[type='checkbox']", within=r).is_selected()
+              for r in self.css("table#policy-targets tr[data-target]")}
+        self.info(f"Standard's targets on: {[k for k, v in on.items() if v]}")
+        target = "onSite" if on.get("onSite") else next((k for k, v in on.items() if v), "")
+        self.require(bool(target), "Standard has an enabled target")
+        minutes_sel = f"input[name='target.{target}.minutes']"
+        warn_sel = f"input[name='target.{target}.warnPercent']"
+        before = self.one(minutes_sel, within=form).get_attribute("value") or ""
+        warn_before = self.one(warn_sel, within=form).get_attribute("value") or ""
+        self.require(before.isdigit(), f"{target} minutes is a number", repr(before))
+        new = str(int(before) + 10)
+        self.fill(self.one(minutes_sel, within=form), new)
+        self.click_to(self.one("#save-policy", within=form), f"Standard saved with {target} {new} min", expect="form#policy-form")
+        self.expect(self.path() == f"/admin/sla/policies/{pid}", "saving returns to the policy", self.path())
+        self.expect(not self.has(".field-error"), "saving shows no field error", str(self.field_errors()))
+        got = self.one(minutes_sel).get_attribute("value")
+        self.expect(got == new, f"{target} minutes is now {new}", f"value {got!r}")
+
+        # Warn at 0 % is out of range: a field error in the page's language, nothing saved.
+        form = self.one("form#policy-form")
+        self.fill(self.one(warn_sel, within=form), "0")
+        self.fill(self.one(minutes_sel, within=form), str(int(new) + 5))
+        self.click_to(self.one("#save-policy", within=form), "Standard with warn 0 %", expect="form#policy-form")
+        self.expect(self.status_code() == 422, "warn 0 % answers HTTP 422", f"status {self.status_code()}")
+        errors = self.field_errors()
+        warn_field = [f for f in errors if f.endswith(".warnPercent")]
+        self.expect(bool(warn_field), "warn 0 % shows a .field-error for warnPercent", str(errors))
+        label = self.t("sla.field.warnPercent")
+        self.expect(any(label in errors[f] for f in warn_field), f"the error names the field as {label!r}", str(errors))
+        self.expect(not any(RAW_KEY_RE.search(t) for t in errors.values()), "the error shows no catalogue keys", str(errors))
+        self.go(f"/admin/sla/policies/{pid}", "Standard after the refused save", expect="form#policy-form")
+        self.expect(self.one(minutes_sel).get_attribute("value") == new
+                    and self.one(warn_sel).get_attribute("value") == warn_before,
+                    "the refused save changed nothing",
+                    f"minutes {self.one(minutes_sel).get_attribute('value')!r}, warn {self.one(warn_sel).get_attribute('value')!r}")
+
+        # An empty name, past the browser's own `required` check.
+        form = self.one("form#policy-form")
+        name_before = self.one("input[name='name']", within=form).get_attribute("value")
+        self.driver.execute_script("arguments[0].noValidate = true;", form)
+        self.fill(self.one("input[name='name']", within=form), "")
+        self.click_to(self.one("#save-policy", within=form), "Standard with an empty name", expect="form#policy-form")
+        errors = self.field_errors()
+        self.expect("name" in errors and self.t("field.name") in errors.get("name", ""),
+                    f"an empty name shows the field error for {self.t('field.name')!r}", str(errors))
+        self.go(f"/admin/sla/policies/{pid}", "Standard after the empty name", expect="form#policy-form")
+        self.expect(self.one("input[name='name']").get_attribute("value") == name_before, "the name is unchanged")
+
+        # Calendars: import 2027 holidays into headquarters' calendar.
+        self.click_to(self.one("a#back-policies"), "policies again", expect="table#policy-list")
+        self.click_to(self.one("a#calendars-link"), "admin SLA calendars", expect="table#calendar-list")
+        rows = self.css("table#calendar-list tbody tr")
+        self.expect(len(rows) >= 3, "the demo's three calendars are listed", f"{len(rows)} rows")
+        hq = [r for r in rows if len(r.find_elements(By.CSS_SELECTOR, "td")) > 1
+              and r.find_elements(By.CSS_SELECTOR, "td")[1].text.strip().startswith("HQ")]
+        self.require(bool(hq), "a calendar belongs to HQ", str([r.text for r in rows]))
+        self.click_to(self.one("a.calendar-link", within=hq[0]), "HQ calendar", expect="form#holidays-form")
+        m = re.fullmatch(r"/admin/sla/calendars/(\d+)", self.path())
+        self.require(bool(m), "the calendar opens at /admin/sla/calendars/{id}", self.path())
+        cid = self.sla_ids["calendar"] = int(m.group(1))
+        exceptions_before = len(self.css("table#exception-list tbody tr"))
+        self.info(f"HQ calendar: {exceptions_before} exceptions")
+
+        # A date outside the chosen year is refused, nothing imported.
+        form = self.one("form#holidays-form")
+        self.fill(self.one("input[name='year']", within=form), "2027")
+        self.fill(self.one("textarea[name='csv']", within=form), "date,kind,name\n2026-12-31,holiday,stray\n")
+        self.click_to(self.one("#import-holidays", within=form), "HQ holidays with a 2026 date", expect="form#holidays-form")
+        errors = self.field_errors()
+        self.expect("csv" in errors and "2026-12-31" in errors["csv"], "a 2026 date in the 2027 import is a csv field error",
+                    str(errors))
+        self.expect(len(self.css("table#exception-list tbody tr")) == exceptions_before, "nothing was imported")
+
+        csv = ("date,kind,name\n2027-01-01,holiday,元旦 browser test\n2027-01-02,holiday,元旦 browser test\n"
+               "2027-02-07,workingDay,春节调休 browser test\n")
+        self.go(f"/admin/sla/calendars/{cid}", "HQ calendar again", expect="form#holidays-form")
+        form = self.one("form#holidays-form")
+        self.fill(self.one("input[name='year']", within=form), "2027")
+        self.fill(self.one("textarea[name='csv']", within=form), csv)
+        self.click_to(self.one("#import-holidays", within=form), "HQ holidays 2027 imported", expect="table#exception-list")
+        self.expect(self.path() == f"/admin/sla/calendars/{cid}", "importing returns to the calendar", self.path())
+        self.expect(not self.has(".field-error"), "the import shows no field error", str(self.field_errors()))
+        listed = {tuple(td.text.strip() for td in r.find_elements(By.CSS_SELECTOR, "td"))
+                  for r in self.css("table#exception-list tbody tr")}
+        for date, kind, name in (("2027-01-01", "holiday", "元旦 browser test"),
+                                 ("2027-02-07", "workingDay", "春节调休 browser test")):
+            self.expect((date, self.t(f"exceptionKind.{kind}"), name) in listed, f"{date} {kind} {name!r} is listed",
+                        str(sorted(x for x in listed if x and x[0].startswith("2027"))))
+        self.expect(len(listed) == exceptions_before + 3, "the 2026 days stay, three 2027 days were added",
+                    f"{exceptions_before} -> {len(listed)}")
+        self.sign_out("admin")
+
+    def api(self, method: str, path: str, body: dict | None = None) -> dict:
+        """A JSON call from the page with the session cookie and the page's CSRF token: {status, json, text}."""
+        token = self.one("input[name='_csrf']").get_attribute("value") or ""
+        return self.driver.execute_async_script(
+            """
+            const [method, url, body, token, done] = arguments;
+            const init = {method, credentials: 'same-origin',
+                          headers: {'Accept': 'application/json', 'X-CSRF-Token': token}};
+            if (body !== null) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+            fetch(url, init)
+              .then(r => r.text().then(t => { let j = null; try { j = JSON.parse(t); } catch (e) {}
+                                              done({status: r.status, json: j, text: t.slice(0, 500)}); }))
+              .catch(e => done({status: 0, json: null, text: String(e)}));
+            """,
+            method, self.url(path), body, token,
+        )
+
+    def phone_guidance_delay(self, minutes: int) -> int | None:
+        """Sets the phone-guidance follow-up rule's delay (there is no page for the rules: the API, signed in as
+        the current user); returns the delay it had, None if that failed."""
+        got = self.api("GET", "/api/v1/follow-up-rules?limit=50")
+        items = (got.get("json") or {}).get("items") or []
+        rule = next((r for r in items if r.get("trigger") == "phoneGuidance"), None)
+        self.require(got.get("status") == 200 and rule is not None, "GET /api/v1/follow-up-rules has the phoneGuidance rule",
+                     f"status {got.get('status')}: {got.get('text', '')[:200]}")
+        before = int(rule["delayMinutes"])
+        changed = self.api("PATCH", f"/api/v1/follow-up-rules/{rule['id']}",
+                           {"delayMinutes": minutes, "version": rule["version"]})
+        ok = changed.get("status") == 200 and (changed.get("json") or {}).get("delayMinutes") == minutes
+        self.expect(ok, f"the phoneGuidance follow-up delay is set from {before} to {minutes} minutes",
+                    f"status {changed.get('status')}: {changed.get('text', '')[:200]}")
+        return before if ok else None
+
+    def follow_up_links(self) -> dict[str, str]:
+        """Request number -> follow-up path of the worklist rows on this page."""
+        out = {}
+        for row in self.css("table#follow-up-list tbody tr"):
+            fu = self.css("a.follow-up-link", within=row)
+            req = self.css("a.request-link", within=row)
+            if fu and req:
+                out[req[0].text.strip()] = urllib.parse.urlsplit(fu[0].get_attribute("href") or "").path
+        return out
+
+    def wait_for_follow_up(self, number: str) -> str:
+        """Reloads "mine" until the sweep put the follow-up of request `number` on it (at most 2 minutes)."""
+        found = ""
+
+        def listed(_driver: webdriver.Chrome) -> bool:
+            nonlocal found
+            self.driver.get(self.url("/follow-ups?show=mine"))
+            found = self.follow_up_links().get(number, "")
+            return bool(found)
+
+        started = time.monotonic()
+        try:
+            WebDriverWait(self.driver, 120, poll_frequency=2).until(listed)
+        except TimeoutException:
+            pass
+        self.landed("follow-ups mine with the new call", expect="table#follow-up-list")
+        self.info(f"waited {time.monotonic() - started:.0f}s for the follow-up of {number}")
+        return found
+
+    def sla_follow_ups(self) -> None:
+        # What the demo brings: follow-ups for its requests resolved long ago, made by the first sweeps.
+        self.sign_in("agent", "/")
+        self.require(self.has("a#nav-follow-ups"), "agent: top bar links to the follow-ups")
+        self.click_to(self.one("a#nav-follow-ups"), "agent follow-ups", expect="table#follow-up-list")
+        self.expect(self.path() == "/follow-ups", "nav-follow-ups goes to /follow-ups", self.path())
+        tabs = [(urllib.parse.parse_qs(urllib.parse.urlsplit(a.get_attribute("href") or "").query).get("show") or [""])[0]
+                for a in self.css("nav#follow-up-tabs a")]
+        self.expect(tabs == ["mine", "open", "today"], "worklist tabs: mine, all open, due today", str(tabs))
+        counts = {"mine": len(self.follow_up_links())}
+        for show in ("open", "today"):
+            link = self.css(f"nav#follow-up-tabs a[href*='show={show}']")
+            self.require(bool(link), f"the {show} tab")
+            self.click_to(link[0], f"follow-ups tab {show}", expect="table#follow-up-list")
+            self.expect(self.query().get("show") == [show], f"the {show} tab is a GET with show={show}")
+            counts[show] = len(self.follow_up_links())
+        self.info(f"demo follow-ups before this run made any: {counts}")
+        self.expect(counts["open"] > 0, "the demo's resolved requests have follow-ups on the open worklist",
+                    f"rows per tab {counts}; the demo data has no follow-up triggers for its resolved requests",
+                    tag="demo follow-ups")
+        self.sign_out("agent")
+
+        # No clock to turn: the administrator makes phone-guidance calls due at once (the rule's delay, by API).
+        self.sign_in("admin", "/")
+        before = self.phone_guidance_delay(0)
+        if before is not None:
+            self.sla_ids["ruleDelay"] = before
+        self.sign_out("admin")
+
+        # The agent registers a request, solves it on the phone, and calls the customer back.
+        self.sign_in("agent", "/")
+        rid = self.register_request()
+        number = self.text("#request-number")
+        stamp = f"browser test {self.stamp}"
+        self.event("triage", f"{stamp}: triage for a follow-up", "triaged")
+        self.require(self.has("form.event-form[data-event='resolveRemotely']"), "resolveRemotely is offered")
+        self.event("resolveRemotely", f"{stamp}: solved on the phone", "resolved")
+        if self.has("section#sla-panel"):
+            self.info("the new request's SLA targets: "
+                      + str([r.get_attribute("data-state") for r in self.css("table#sla-targets tr.sla-row")]))
+        href = self.wait_for_follow_up(number)
+        self.require(bool(href), f"the follow-up of {number} is on the agent's own worklist (mine)",
+                     f"rows {self.follow_up_links()}")
+        fid = self.sla_ids["followUp"] = int(href.rsplit("/", 1)[1])
+        for show in ("open", "today"):
+            self.go(f"/follow-ups?show={show}", f"follow-ups {show} with the new call", expect="table#follow-up-list")
+            self.expect(self.follow_up_links().get(number) == href, f"the follow-up of {number} is under {show}")
+        badge = self.unread_badge()
+        self.expect(bool(badge), "the agent has an unread badge (the follow-up is due)", "no #unread-count")
+        self.click_to(self.one("a#nav-inbox"), "agent inbox", expect="ul#inbox-list")
+        links = [urllib.parse.urlsplit(a.get_attribute("href") or "").path
+                 for a in self.css("ul#inbox-list li.notification.unread a.notification-link")]
+        self.expect(href in links, f"the agent's inbox has an unread notification linking to {href}", str(links[:5]))
+
+        self.go(href, "follow-up call", expect="#follow-up-status")
+        self.expect(self.text("#request-link") == number, f"the follow-up is for {number}", self.text("#request-link"))
+        self.expect(self.text("#follow-up-status") == self.t("followUpStatus.open"), "the follow-up is open",
+                    self.text("#follow-up-status"))
+        self.expect(self.text("#request-status") == self.t("status.resolved"), "its request is resolved",
+                    self.text("#request-status"))
+        self.expect(self.has("#contact-phone a[href^='tel:']"), "the contact phone is a tel: link")
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.go(href, "phone follow-up call with its form", expect="form#follow-up-form")
+            self.no_sideways_scroll(f"{href} (open, with its form)")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.go(href, "follow-up call again", expect="form#follow-up-form")
+
+        # Not solved needs a comment.
+        form = self.one("form#follow-up-form")
+        Select(self.one("select[name='outcome']", within=form)).select_by_value("notSolved")
+        self.fill(self.one("textarea[name='comment']", within=form), "")
+        self.click_to(self.one("#record-follow-up", within=form), "follow-up not solved without a comment",
+                      expect="#follow-up-status")
+        self.expect(self.status_code() == 422, "not solved without a comment answers HTTP 422", f"status {self.status_code()}")
+        errors = self.field_errors()
+        self.expect("comment" in errors, "not solved without a comment shows the comment's field error", str(errors))
+        self.expect(not any(RAW_KEY_RE.search(t) for t in errors.values()), "the error shows no catalogue keys", str(errors))
+        self.go(href, "follow-up after the refused call", expect="#follow-up-status")
+        self.expect(self.has("form#follow-up-form") and self.text("#follow-up-status") == self.t("followUpStatus.open")
+                    and self.text("#request-status") == self.t("status.resolved"),
+                    "the refused call changed nothing (open, request resolved)",
+                    f"{self.text('#follow-up-status')}, {self.text('#request-status')}")
+
+        # Solved, with ratings and a comment: done, and the request is closed.
+        form = self.one("form#follow-up-form")
+        Select(self.one("select[name='outcome']", within=form)).select_by_value("solved")
+        Select(self.one("select[name='channel']", within=form)).select_by_value("phone")
+        Select(self.one("select[name='attitudeRating']", within=form)).select_by_value("5")
+        Select(self.one("select[name='qualityRating']", within=form)).select_by_value("4")
+        self.fill(self.one("textarea[name='comment']", within=form), f"{stamp}: 客户确认已解决")
+        self.click_to(self.one("#record-follow-up", within=form), "follow-up solved", expect="#follow-up-status")
+        self.expect(self.path() == href, "recording returns to the follow-up", self.path())
+        self.expect(not self.has(".field-error"), "recording shows no field error", str(self.field_errors()))
+        self.expect(self.text("#follow-up-status") == self.t("followUpStatus.done"), "the follow-up is done",
+                    self.text("#follow-up-status"))
+        self.expect(self.text("#follow-up-outcome") == self.t("followUpOutcome.solved"), "the result says solved",
+                    self.text("#follow-up-outcome"))
+        self.expect(not self.has("form#follow-up-form"), "a finished follow-up offers no form")
+        for show in ("mine", "open"):
+            self.go(f"/follow-ups?show={show}", f"follow-ups {show} after the call", expect="table#follow-up-list")
+            self.expect(number not in self.follow_up_links(), f"the follow-up left the {show} worklist")
+        self.go(f"/requests/{rid}", "request after the follow-up", expect="#request-status")
+        status = self.one("#request-status").get_attribute("data-status")
+        self.expect(status == "closed", f"the follow-up's request {number} is closed", f"data-status={status!r}")
+        self.sign_out("agent")
+
+    def unread_badge(self) -> str:
+        return self.text("a#nav-inbox #unread-count")
+
+    def sla_inbox(self) -> None:
+        self.sign_in("dispatcher", "/")
+        badge = self.unread_badge()
+        self.require(bool(badge), "dispatcher: the top bar shows an unread badge on the inbox", "no #unread-count")
+        self.info(f"unread badge {badge!r}")
+        self.click_to(self.one("a#nav-inbox"), "dispatcher inbox", expect="ul#inbox-list")
+        unread = self.css("ul#inbox-list li.notification.unread")
+        self.require(bool(unread), "the inbox lists unread notifications")
+        items = self.css("ul#inbox-list li.notification")
+        self.info(f"{len(items)} notifications on page 1, {len(unread)} unread; first: {items[0].text.strip()[:120]!r}")
+        self.expect(all(self.css("a.notification-link", within=li) for li in unread[:10]),
+                    "each notification links to its request or follow-up")
+        first_id = unread[0].get_attribute("data-id")
+        self.click_to(self.one("button.mark-read", within=unread[0]), "inbox after marking one read", expect="ul#inbox-list")
+        still = [li.get_attribute("data-id") for li in self.css("ul#inbox-list li.notification.unread")]
+        self.expect(first_id not in still, f"notification {first_id} is read now")
+        self.require(self.has("button#read-all"), "the inbox offers mark all read")
+        self.click_to(self.one("button#read-all"), "inbox after marking all read", expect="ul#inbox-list")
+        left = self.css("ul#inbox-list li.notification.unread")
+        self.expect(not left, "no unread notifications are left", f"{len(left)} unread: {[li.text[:80] for li in left[:3]]}")
+        self.expect(not self.unread_badge(), "the unread badge went away", f"badge {self.unread_badge()!r}")
+        self.expect(not self.has("button#read-all"), "mark all read is no longer offered")
+        self.go("/", "dispatcher home after reading", expect="a#nav-inbox")
+        self.expect(not self.unread_badge(), "no unread badge on the next page either", f"badge {self.unread_badge()!r}")
+        self.sign_out("dispatcher")
+
+    def no_sideways_scroll(self, page: str) -> None:
+        inner, scroll = self.driver.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth]")
+        self.expect(scroll <= inner + 1, f"375 px: {page} does not scroll sideways", f"document {scroll} px, viewport {inner} px")
+
+    def sla_phone(self) -> None:
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.sign_in("agent", "/")
+            pages = [
+                ("/sla/queue?state=breached", "phone SLA queue breached", "table#sla-queue"),
+                ("/sla/queue?state=atRisk", "phone SLA queue at risk", "table#sla-queue"),
+                ("/follow-ups?show=open", "phone follow-ups", "table#follow-up-list"),
+            ]
+            if "followUp" in self.sla_ids:
+                pages.append((f"/follow-ups/{self.sla_ids['followUp']}", "phone follow-up done", "#follow-up-status"))
+            pages.append(("/inbox", "phone inbox", "ul#inbox-list"))
+            for path, name, expect in pages:
+                self.go(path, name, expect=expect)
+                self.no_sideways_scroll(path)
+                if path == "/follow-ups?show=open":
+                    open_links = self.css("table#follow-up-list a.follow-up-link")
+                    if open_links:
+                        href = open_links[0].get_attribute("href") or ""
+                        self.go(href, "phone open follow-up", expect="form#follow-up-form")
+                        self.no_sideways_scroll(urllib.parse.urlsplit(href).path + " (open, with its form)")
+            if "request" in self.sla_ids:
+                self.go(f"/requests/{self.sla_ids['request']}", "phone request with SLA panel", expect="#sla-panel")
+                self.no_sideways_scroll(f"/requests/{self.sla_ids['request']} (SLA panel)")
+            self.sign_out("agent")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def sla_languages(self) -> None:
+        self.sign_in("admin", "/")
+        if "ruleDelay" in self.sla_ids:  # put the demo's follow-up rule back as it was
+            self.phone_guidance_delay(self.sla_ids.pop("ruleDelay"))
+        start = self.html_lang()
+        pages = [
+            ("/sla/queue?state=breached", "SLA queue", "table#sla-queue"),
+            ("/sla/queue?state=atRisk", "SLA queue at risk", "table#sla-queue"),
+            ("/sla/report", "SLA report", "table#sla-report"),
+            ("/admin/sla/policies", "SLA policies", "table#policy-list"),
+            ("/admin/sla/policies/new", "new SLA policy", "form#policy-form"),
+            ("/admin/sla/calendars", "SLA calendars", "table#calendar-list"),
+            ("/admin/sla/calendars/new", "new SLA calendar", "form#calendar-form"),
+            ("/follow-ups", "follow-ups mine", "table#follow-up-list"),
+            ("/follow-ups?show=open", "follow-ups open", "table#follow-up-list"),
+            ("/inbox", "inbox", "ul#inbox-list"),
+        ]
+        for key, path, name, expect in (
+            ("policy", "/admin/sla/policies/{}", "SLA policy", "form#policy-form"),
+            ("calendar", "/admin/sla/calendars/{}", "SLA calendar", "form#holidays-form"),
+            ("followUp", "/follow-ups/{}", "follow-up", "#follow-up-status"),
+            ("request", "/requests/{}", "request SLA panel", "#sla-panel"),
+        ):
+            if key in self.sla_ids:
+                pages.append((path.format(self.sla_ids[key]), name, expect))
+            else:
+                self.info(f"no {key} from the earlier parts; {path} not checked in other languages")
+        for lang in ("zh-Hans", "es"):
+            if self.html_lang() != lang:
+                self.go(pages[0][0], f"{pages[0][1]} before {lang}", expect=pages[0][2])
+                self.switch_language(lang, f"{pages[0][1]} switched to {lang}")
+            for path, name, expect in pages:
+                self.go(path, f"{name} in {lang}", expect=expect)
+                self.expect(self.html_lang() == lang, f"{path} in {lang}: <html lang> is {lang}", repr(self.html_lang()))
+                raw = sorted(set(RAW_KEY_RE.findall(self.body_text())))
+                self.expect(not raw, f"{path} in {lang}: no catalogue keys on the page", f"shown: {raw[:8]}")
+                title = self.text("h1")
+                self.expect(bool(title) and title != self.t(self.title_key(path), "en") or lang == "en",
+                            f"{path} in {lang}: the heading is translated", repr(title))
+        if start in LANGS and self.html_lang() != start:
+            self.switch_language(start, f"back to {start}")
+        self.sign_out("admin")
+
+    @staticmethod
+    def title_key(path: str) -> str:
+        p = urllib.parse.urlsplit(path).path
+        for prefix, key in (("/sla/queue", "sla.queueTitle"), ("/sla/report", "sla.reportTitle"),
+                            ("/admin/sla/policies/", "sla.policyTitle"), ("/admin/sla/policies", "sla.policiesTitle"),
+                            ("/admin/sla/calendars/", "sla.calendarTitle"), ("/admin/sla/calendars", "sla.calendarsTitle"),
+                            ("/follow-ups/", "followUps.itemTitle"), ("/follow-ups", "followUps.title"),
+                            ("/inbox", "inbox.title")):
+            if p.startswith(prefix):
+                return key
+        return ""
+
     # --- run ------------------------------------------------------------------------------
     def run(self, names: list[str]) -> None:
         table = {
@@ -762,6 +1332,7 @@ class Suite:
             "languages": self.languages,
             "role-homes": self.role_homes,
             "phone": self.phone,
+            "sla": self.sla_flow,
             "login-errors": self.login_errors,
         }
         timings = []

@@ -49,6 +49,9 @@ struct AuthorizationMatrixTests {
         "POST /admin/sla/calendars/:id/holidays": .action(.manageSLA),
         "GET /follow-ups": .action(.handleFollowUps), "GET /follow-ups/:id": .action(.handleFollowUps),
         "POST /follow-ups/:id": .action(.handleFollowUps),
+        "GET /admin/follow-up-rules": .action(.manageFollowUpRules),
+        "GET /admin/follow-up-rules/:id": .action(.manageFollowUpRules),
+        "POST /admin/follow-up-rules/:id": .action(.manageFollowUpRules),
         "GET /inbox": .signedIn, "POST /inbox/read-all": .signedIn, "POST /inbox/:id/read": .signedIn,
         // JSON API: accounts
         "GET /api/v1/me": .signedIn, "GET /api/v1/tokens": .signedIn, "POST /api/v1/tokens": .signedIn,

@@ -65,7 +65,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         case .postgres:
             let created = try await Self.createPostgresDatabase()
             drop = created.drop
-            databases.use(try .postgres(url: created.url, maxConnectionsPerEventLoop: 8), as: .psql)
+            databases.use(
+                try .postgres(url: created.url, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(60)),
+                as: .psql)
         }
         let logger = Logger(label: "test")
         let migrations = Migrations()

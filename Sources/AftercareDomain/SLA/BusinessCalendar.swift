@@ -150,16 +150,19 @@ public struct BusinessCalendar: Hashable, Sendable, Codable {
 /// give the real length of each working period.
 public struct WorkingTime: Sendable {
     public let calendar: BusinessCalendar
-    let zone: TimeZone
+    let zone: ZoneOffsets
     let week: [[(start: Int, end: Int)]]
     let makeUp: [(start: Int, end: Int)]
-    let holidays: Set<Int>
-    let workingDays: Set<Int>
+    /// The exceptions as a table over the days from `firstException`: 0 none, 1 holiday, 2 make-up working day.
+    let firstException: Int
+    let exceptionKinds: [UInt8]
+    /// Working seconds of a week without exceptions or clock changes.
+    let weekSeconds: Double
     /// How far the search for working time goes before it gives up (a calendar with almost no working days).
     static let horizonDays = 3 * 366
 
     public init?(_ calendar: BusinessCalendar) {
-        guard calendar.problems().isEmpty, let zone = TimeZone(identifier: calendar.timeZone) else { return nil }
+        guard calendar.problems().isEmpty, let zone = ZoneOffsets.of(calendar.timeZone) else { return nil }
         self.calendar = calendar
         self.zone = zone
         func seconds(_ periods: [WorkingPeriod]) -> [(start: Int, end: Int)] {
@@ -167,38 +170,58 @@ public struct WorkingTime: Sendable {
         }
         week = calendar.week.map(seconds)
         makeUp = seconds(calendar.makeUpHours.isEmpty ? calendar.week[0] : calendar.makeUpHours)
-        holidays = Set(calendar.exceptions.filter { $0.kind == .holiday }.map(\.date.dayNumber))
-        workingDays = Set(calendar.exceptions.filter { $0.kind == .workingDay }.map(\.date.dayNumber))
+        let days = calendar.exceptions.map(\.date.dayNumber)
+        firstException = days.min() ?? 0
+        var kinds = [UInt8](repeating: 0, count: days.isEmpty ? 0 : (days.max()! - firstException + 1))
+        for exception in calendar.exceptions {
+            kinds[exception.date.dayNumber - firstException] = exception.kind == .holiday ? 1 : 2
+        }
+        exceptionKinds = kinds
+        weekSeconds = Double(week.joined().map { $0.end - $0.start }.reduce(0, +))
+    }
+
+    /// Whether days `from...to` follow the weekly pattern with one time-zone offset.
+    func plainDays(_ from: Int, _ to: Int) -> Bool {
+        let low = max(from, firstException) - firstException
+        let high = min(to, firstException + exceptionKinds.count - 1) - firstException
+        if low <= high, exceptionKinds[low...high].contains(where: { $0 != 0 }) { return false }
+        return zone.offset(at: Double(from * 86_400) - 50_400) == zone.offset(at: Double((to + 1) * 86_400) + 50_400)
     }
 
     /// The working periods of one local day (days since 1970-01-01).
     func periods(ofDay day: Int) -> [(start: Int, end: Int)] {
-        if holidays.contains(day) { return [] }
-        if workingDays.contains(day) { return makeUp }
-        return week[Weekday.of(dayNumber: day).index]
+        let offset = day - firstException
+        if offset >= 0, offset < exceptionKinds.count, exceptionKinds[offset] != 0 {
+            return exceptionKinds[offset] == 1 ? [] : makeUp
+        }
+        return week[((day + 3) % 7 + 7) % 7]
     }
 
     /// The local day of an instant.
     func localDay(of instant: Double) -> Int {
-        let local = instant + Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: instant)))
+        let local = instant + Double(zone.offset(at: instant))
         return Int((local / 86_400).rounded(.down))
     }
 
-    /// The instant of a local wall-clock time; a time skipped by a daylight-saving change moves forward with it.
-    func instant(day: Int, second: Int) -> Double {
-        let local = Double(day * 86_400 + second)
-        let guess = local - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
-        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))
-        return local - Double(offset)
+    /// The instants of one day's local times: one offset for the whole day unless the clocks change that day.
+    struct DayClock {
+        let day: Int
+        /// The day's one offset; `nil` on a day the clocks change, when each time is looked up in `zone`.
+        let offset: Int?
+        let zone: ZoneOffsets
+
+        func callAsFunction(_ second: Int) -> Double {
+            if let offset { return Double(day * 86_400 + second - offset) }
+            let local = Double(day * 86_400 + second)
+            return local - Double(zone.offset(at: local - Double(zone.offset(at: local))))
+        }
     }
 
-    /// The instants of a day's local times: one offset for the whole day unless the clocks change that day.
-    func clock(ofDay day: Int) -> (Int) -> Double {
+    func clock(ofDay day: Int) -> DayClock {
         let midnight = Double(day * 86_400)
-        let early = zone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight - 50_400))
-        let late = zone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight + 136_800))
-        if early == late { return { midnight + Double($0 - early) } }
-        return { instant(day: day, second: $0) }
+        let early = zone.offset(at: midnight - 50_400)
+        let late = zone.offset(at: midnight + 136_800)
+        return DayClock(day: day, offset: early == late ? early : nil, zone: zone)
     }
 
     /// Working seconds in `[from, to)`.
@@ -208,9 +231,16 @@ public struct WorkingTime: Sendable {
         guard b > a else { return 0 }
         if calendar.alwaysOpen { return b - a }
         var total = 0.0
-        var day = localDay(of: a)
+        let first = localDay(of: a)
+        var day = first
         let last = localDay(of: b)
         while day <= last {
+            // Whole weeks strictly inside the span count at once.
+            if day > first, day + 7 <= last, plainDays(day, day + 6) {
+                total += weekSeconds
+                day += 7
+                continue
+            }
             let periods = periods(ofDay: day)
             if !periods.isEmpty {
                 let at = clock(ofDay: day)
@@ -229,24 +259,39 @@ public struct WorkingTime: Sendable {
     /// of the next working period when `from` is outside working hours. `nil` when the calendar offers no working
     /// time within three years.
     public func adding(_ seconds: Double, to from: Date) -> Date? {
+        adding([seconds], to: from)[0]
+    }
+
+    /// `adding(_:to:)` for several amounts at once, in one walk over the days: `amounts` in rising order.
+    public func adding(_ amounts: [Double], to from: Date) -> [Date?] {
         let a = from.timeIntervalSince1970
-        if calendar.alwaysOpen || seconds <= 0 { return Date(timeIntervalSince1970: a + max(0, seconds)) }
-        var left = seconds
+        if calendar.alwaysOpen { return amounts.map { Date(timeIntervalSince1970: a + max(0, $0)) } }
+        var result = [Date?](repeating: nil, count: amounts.count)
+        var next = 0
+        while next < amounts.count, amounts[next] <= 0 {
+            result[next] = from
+            next += 1
+        }
+        var used = 0.0
         let first = localDay(of: a)
         for day in first...(first + Self.horizonDays) {
+            if next == amounts.count { break }
             let periods = periods(ofDay: day)
             if periods.isEmpty { continue }
             let at = clock(ofDay: day)
-            for period in periods {
+            for period in periods where next < amounts.count {
                 let end = at(period.end)
                 guard end > a else { continue }
                 let start = max(a, at(period.start))
                 let available = end - start
-                if left <= available { return Date(timeIntervalSince1970: start + left) }
-                left -= available
+                while next < amounts.count, amounts[next] - used <= available {
+                    result[next] = Date(timeIntervalSince1970: start + amounts[next] - used)
+                    next += 1
+                }
+                used += available
             }
         }
-        return nil
+        return result
     }
 
     /// Whether `instant` falls in working time.
@@ -254,9 +299,55 @@ public struct WorkingTime: Sendable {
         if calendar.alwaysOpen { return true }
         let t = moment.timeIntervalSince1970
         let day = localDay(of: t)
-        return periods(ofDay: day).contains {
-            instant(day: day, second: $0.start) <= t && t < instant(day: day, second: $0.end)
+        let at = clock(ofDay: day)
+        return periods(ofDay: day).contains { at($0.start) <= t && t < at($0.end) }
+    }
+}
+
+/// A time zone's offsets from UTC as a table of its changes from 1970 to 2100, built once per zone and shared:
+/// looking an offset up is a binary search instead of a call into the time-zone database.
+final class ZoneOffsets: @unchecked Sendable {
+    /// The instants (seconds since 1970) from which `offsets` apply; the first is -infinity.
+    let starts: [Double]
+    let offsets: [Int]
+
+    init(_ zone: TimeZone) {
+        var starts = [-Double.infinity]
+        var offsets = [zone.secondsFromGMT(for: Date(timeIntervalSince1970: 0))]
+        var cursor = Date(timeIntervalSince1970: 0)
+        let end = Date(timeIntervalSince1970: 4_102_444_800)
+        while let change = zone.nextDaylightSavingTimeTransition(after: cursor), change < end, starts.count < 1000 {
+            starts.append(change.timeIntervalSince1970)
+            offsets.append(zone.secondsFromGMT(for: change))
+            cursor = change
         }
+        self.starts = starts
+        self.offsets = offsets
+    }
+
+    /// The offset in effect at `instant` (seconds since 1970).
+    func offset(at instant: Double) -> Int {
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= instant { low = middle } else { high = middle - 1 }
+        }
+        return offsets[low]
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: ZoneOffsets] = [:]
+
+    /// The shared table of a zone, `nil` for an unknown identifier.
+    static func of(_ identifier: String) -> ZoneOffsets? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = cache[identifier] { return known }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        let table = ZoneOffsets(zone)
+        cache[identifier] = table
+        return table
     }
 }
 

@@ -179,8 +179,9 @@ public enum SLAClock {
         func measure(_ a: Date, _ b: Date) -> Double {
             rule.basis == .calendar ? max(0, b.timeIntervalSince(a)) : workingTime.seconds(from: a, to: b)
         }
-        func advance(_ seconds: Double, from start: Date) -> Date? {
-            rule.basis == .calendar ? start.addingTimeInterval(seconds) : workingTime.adding(seconds, to: start)
+        func advance(_ amounts: [Double], from start: Date) -> [Date?] {
+            rule.basis == .calendar
+                ? amounts.map { start.addingTimeInterval($0) } : workingTime.adding(amounts, to: start)
         }
         // Closed segments measured once.
         var lengths: [Double] = []
@@ -191,17 +192,25 @@ public enum SLAClock {
             lengths.append(segment.end == nil ? .nan : length)
             elapsed += length
         }
-        /// The instant the count reaches `mark`: within the stretches run so far, else projected from the open
-        /// stretch (or, after completion, from the completion); `nil` while paused short of it.
-        func reaching(_ mark: Double) -> Date? {
-            var left = mark
+        /// The instants the count reaches each of `marks` (rising): within the stretches run so far, else
+        /// projected from the open stretch (or, after completion, from the completion); `nil` while paused short
+        /// of it. One walk over the stretches and the calendar for all marks.
+        func reaching(_ marks: [Double]) -> [Date?] {
+            var result: [Date?] = []
+            var done = 0.0
             for (segment, length) in zip(activity.segments, lengths) {
-                if length.isNaN { return advance(left, from: segment.start) }
-                if left <= length { return advance(left, from: segment.start) }
-                left -= length
+                let pending = marks[result.count...]
+                if length.isNaN { return result + advance(pending.map { $0 - done }, from: segment.start) }
+                let inside = pending.prefix { $0 - done <= length }
+                if !inside.isEmpty { result += advance(inside.map { $0 - done }, from: segment.start) }
+                if result.count == marks.count { return result }
+                done += length
             }
-            if let completed = activity.completedAt { return advance(left, from: completed) }
-            return nil
+            let pending = marks[result.count...]
+            if let completed = activity.completedAt {
+                return result + advance(pending.map { $0 - done }, from: completed)
+            }
+            return result + pending.map { _ in nil }
         }
         let state: ClockState
         if activity.notApplicable {
@@ -216,10 +225,17 @@ public enum SLAClock {
             state = .paused
         }
         let known = state != .notStarted && state != .notApplicable
-        let due = known ? reaching(target) : nil
-        let checkpoints: [Date?] = rule.checkpoints.map {
-            known ? reaching(target * Double($0.percent) / 100) : nil
+        // The due instant and the checkpoints, whose shares rise (the warning below 100 %, escalations above).
+        let shares = [100] + rule.checkpoints.map(\.percent)
+        let order = shares.indices.sorted { shares[$0] < shares[$1] }
+        var instants = [Date?](repeating: nil, count: shares.count)
+        if known {
+            for (index, instant) in zip(order, reaching(order.map { target * Double(shares[$0]) / 100 })) {
+                instants[index] = instant
+            }
         }
+        let due = instants[0]
+        let checkpoints = Array(instants.dropFirst())
         let overdue = state.isOpen && elapsed > target
         let atRisk = state == .running && !overdue && (checkpoints.first.flatMap { $0 }.map { $0 <= now } ?? false)
         return TargetClock(

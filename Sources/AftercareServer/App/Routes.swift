@@ -136,6 +136,7 @@ func routes(_ app: Application) throws {
     PortalPages().register(root)
     AdminPages().register(root)
     SLAPages().register(root)
+    FollowUpRulePages().register(root)
 }
 
 /// The API description, read from `docs/openapi.yaml` of the package.

@@ -15,11 +15,12 @@ struct SweepPass: Sendable {
     let webhooks: (@Sendable (Date) async throws -> Int)?
 
     func run(_ kinds: [SweepKind] = SweepKind.allCases, shouldStop: @escaping @Sendable () -> Bool = { false })
-        async throws -> [(SweepKind, SweepReport)]
+        async throws -> [(kind: SweepKind, report: SweepReport, seconds: Double)]
     {
-        var reports: [(SweepKind, SweepReport)] = []
+        var reports: [(kind: SweepKind, report: SweepReport, seconds: Double)] = []
         for kind in kinds where !shouldStop() {
             let now = store.now
+            let began = Date()
             let report: SweepReport
             switch kind {
             case .replan: report = try await ReplanSweep.run(store: store, now: now, shouldStop: shouldStop)
@@ -29,7 +30,7 @@ struct SweepPass: Sendable {
                 let sent = try await webhooks?(now) ?? 0
                 report = SweepReport(items: sent, created: 0)
             }
-            reports.append((kind, report))
+            reports.append((kind, report, Date().timeIntervalSince(began)))
         }
         return reports
     }
@@ -56,12 +57,12 @@ final class SweepRunner: LifecycleHandler, Sendable {
                 while !stopping.withLockedValue({ $0 }) {
                     do {
                         let reports = try await pass.run { stopping.withLockedValue { $0 } }
-                        for (kind, report) in reports where report.items > 0 {
+                        for (kind, report, seconds) in reports where report.items > 0 {
                             logger.info(
                                 "sweep",
                                 metadata: [
                                     "sweep": "\(kind.rawValue)", "items": "\(report.items)",
-                                    "created": "\(report.created)",
+                                    "created": "\(report.created)", "seconds": "\(String(format: "%.3f", seconds))",
                                 ])
                         }
                     } catch {
@@ -107,8 +108,10 @@ struct SweepCommand: AsyncCommand {
         try await context.application.autoMigrate()
         let app = context.application
         let reports = try await SweepPass(store: app.store, webhooks: app.webhookSweep).run(kinds)
-        for (kind, report) in reports {
-            context.console.print("sweep \(kind.rawValue): \(report.items) items, \(report.created) created")
+        for (kind, report, seconds) in reports {
+            context.console.print(
+                "sweep \(kind.rawValue): \(report.items) items, \(report.created) created in "
+                    + String(format: "%.3f s", seconds))
         }
     }
 }

@@ -58,6 +58,14 @@ public struct DemoData: Sendable {
     /// history), only the open ones of a large one (the re-plan sweep's work).
     func computeClocks(progress: @escaping @Sendable (String) -> Void) async throws {
         let now = store.now
+        // R-10.1: the demo's resolved requests are due a follow-up call, from their latest resolution.
+        try await store.write { db in
+            try await db.raw(
+                """
+                INSERT INTO follow_up_triggers (request_id, trigger, fire_at, created_at)                 SELECT e.request_id, CASE e.event WHEN 'resolveRemotely' THEN 'phoneGuidance' ELSE 'resolved' END,                 e.at, e.at FROM request_events e JOIN service_requests sr ON sr.id = e.request_id                 WHERE sr.status = 'resolved' AND e.id = (SELECT MAX(e2.id) FROM request_events e2                 WHERE e2.request_id = e.request_id AND e2.event IN ('resolve', 'resolveRemotely'))                 AND NOT EXISTS (SELECT 1 FROM follow_up_triggers t WHERE t.request_id = e.request_id)
+                """
+            ).run()
+        }
         let total =
             try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
             .first(decodingColumn: "n", as: Int.self) ?? 0

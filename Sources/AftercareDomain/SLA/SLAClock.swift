@@ -196,21 +196,29 @@ public enum SLAClock {
         /// projected from the open stretch (or, after completion, from the completion); `nil` while paused short
         /// of it. One walk over the stretches and the calendar for all marks.
         func reaching(_ marks: [Double]) -> [Date?] {
-            var result: [Date?] = []
+            var result = [Date?](repeating: nil, count: marks.count)
+            var found = 0
+            func place(_ instants: [Date?]) {
+                for instant in instants {
+                    result[found] = instant
+                    found += 1
+                }
+            }
             var done = 0.0
             for (segment, length) in zip(activity.segments, lengths) {
-                let pending = marks[result.count...]
-                if length.isNaN { return result + advance(pending.map { $0 - done }, from: segment.start) }
-                let inside = pending.prefix { $0 - done <= length }
-                if !inside.isEmpty { result += advance(inside.map { $0 - done }, from: segment.start) }
-                if result.count == marks.count { return result }
+                if length.isNaN {
+                    place(advance(marks[found...].map { $0 - done }, from: segment.start))
+                    return result
+                }
+                let inside = marks[found...].prefix { $0 - done <= length }
+                if !inside.isEmpty { place(advance(inside.map { $0 - done }, from: segment.start)) }
+                if found == marks.count { return result }
                 done += length
             }
-            let pending = marks[result.count...]
             if let completed = activity.completedAt {
-                return result + advance(pending.map { $0 - done }, from: completed)
+                place(advance(marks[found...].map { $0 - done }, from: completed))
             }
-            return result + pending.map { _ in nil }
+            return result
         }
         let state: ClockState
         if activity.notApplicable {
@@ -226,7 +234,7 @@ public enum SLAClock {
         }
         let known = state != .notStarted && state != .notApplicable
         // The due instant and the checkpoints, whose shares rise (the warning below 100 %, escalations above).
-        let shares = [100] + rule.checkpoints.map(\.percent)
+        let shares = [100, rule.warnPercent] + rule.escalations.map(\.percent)
         let order = shares.indices.sorted { shares[$0] < shares[$1] }
         var instants = [Date?](repeating: nil, count: shares.count)
         if known {

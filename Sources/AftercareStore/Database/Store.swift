@@ -161,6 +161,16 @@ enum JSONText {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// `decode`, remembering the result for the same text: for configuration read on every write (policies,
+    /// calendars), whose JSON rarely changes. Keyed by the text itself, so a changed row is decoded anew.
+    static func decodeRemembered<T: Decodable & Sendable>(_ type: T.Type, from text: String) throws -> T {
+        let key = "\(T.self)|" + text
+        if let known = RememberedJSON.shared.value(for: key) as? T { return known }
+        let value = try decode(type, from: text)
+        RememberedJSON.shared.remember(value, for: key)
+        return value
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -184,5 +194,25 @@ public enum Timestamp {
     public static func parse(_ text: String) -> Date? {
         (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
+}
+
+/// The values `JSONText.decodeRemembered` has decoded, at most 512 (then it starts again).
+final class RememberedJSON: @unchecked Sendable {
+    static let shared = RememberedJSON()
+    private let lock = NSLock()
+    private var values: [String: any Sendable] = [:]
+
+    func value(for key: String) -> (any Sendable)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[key]
+    }
+
+    func remember(_ value: any Sendable, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if values.count >= 512 { values.removeAll(keepingCapacity: true) }
+        values[key] = value
     }
 }

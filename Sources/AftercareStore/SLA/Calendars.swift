@@ -67,9 +67,9 @@ public enum CalendarRecord: RecordKind {
     public static func view(_ row: Fields, meta: RecordMeta) throws -> View {
         let calendar = BusinessCalendar(
             timeZone: row.timeZone, alwaysOpen: row.alwaysOpen,
-            week: try JSONText.decode([[WorkingPeriod]].self, from: row.week),
-            makeUpHours: try JSONText.decode([WorkingPeriod].self, from: row.makeUpHours),
-            exceptions: try JSONText.decode([CalendarException].self, from: row.exceptions))
+            week: try JSONText.decodeRemembered([[WorkingPeriod]].self, from: row.week),
+            makeUpHours: try JSONText.decodeRemembered([WorkingPeriod].self, from: row.makeUpHours),
+            exceptions: try JSONText.decodeRemembered([CalendarException].self, from: row.exceptions))
         return View(
             id: meta.id, orgUnitId: row.orgUnitId, name: row.name, calendar: calendar, version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
@@ -113,7 +113,7 @@ public struct CalendarBook: Sendable {
             let meta = try row.decode(model: RecordMeta.self, with: RowCoding.decoder)
             let view = try CalendarRecord.view(
                 row.decode(model: CalendarRecord.Fields.self, with: RowCoding.decoder), meta: meta)
-            if let time = WorkingTime(view.calendar) { book.byUnit[view.orgUnitId] = (view.id, view.name, time) }
+            if let time = Self.prepared(view.calendar) { book.byUnit[view.orgUnitId] = (view.id, view.name, time) }
         }
         for row in try await db.select().column("id").column("time_zone").from("org_units").where("id", .in, ids).all()
         {
@@ -121,6 +121,20 @@ public struct CalendarBook: Sendable {
                 column: "time_zone", as: String.self)
         }
         return book
+    }
+
+    /// Calendars prepared for arithmetic, kept across writes (at most 256; then it starts again).
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var preparedCalendars: [BusinessCalendar: WorkingTime] = [:]
+
+    static func prepared(_ calendar: BusinessCalendar) -> WorkingTime? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = preparedCalendars[calendar] { return known }
+        guard let time = WorkingTime(calendar) else { return nil }
+        if preparedCalendars.count >= 256 { preparedCalendars.removeAll(keepingCapacity: true) }
+        preparedCalendars[calendar] = time
+        return time
     }
 
     /// The calendar of the deepest unit on `path` that has one, else office hours in the unit's time zone.
@@ -134,8 +148,8 @@ public struct CalendarBook: Sendable {
         let unit = path.last ?? 0
         let zone = unitZones[unit] ?? OrgUnitRecord.defaultTimeZone
         let time =
-            WorkingTime(BusinessCalendar(timeZone: zone))
-            ?? WorkingTime(BusinessCalendar(timeZone: OrgUnitRecord.defaultTimeZone))!
+            Self.prepared(BusinessCalendar(timeZone: zone))
+            ?? Self.prepared(BusinessCalendar(timeZone: OrgUnitRecord.defaultTimeZone))!
         return EffectiveCalendar(calendarId: nil, orgUnitId: unit, name: "", workingTime: time)
     }
 }

@@ -68,8 +68,8 @@ public enum SLAPolicyRecord: RecordKind {
     public static func view(_ row: Fields, meta: RecordMeta) throws -> View {
         SLAPolicyView(
             id: meta.id, name: row.name, position: row.position, isDefault: row.isDefault,
-            match: try JSONText.decode(PolicyMatch.self, from: row.match),
-            targets: try JSONText.decode([TargetRule].self, from: row.targets), version: meta.version,
+            match: try JSONText.decodeRemembered(PolicyMatch.self, from: row.match),
+            targets: try JSONText.decodeRemembered([TargetRule].self, from: row.targets), version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }
 

@@ -13,8 +13,46 @@ import VaporTesting
 @Suite("Organisation and customer scope")
 struct ScopeTests {
     /// The id a path parameter names in a route, chosen from the other branch's records.
-    static func foreignId(_ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int) -> String {
+    /// The south branch's own calendar, webhook, follow-up and notification (issue 4's scoped records).
+    struct SouthRecords {
+        var calendar: Int
+        var webhook: Int
+        var followUp: Int
+        var notification: Int
+
+        static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
+            let store = app.store
+            let calendar = try await Records<CalendarRecord>(store).create(
+                .init(orgUnitId: world.south.id, name: "华南", calendar: BusinessCalendar(timeZone: "Asia/Shanghai")),
+                by: .system)
+            let webhook = try await Webhooks(store).create(
+                .init(
+                    orgUnitId: world.south.id, name: "south", url: "https://example.com/hook", events: ["sla.breached"]),
+                by: .system, mayAllowPrivate: false)
+            _ = try await ServiceRequests(store).post(
+                .init(event: .resolveRemotely), to: world.southRequest.id, by: .system)
+            _ = try await FollowUpSweep.run(store: store, now: Date().addingTimeInterval(4 * 3600))
+            let followUp = try #require(
+                try await FollowUps(store).list(FollowUpFilter(), page: PageRequest()).items.first {
+                    $0.requestId == world.southRequest.id
+                })
+            let notification = try #require(
+                try await Inbox(store: store, userId: southAgent).list(unreadOnly: false, page: PageRequest()).items
+                    .first)
+            return SouthRecords(
+                calendar: calendar.id, webhook: webhook.webhook.id, followUp: followUp.id, notification: notification.id
+            )
+        }
+    }
+
+    static func foreignId(
+        _ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int, south: SouthRecords
+    ) -> String {
         let text = path.map(\.description).joined(separator: "/")
+        if text.contains("sla/calendars") { return "\(south.calendar)" }
+        if text.contains("webhooks") { return "\(south.webhook)" }
+        if text.contains("follow-ups") { return "\(south.followUp)" }
+        if text.contains("notifications") || text.contains("inbox") { return "\(south.notification)" }
         if text.contains("customers") { return "\(world.southCustomer.id)" }
         if text.contains("units") && !text.contains("lookup") { return "\(world.southUnit.id)" }
         if text.contains("org-units") { return "\(world.south.id)" }
@@ -34,6 +72,7 @@ struct ScopeTests {
             let south = try await makeUser(app, "south.agent", roles: [.hotlineAgent], unit: world.south.id)
             let southTokenId = try await Accounts(app.store, hasher: app.storage[AuthSettingsKey.self]!.hasher)
                 .tokens(of: south.user.id).first!.id
+            let southRecords = try await SouthRecords.make(app, world, southAgent: south.user.id)
             let before =
                 try await app.api(.GET, "/api/v1/service-requests/\(world.southRequest.id)").json["version"] as? Int
             let auditBefore = try await app.store.sql.raw("SELECT COUNT(*) AS n FROM audit_log").first(
@@ -46,7 +85,8 @@ struct ScopeTests {
                 guard !key.contains(":token"), !key.contains("/portal/"), !key.contains("/account/tokens"),
                     !key.contains("/api/v1/tokens"), !key.contains("/sla/policies/"), !key.contains("/follow-up-rules/")
                 else { continue }
-                let id = Self.foreignId(route.path, world, southUser: south.user.id, southToken: southTokenId)
+                let id = Self.foreignId(
+                    route.path, world, southUser: south.user.id, southToken: southTokenId, south: southRecords)
                 func call(_ id: String) async throws -> TestingHTTPResponse {
                     let path =
                         "/"

@@ -424,7 +424,7 @@ public struct Accounts: Sendable {
             """
         guard let row = try await store.sql.raw(query).first() else { return nil }
         var principal = try Self.principal(row)
-        let tokenRoles = Set(UserRecord.decode(try row.decode(column: "token_roles", as: String.self)))
+        let tokenRoles = Set<Role>(CommaSet.decode(try row.decode(column: "token_roles", as: String.self)))
         principal.roles.formIntersection(tokenRoles)
         principal.tokenId = try row.decode(column: "token_id", as: Int.self)
         let lastUsed = try row.decode(column: "last_used_at", as: Date?.self)
@@ -451,7 +451,7 @@ public struct Accounts: Sendable {
             userId: try row.decode(column: "user_id", as: Int.self),
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
-            roles: Set(UserRecord.decode(try row.decode(column: "roles", as: String.self))),
+            roles: Set<Role>(CommaSet.decode(try row.decode(column: "roles", as: String.self))),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
             orgUnitPath: try row.decode(column: "path", as: String.self),
             customerId: try row.decode(column: "customer_id", as: Int?.self),
@@ -481,7 +481,7 @@ public struct Accounts: Sendable {
                 .columns("token_hash", "user_id", "name", "prefix", "roles", "created_at", "expires_at")
                 .values(
                     SQLBind(secret.digest), SQLBind(principal.userId), SQLBind(name.trimmed),
-                    SQLBind(String(secret.text.prefix(10))), SQLBind(UserRecord.encode(chosen)), SQLBind(now),
+                    SQLBind(String(secret.text.prefix(10))), SQLBind(CommaSet.encode(chosen)), SQLBind(now),
                     SQLBind(expires)
                 ).returning("id").first(decodingColumn: "id", as: Int.self)!
             try await AuditLog.append(
@@ -502,7 +502,7 @@ public struct Accounts: Sendable {
             AccessTokenView(
                 id: try $0.decode(column: "id", as: Int.self), name: try $0.decode(column: "name", as: String.self),
                 prefix: try $0.decode(column: "prefix", as: String.self),
-                roles: UserRecord.decode(try $0.decode(column: "roles", as: String.self)),
+                roles: CommaSet.decode(try $0.decode(column: "roles", as: String.self)),
                 createdAt: try $0.decode(column: "created_at", as: Date.self),
                 expiresAt: try $0.decode(column: "expires_at", as: Date?.self),
                 lastUsedAt: try $0.decode(column: "last_used_at", as: Date?.self),

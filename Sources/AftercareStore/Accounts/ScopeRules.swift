@@ -16,6 +16,16 @@ enum ScopeSQL {
         }
     }
 
+    /// The condition on a raw query's organisation-unit column (`f.org_unit_id`): its subtree; customers see none.
+    static func orgUnitCondition(_ column: String, _ scope: Scope) -> SQLQueryString? {
+        switch scope {
+        case .everything: nil
+        case .orgSubtree(_, let path):
+            "\(unsafeRaw: column) IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
+        case .customer: "1 = 0"
+        }
+    }
+
     /// Nothing at all: for kinds a scope has no business with.
     static let nothing = SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
 
@@ -92,3 +102,15 @@ extension OwnedByOrgUnit {
 extension UserRecord: OwnedByOrgUnit {}
 extension CalendarRecord: OwnedByOrgUnit {}
 extension WebhookRecord: OwnedByOrgUnit {}
+
+/// Sets of coded values stored as `,a,b,`, so that one value can be found with `LIKE '%,a,%'` (roles, events).
+enum CommaSet {
+    static func encode<T: CodedEnum>(_ values: some Sequence<T>) -> String {
+        "," + Set(values).map(\.rawValue).sorted().joined(separator: ",") + ","
+    }
+
+    /// The known values of `text`, in stored order; unknown names are skipped.
+    static func decode<T: CodedEnum>(_ text: String) -> [T] {
+        text.split(separator: ",").compactMap { T(rawValue: String($0)) }
+    }
+}

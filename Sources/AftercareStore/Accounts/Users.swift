@@ -79,15 +79,6 @@ public enum UserRecord: RecordKind {
         ).from(table)
     }
 
-    /// Roles as stored: `,dispatcher,hotlineAgent,` so that one role can be found with `LIKE`.
-    static func encode(_ roles: some Sequence<Role>) -> String {
-        "," + Set(roles).map(\.rawValue).sorted().joined(separator: ",") + ","
-    }
-
-    static func decode(_ roles: String) -> [Role] {
-        roles.split(separator: ",").compactMap { Role(rawValue: String($0)) }
-    }
-
     public static func validate(_ input: Input, id: Int?, on db: any SQLDatabase) async throws -> Fields {
         var v = Validator()
         let username = input.username.trimmed.lowercased()
@@ -126,14 +117,14 @@ public enum UserRecord: RecordKind {
         try v.finish()
         return Fields(
             username: username, email: email?.isEmpty == false ? email : nil, displayName: input.displayName.trimmed,
-            roles: encode(input.roles), orgUnitId: input.orgUnitId, customerId: input.customerId,
+            roles: CommaSet.encode(input.roles), orgUnitId: input.orgUnitId, customerId: input.customerId,
             locale: input.locale?.rawValue)
     }
 
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {
         View(
             id: meta.id, username: row.username, email: row.email, displayName: row.displayName,
-            roles: decode(row.roles), orgUnitId: row.orgUnitId, customerId: row.customerId,
+            roles: CommaSet.decode(row.roles), orgUnitId: row.orgUnitId, customerId: row.customerId,
             locale: row.locale.flatMap(Language.init), disabledAt: row.disabledAt, version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }

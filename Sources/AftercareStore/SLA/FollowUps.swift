@@ -280,18 +280,9 @@ public struct FollowUps: Sendable {
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
-    /// The scope condition on a follow-up's request (its organisation unit; customers see none).
-    static func visible(to scope: Scope) -> SQLQueryString? {
-        switch scope {
-        case .everything: nil
-        case .orgSubtree(_, let path): "f.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
-        case .customer: "1 = 0"
-        }
-    }
-
     static func load(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> FollowUpView? {
         var sql: SQLQueryString = "\(unsafeRaw: select(on: db)) WHERE f.id = \(bind: id)"
-        if let condition = visible(to: scope) { sql = sql + " AND " + condition }
+        if let condition = ScopeSQL.orgUnitCondition("f.org_unit_id", scope) { sql = sql + " AND " + condition }
         return try await db.raw(sql).first().map(Self.view)
     }
 
@@ -305,7 +296,7 @@ public struct FollowUps: Sendable {
     /// The worklist: due first, keyset-paged by (due instant, id).
     public func list(_ filter: FollowUpFilter, page: PageRequest) async throws -> Page<FollowUpView> {
         var sql: SQLQueryString = "\(unsafeRaw: Self.select(on: store.sql)) WHERE 1 = 1"
-        if let condition = Self.visible(to: store.scope) { sql = sql + " AND " + condition }
+        if let condition = ScopeSQL.orgUnitCondition("f.org_unit_id", store.scope) { sql = sql + " AND " + condition }
         if !filter.statuses.isEmpty {
             sql = sql + " AND f.status IN (\(SQLList(filter.statuses.map { SQLBind($0.rawValue) })))"
         }

@@ -77,10 +77,7 @@ struct Recipients {
                 Person(
                     id: try row.decode(column: "id", as: Int.self),
                     unit: try row.decode(column: "org_unit_id", as: Int.self),
-                    roles: Set(
-                        try row.decode(column: "roles", as: String.self).split(separator: ",").compactMap {
-                            Role(rawValue: String($0))
-                        }))
+                    roles: Set(CommaSet.decode(try row.decode(column: "roles", as: String.self))))
             })
     }
 

@@ -48,14 +48,6 @@ public struct SLAReports: Sendable {
         self.store = store
     }
 
-    static func visible(_ scope: Scope) -> SQLQueryString? {
-        switch scope {
-        case .everything: nil
-        case .orgSubtree(_, let path): "k.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
-        case .customer: "1 = 0"
-        }
-    }
-
     /// The at-risk or breached requests, soonest due first, keyset-paged by (due instant, request, target).
     public func queue(_ state: QueueState, orgUnitId: Int? = nil, page: PageRequest) async throws -> Page<QueueItem> {
         let now = store.now
@@ -70,7 +62,7 @@ public struct SLAReports: Sendable {
         case .breached:
             sql = sql + "k.state IN ('running', 'paused') AND k.due_at <= \(bind: now)"
         }
-        if let condition = Self.visible(store.scope) { sql = sql + " AND " + condition }
+        if let condition = ScopeSQL.orgUnitCondition("k.org_unit_id", store.scope) { sql = sql + " AND " + condition }
         if let orgUnitId {
             let path =
                 try await store.sql.select().column("path").from("org_units").where("id", .equal, orgUnitId)
@@ -142,7 +134,9 @@ public struct SLAReports: Sendable {
                 WHERE k.completed_at >= \(bind: start) AND k.completed_at < \(bind: end) \
                 AND k.state IN ('met', 'breached')
                 """
-            if let condition = Self.visible(store.scope) { sql = sql + " AND " + condition }
+            if let condition = ScopeSQL.orgUnitCondition("k.org_unit_id", store.scope) {
+                sql = sql + " AND " + condition
+            }
             sql = sql + " GROUP BY k.org_unit_id, k.policy_id, k.target, k.state"
             var groups: [String: ComplianceRow] = [:]
             for row in try await store.sql.raw(sql).all() {

@@ -75,15 +75,6 @@ public enum WebhookRecord: RecordKind {
         ).from(table)
     }
 
-    /// Events as stored: `,sla.breached,sla.warning,` so that one event can be found with `LIKE`.
-    static func encode(_ events: some Sequence<WebhookEvent>) -> String {
-        "," + Set(events).map(\.rawValue).sorted().joined(separator: ",") + ","
-    }
-
-    static func decode(_ events: String) -> [WebhookEvent] {
-        events.split(separator: ",").compactMap { WebhookEvent(rawValue: String($0)) }
-    }
-
     public static func validate(_ input: Input, id: Int?, on db: any SQLDatabase) async throws -> Fields {
         var v = Validator()
         v.text("name", input.name, required: true, max: Limits.name)
@@ -98,13 +89,13 @@ public enum WebhookRecord: RecordKind {
         v.reference("orgUnitId", try await Checks.reference(OrgUnitRecord.table, input.orgUnitId, on: db))
         try v.finish()
         return Fields(
-            orgUnitId: input.orgUnitId, name: input.name.trimmed, url: input.url, events: encode(events),
+            orgUnitId: input.orgUnitId, name: input.name.trimmed, url: input.url, events: CommaSet.encode(events),
             allowPrivate: allowPrivate)
     }
 
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {
         View(
-            id: meta.id, orgUnitId: row.orgUnitId, name: row.name, url: row.url, events: decode(row.events),
+            id: meta.id, orgUnitId: row.orgUnitId, name: row.name, url: row.url, events: CommaSet.decode(row.events),
             allowPrivate: row.allowPrivate, secretFingerprint: fingerprint(row.secret), version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }

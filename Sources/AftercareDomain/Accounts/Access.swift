@@ -29,6 +29,9 @@ public enum Action: String, CodedEnum {
     case handleFollowUps, manageFollowUpRules
     /// the organisation's escalation webhooks.
     case manageWebhooks
+    /// see visits, engineers and route plans; dispatch (create, assign, plan, cancel); work one's own visits
+    /// (agree a window, hand back, depart, arrive, finish); keep the engineers' profiles.
+    case viewVisits, dispatchVisits, workVisits, manageEngineers
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -38,6 +41,14 @@ public enum Action: String, CodedEnum {
         case .close: .closeRequests
         case .reopen: .reopenRequests
         case .cancel: .cancelRequests
+        }
+    }
+
+    /// The action a visit event needs. Engineers take theirs on their own visits only.
+    public static func `for`(visit event: VisitEventKind) -> Action {
+        switch event {
+        case .assign, .cancel: .dispatchVisits
+        case .schedule, .reschedule, .handBack, .depart, .arrive, .complete, .reportIncomplete: .workVisits
         }
     }
 }
@@ -54,20 +65,23 @@ public enum Permissions {
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
-            .handleFollowUps,
+            .handleFollowUps, .viewVisits,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
-            .viewAudit, .viewSLA,
+            .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits,
         ]),
-        .fieldEngineer: [.viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA],
+        .fieldEngineer: [
+            .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
+            .workVisits,
+        ],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
-            .viewSLA,
+            .viewSLA, .viewVisits,
         ],
         .warehouseKeeper: [.viewCatalogue, .viewInstalledBase, .viewRequests],
-        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive, .viewSLA]),
-        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA]),
+        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits]),
+        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive,
         ]),

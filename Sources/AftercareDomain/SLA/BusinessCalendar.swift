@@ -294,6 +294,17 @@ public struct WorkingTime: Sendable {
         return result
     }
 
+    /// the working periods of one local date as instants (the whole day for 7×24); empty on a day off.
+    public func shifts(on date: CalendarDate) -> [DateInterval] {
+        let day = date.dayNumber
+        let at = clock(ofDay: day)
+        let periods = calendar.alwaysOpen ? [(start: 0, end: 86_400)] : periods(ofDay: day)
+        return periods.map {
+            DateInterval(
+                start: Date(timeIntervalSince1970: at($0.start)), end: Date(timeIntervalSince1970: at($0.end)))
+        }
+    }
+
     /// Whether `instant` falls in working time.
     public func isWorking(at moment: Date) -> Bool {
         if calendar.alwaysOpen { return true }

@@ -24,9 +24,14 @@ let package = Package(
             path: "Sources/AftercareDomain"
         ),
         .target(
+            name: "AftercareDispatch",
+            path: "Sources/AftercareDispatch"
+        ),
+        .target(
             name: "AftercareStore",
             dependencies: [
                 "AftercareDomain",
+                "AftercareDispatch",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -41,6 +46,7 @@ let package = Package(
             dependencies: [
                 "AftercareDomain",
                 "AftercareStore",
+                "AftercareDispatch",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Leaf", package: "leaf"),
@@ -61,6 +67,7 @@ let package = Package(
             path: "Tests/AftercareTestSupport"
         ),
         .testTarget(name: "AftercareDomainTests", dependencies: ["AftercareDomain"]),
+        .testTarget(name: "AftercareDispatchTests", dependencies: ["AftercareDispatch"]),
         .testTarget(
             name: "AftercareStoreTests",
             dependencies: ["AftercareStore", "AftercareDomain", "AftercareTestSupport"]

@@ -13,6 +13,7 @@ public enum AftercareMigrations {
         M007CreateTextSearch(),
         M008CreateAccounts(),
         M009CreateCommitments(),
+        M010CreateDispatch(),
     ]
 }
 

@@ -19,6 +19,10 @@ struct ScopeTests {
         var webhook: Int
         var followUp: Int
         var notification: Int
+        var visit: Int
+        var engineer: Int
+        var plan: Int
+        var settings: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -29,6 +33,27 @@ struct ScopeTests {
                 .init(
                     orgUnitId: world.south.id, name: "south", url: "https://example.com/hook", events: ["sla.breached"]),
                 by: .system, mayAllowPrivate: false)
+            // Dispatch (issue 5): a visit, an engineer, a route plan and travel settings of the south branch.
+            _ = try await ServiceRequests(store).post(.init(event: .triage), to: world.southRequest.id, by: .system)
+            let visit = try await Visits(store).create(
+                VisitInput(purpose: .repair, latitude: 23.1, longitude: 113.3), requestId: world.southRequest.id,
+                by: .system)
+            _ = try await Visits(store).post(.init(event: .cancel, reason: "test"), to: visit.id, by: .system)
+            let engineerUser = try await makeUser(app, "south.engineer", roles: [.fieldEngineer], unit: world.south.id)
+            let engineer = try await Records<EngineerRecord>(store).create(
+                .init(
+                    userId: engineerUser.user.id, orgUnitId: world.south.id, level: 2,
+                    skills: [EngineerSkill(productLineId: world.fixture.model.productLineId, level: 2)]), by: .system)
+            let plan = try await store.sql.raw(
+                """
+                INSERT INTO route_plans (org_unit_id, plan_date, status, seed, seconds, travel_seconds, routes, \
+                unassigned, accepted_engineers, created_by, created_at, updated_at) VALUES (\(bind: world.south.id), \
+                '2026-11-23', 'proposed', 1, 0.5, 0, '[]', '[]', '[]', 'test', \(bind: Date()), \(bind: Date())) \
+                RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let settings = try await Records<DispatchSettingsRecord>(store).create(
+                .init(orgUnitId: world.south.id, speedKmh: 40, roadFactor: 1.4, bufferMinutes: 5), by: .system)
             _ = try await ServiceRequests(store).post(
                 .init(event: .resolveRemotely), to: world.southRequest.id, by: .system)
             _ = try await FollowUpSweep.run(store: store, now: Date().addingTimeInterval(4 * 3600))
@@ -40,8 +65,9 @@ struct ScopeTests {
                 try await Inbox(store: store, userId: southAgent).list(unreadOnly: false, page: PageRequest()).items
                     .first)
             return SouthRecords(
-                calendar: calendar.id, webhook: webhook.webhook.id, followUp: followUp.id, notification: notification.id
-            )
+                calendar: calendar.id, webhook: webhook.webhook.id, followUp: followUp.id,
+                notification: notification.id,
+                visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id)
         }
     }
 
@@ -50,6 +76,11 @@ struct ScopeTests {
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
         if text.contains("sla/calendars") { return "\(south.calendar)" }
+        if text.contains("service-requests") || text.hasPrefix("requests") { return "\(world.southRequest.id)" }
+        if text.contains("visits") { return "\(south.visit)" }
+        if text.contains("engineers") { return "\(south.engineer)" }
+        if text.contains("dispatch/plans") { return "\(south.plan)" }
+        if text.contains("dispatch/settings") { return "\(south.settings)" }
         if text.contains("webhooks") { return "\(south.webhook)" }
         if text.contains("follow-ups") { return "\(south.followUp)" }
         if text.contains("notifications") || text.contains("inbox") { return "\(south.notification)" }

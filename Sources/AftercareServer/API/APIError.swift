@@ -75,6 +75,41 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "validation_failed",
                 message: "note is required to \(event.rawValue)",
                 fields: ["note": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case VisitLifecycleError.notAllowed(let event, let from, let allowed):
+            let names = allowed.map(\.rawValue)
+            return APIError(
+                status: .conflict, code: "event_not_allowed",
+                message:
+                    "\(event.rawValue) is not allowed when the visit is \(from.rawValue); allowed: \(names.isEmpty ? "none" : names.joined(separator: ", "))",
+                fields: [
+                    "event": .init(code: "not_allowed", message: "must be one of: \(names.joined(separator: ", "))")
+                ],
+                allowedEvents: names)
+        case VisitLifecycleError.reasonRequired(let event):
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed",
+                message: "reason is required to \(event.rawValue)",
+                fields: ["reason": .init(code: "required", message: "is required to \(event.rawValue)")])
+        case VisitLifecycleError.consentRequired:
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed",
+                message: "customerConsent must be true to reschedule",
+                fields: ["customerConsent": .init(code: "required", message: "must be true: the customer agreed")])
+        case VisitLifecycleError.nextStepRequired:
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed", message: "nextStep is required",
+                fields: ["nextStep": .init(code: "required", message: "is required for an incomplete visit")])
+        case let error as AppointmentRefused:
+            var fields: [String: APIErrorBody.Field] = [:]
+            for (index, conflict) in error.conflicts.enumerated() {
+                fields["conflicts[\(index)]"] = .init(code: conflict.code, message: conflict.explanation)
+            }
+            return APIError(
+                status: .conflict, code: "appointment_conflict",
+                message: "the appointment conflicts: " + error.conflicts.map(\.explanation).joined(separator: "; "),
+                fields: fields)
+        case let error as NothingToPlan:
+            return APIError(status: .conflict, code: "nothing_to_plan", message: error.reason)
         case let error as FollowUpClosed:
             return APIError(
                 status: .conflict, code: "not_editable",

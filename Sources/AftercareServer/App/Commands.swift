@@ -37,6 +37,7 @@ struct DemoCommand: AsyncCommand {
         console.print("demo: \(added) requests added in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
         let logins = try await DemoUsers.load(
             into: context.application.store, hasher: context.application.storage[AuthSettingsKey.self]!.hasher)
+        try await DemoDispatch.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

@@ -103,6 +103,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(PlanCommand(), as: "plan")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
 }
 
 /// Stops a thread pool of ours when the application shuts down.

@@ -97,6 +97,7 @@ func routes(_ app: Application) throws {
     ServiceRequestController().register(api)
     AccountController().register(api)
     SLAController().register(api)
+    DispatchController().register(api)
     WebhookController().register(api)
 
     // the archive as CSV.
@@ -136,6 +137,7 @@ func routes(_ app: Application) throws {
     PortalPages().register(root)
     AdminPages().register(root)
     SLAPages().register(root)
+    DispatchPages().register(root)
     FollowUpRulePages().register(root)
 }
 

@@ -66,7 +66,7 @@ STATUSES = {"registered", "triaged", "inService", "waitingOnCustomer", "resolved
 NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
-SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors"]
+SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -1331,6 +1331,198 @@ class Suite:
                 return key
         return ""
 
+    # --- scenario: dispatch (R-4) -----------------------------------------------------------
+    DISPATCH_KEY_RE = re.compile(
+        r"(?<![\w@/.-])(?:dispatch|visit|visitStatus|visitEvent|visitPurpose|visitNextStep|myDay|engineers|conflict"
+        r"|factor|planStatus|unplanned|blocker|recommendation|nav)\.[a-z]\w*"
+    )
+
+    def dispatch_flow(self) -> None:
+        """Each part signs in on its own; a failed precondition ends that part, the next one runs."""
+        self.dispatch_ids: dict[str, int] = {}
+        for name, part in (
+            ("dispatcher plans the day and accepts a route", self.dispatch_board),
+            ("dispatcher assigns from the recommendations", self.dispatch_assign),
+            ("dispatcher schedules a visit of the accepted route", self.dispatch_schedule),
+            ("engineer's day at 375 px", self.dispatch_my_day),
+            ("zh-Hans and es pass", self.dispatch_languages),
+        ):
+            self.info(f"part: {name}")
+            try:
+                part()
+            except CheckFailed as e:
+                print(f"     part {name!r} stopped: {e}", flush=True)
+            except (TimeoutException, NoSuchElementException, StaleElementReferenceException) as e:
+                first = (e.msg or "").strip().splitlines()[0] if e.msg else ""
+                self.expect(False, f"{name}: unexpected {type(e).__name__}", first)
+                traceback.print_exc(limit=3, file=sys.stdout)
+
+    def dispatch_board(self) -> None:
+        self.sign_in("dispatcher", "/")
+        if self.has("a#nav-dispatch"):
+            self.click_to(self.one("a#nav-dispatch"), "dispatch board from the nav", expect="section#board")
+        else:
+            self.info("no nav link a#nav-dispatch (the chrome has no canViewVisits yet); opening /dispatch")
+            self.go("/dispatch", "dispatch board", expect="section#board")
+        self.expect(self.path() == "/dispatch", "the board is at /dispatch", self.path())
+        lanes = self.css("#lanes .lane-row[data-engineer]")
+        self.expect(bool(lanes), "the board has a lane per engineer", f"{len(lanes)} lanes")
+        queue = self.css("table#queue-table a.visit-link")
+        self.info(f"board: {len(lanes)} engineers, {len(queue)} visits waiting")
+        form = self.one("form#plan-form", "the board has the Plan the day form")
+        self.fill(self.one("input[name='seconds']", within=form), "1")
+        self.click_to(self.one("#plan-day", within=form), "board after planning", expect="#plan-status")
+        self.expect(self.one("#plan-status").get_attribute("data-status") == "proposed", "the plan is proposed")
+        lines = self.css("svg#route-map polyline.route-line")
+        colours = {line.get_attribute("stroke") for line in lines}
+        self.require(bool(lines), "the SVG map has a polyline per route", "no polyline.route-line")
+        self.expect(len(colours) == len(lines), "each route has its own colour", f"{len(lines)} lines, colours {colours}")
+        stops = self.css("svg#route-map g.stop-marker")
+        homes = self.css("svg#route-map rect.home-marker")
+        legend = self.css("ul#map-legend li")
+        self.expect(bool(stops) and bool(homes), "the map has numbered stops and homes", f"{len(stops)} stops, {len(homes)} homes")
+        self.expect(len(legend) >= len(lines), "the legend names every route", f"{len(legend)} entries")
+        external = self.driver.execute_script(
+            "return [...document.querySelectorAll('[src],[href]')].map(e => e.getAttribute('src') || e.getAttribute('href'))"
+            ".filter(u => /^(https?:)?\\/\\//.test(u) && !u.startsWith(location.origin))")
+        self.expect(not external, "the board loads nothing from elsewhere", f"{external[:3]}")
+        cards = self.css("#plan-routes .route-card")
+        self.require(bool(cards), "the proposal lists routes with stops")
+        self.info("routes: " + "; ".join(c.find_element(By.TAG_NAME, "h3").text.strip() for c in cards))
+        mine = [c for c in cards if c.find_element(By.TAG_NAME, "h3").text.strip().lower() == "engineer"]
+        card = mine[0] if mine else cards[0]
+        engineer = int(card.get_attribute("data-engineer") or 0)
+        first_stop = self.css("a.visit-link", within=card)
+        self.require(bool(first_stop), "the route has stops")
+        self.dispatch_ids["engineer"] = engineer
+        self.dispatch_ids["stop"] = int((first_stop[0].get_attribute("href") or "").rstrip("/").split("/")[-1])
+        button = self.one("button.accept-engineer", "the route has Accept for this engineer", within=card)
+        self.click_to(button, "board after accepting one route", expect="#plan-status")
+        self.expect(self.has("#board-notice"), "the board says what accepting did", self.text("#board-notice") if self.has("#board-notice") else "")
+        accepted = self.css(f"#plan-routes .route-card[data-engineer='{engineer}'] .badge.accepted")
+        self.expect(bool(accepted), "the accepted route is marked accepted")
+        status = self.one("#plan-status").get_attribute("data-status")
+        self.expect(status in ("partial", "accepted"), "the plan is partly or wholly accepted", status or "")
+        bars = self.css(f"#lanes .lane-row[data-engineer='{engineer}'] rect.bar")
+        self.expect(bool(bars), "the engineer's lane shows the accepted visits as bars", f"{len(bars)} bars")
+        self.shot("dispatch board with accepted route")
+        self.sign_out("dispatcher")
+
+    def dispatch_assign(self) -> None:
+        self.sign_in("dispatcher", "/")
+        self.go("/dispatch", "board for the queue", expect="section#queue")
+        links = self.css("table#queue-table a.visit-link")
+        self.require(bool(links), "the queue has a visit waiting for an engineer")
+        self.click_to(links[0], "visit from the queue", expect="#visit-status")
+        self.dispatch_ids["assigned"] = int(self.path().rstrip("/").split("/")[-1])
+        self.require(self.has("table#recommendation-table"), "the visit page shows the recommendations")
+        rows = self.css("table#recommendation-table tr.candidate")
+        self.info("candidates: " + "; ".join(
+            f"{r.find_element(By.TAG_NAME, 'strong').text} {r.find_element(By.CSS_SELECTOR, 'td.score').text}" for r in rows))
+        self.expect(all(self.css("ul.parts li", within=r) for r in rows), "each candidate shows the parts of its score")
+        top = self.css("table#recommendation-table tr.candidate.top")
+        self.require(bool(top), "a top candidate is marked")
+        name = top[0].find_element(By.TAG_NAME, "strong").text.strip()
+        before = len(self.css("ol#visit-timeline > li"))
+        self.click_to(self.one("button.assign-button", within=top[0]), "visit after assigning", expect="#visit-status")
+        self.expect(self.text("#visit-engineer") == name, f"the visit is assigned to {name}", self.text("#visit-engineer"))
+        self.expect(len(self.css("ol#visit-timeline > li")) > before, "the timeline records the assignment")
+        self.sign_out("dispatcher")
+
+    def dispatch_schedule(self) -> None:
+        if "stop" not in self.dispatch_ids:
+            raise CheckFailed("no accepted stop from the board part")
+        self.sign_in("dispatcher", "/")
+        visit = self.dispatch_ids["stop"]
+        self.go(f"/visits/{visit}", "visit of the accepted route", expect="#visit-status")
+        if self.one("#visit-status").get_attribute("data-status") == "scheduled":
+            # A visit with the customer's window became an appointment when its route was accepted.
+            self.info("the accepted visit is already scheduled (it had the customer's window)")
+            self.sign_out("dispatcher")
+            return
+        today = dt.date.today().isoformat()
+        for start, end in (("09:00", "10:45"), ("13:00", "14:45"), ("15:30", "17:15"), ("08:30", "10:15")):
+            forms = self.css("form.visit-event-form[data-event='schedule']")
+            self.require(bool(forms), "the planned visit offers Schedule")
+            form = forms[0]
+            self.fill(self.one("input[name='windowStart']", within=form), f"{today}T{start}")
+            self.fill(self.one("input[name='windowEnd']", within=form), f"{today}T{end}")
+            self.click_to(self.one(".event-submit", within=form), f"visit after scheduling {start}", expect="#visit-status")
+            if self.one("#visit-status").get_attribute("data-status") == "scheduled":
+                break
+            codes = [c.get_attribute("data-code") for c in self.css("#conflicts li.conflict")]
+            self.info(f"schedule {start}-{end} refused: {codes}")
+        self.require(self.one("#visit-status").get_attribute("data-status") == "scheduled", "the visit is scheduled")
+        self.sign_out("dispatcher")
+
+    def dispatch_my_day(self) -> None:
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.sign_in("engineer", "/")
+            if self.has("a#nav-my-day"):
+                self.click_to(self.one("a#nav-my-day"), "my day from the nav", expect="#my-day-date")
+            else:
+                self.info("no nav link a#nav-my-day (the chrome has no isEngineer yet); opening /my-day")
+                self.go("/my-day", "my day", expect="#my-day-date")
+            self.require(self.has("ol#my-day-list li.stop"), "my day lists the engineer's visits")
+            self.no_sideways_scroll("/my-day")
+            stops = self.css("ol#my-day-list li.stop")
+            self.info(f"my day: {len(stops)} visits: " + ", ".join(s.get_attribute("data-status") or "" for s in stops))
+            self.expect(bool(self.css("a[href^='tel:']")), "a contact has a tel: link")
+            self.expect(bool(self.css("a.nav-geo[href^='geo:']")) and bool(self.css("a.nav-osm[href*='openstreetmap.org']")),
+                        "a stop has geo: and OpenStreetMap links")
+            self.expect(bool(self.css("li.stop .leave-at")), "a stop says when to leave")
+            visit = self.dispatch_ids.get("stop")
+            target = f"ol#my-day-list li.stop[data-visit='{visit}']" if visit else "ol#my-day-list li.stop[data-status='scheduled']"
+            self.require(self.has(target), "the scheduled visit is on my day", target)
+            for event, status in (("depart", "enRoute"), ("arrive", "onSite")):
+                form = self.css(f"{target} form.field-event[data-event='{event}']")
+                self.require(bool(form), f"my day offers {event}")
+                self.click_to(self.one("button.event-submit", within=form[0]), f"my day after {event}", expect="#my-day-date")
+                self.expect(self.path() == "/my-day", f"{event}: back on my day", self.path())
+                got = self.one(target).get_attribute("data-status")
+                self.require(got == status, f"{event}: the visit is {status}", f"data-status={got!r}")
+                self.no_sideways_scroll(f"/my-day after {event}")
+            self.expect(bool(self.css(f"{target} form.field-event[data-event='complete']")), "on site, my day offers complete")
+            self.sign_out("engineer")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def dispatch_languages(self) -> None:
+        self.sign_in("admin", "/")
+        pages = [("/dispatch", "dispatch board", "section#board"), ("/admin/engineers", "engineers", "table#engineer-list"),
+                 ("/admin/engineers/new", "new engineer", "form#engineer-form"), ("/my-day", "my day", "#my-day-date")]
+        if "assigned" in self.dispatch_ids:
+            pages.append((f"/visits/{self.dispatch_ids['assigned']}", "visit", "#visit-status"))
+        if "stop" in self.dispatch_ids:
+            pages.append((f"/visits/{self.dispatch_ids['stop']}", "visit on site", "#visit-status"))
+            self.go(f"/visits/{self.dispatch_ids['stop']}", "visit for its request", expect="#request-link")
+            request = (self.one("#request-link").get_attribute("href") or "").split("/")[-1]
+            pages.append((f"/requests/{request}", "request with visits", "#visits-panel"))
+        start = self.html_lang()
+        titles = {"/dispatch": "dispatch.title", "/admin/engineers/new": "engineers.itemTitle",
+                  "/admin/engineers": "engineers.title", "/my-day": "myDay.title", "/visits/": "visit.title"}
+        for lang in ("zh-Hans", "es"):
+            if self.html_lang() != lang:
+                self.go(pages[0][0], f"{pages[0][1]} before {lang}", expect=pages[0][2])
+                self.switch_language(lang, f"{pages[0][1]} switched to {lang}")
+            for path, name, expect in pages:
+                self.go(path, f"{name} in {lang}", expect=expect)
+                raw = sorted(set(self.DISPATCH_KEY_RE.findall(self.body_text())))
+                self.expect(not raw, f"{path} in {lang}: no catalogue keys on the page", f"shown: {raw[:8]}")
+                key = next((k for p, k in titles.items() if path.startswith(p)), "")
+                if key:
+                    title = self.text("h1")
+                    english = self.t(key, "en")
+                    self.expect(title.startswith(self.t(key, lang)) and title != english
+                                and not title.startswith(english + " "),
+                                f"{path} in {lang}: the heading is translated", repr(title))
+        if start in LANGS and self.html_lang() != start:
+            self.switch_language(start, f"back to {start}")
+        self.sign_out("admin")
+
     # --- run ------------------------------------------------------------------------------
     def run(self, names: list[str]) -> None:
         table = {
@@ -1341,6 +1533,7 @@ class Suite:
             "phone": self.phone,
             "sla": self.sla_flow,
             "login-errors": self.login_errors,
+            "dispatch": self.dispatch_flow,
         }
         timings = []
         for name in names:

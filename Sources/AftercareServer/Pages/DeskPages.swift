@@ -233,6 +233,8 @@ struct DeskPages: Sendable {
         var errors: [String]
         /// the SLA panel, for those who may see it.
         var sla: SLAPanelModel?
+        /// the request's visits, for those who may see visits.
+        var visits: DispatchPages.RequestVisitsModel?
     }
 
     func detailModel(_ req: Request, id: Int, errors: [String] = []) async throws -> DetailModel {
@@ -261,7 +263,7 @@ struct DeskPages: Sendable {
         {
             sla = SLAPanelModel(explanation, l)
         }
-        return DetailModel(
+        var model = DetailModel(
             id: view.id, number: view.number, version: view.version, status: l.t("status.\(view.status.rawValue)"),
             statusCode: view.status.rawValue, type: l.t("type.\(view.type.rawValue)"),
             channel: l.t("channel.\(view.channel.rawValue)"), priority: l.t("priority.\(view.priority.rawValue)"),
@@ -277,6 +279,8 @@ struct DeskPages: Sendable {
             causeOptions: SelectOption.of(FaultCause.self, prefix: "cause", selected: view.faultCause, l),
             priorityOptions: SelectOption.of(Priority.self, prefix: "priority", selected: view.priority, l),
             errors: errors, sla: sla)
+        model.visits = try await DispatchPages.requestVisits(req, requestId: view.id)
+        return model
     }
 
     @Sendable func detail(_ req: Request) async throws -> Response {

@@ -21,6 +21,9 @@ struct Chrome: Encodable {
         var canViewSLA = false
         var canManageSLA = false
         var canHandleFollowUps = false
+        var canViewVisits = false
+        var isEngineer = false
+        var canManageEngineers = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
     }
@@ -65,6 +68,9 @@ enum PageRenderer {
                     canManageUsers: $0.may(.manageUsers), canViewSLA: $0.may(.viewSLA),
                     canManageSLA: $0.may(.manageSLA),
                     canHandleFollowUps: $0.may(.handleFollowUps),
+                    canViewVisits: $0.may(.viewVisits),
+                    isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
+                    canManageEngineers: $0.may(.manageEngineers),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },
             languages: Language.allCases.map {

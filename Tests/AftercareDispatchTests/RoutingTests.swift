@@ -137,6 +137,21 @@ struct RoutingTests {
         #expect(PlanChecker.check(first, problem).filter { $0.kind != .mandatoryUnserved }.isEmpty)
     }
 
+    @Test("a stall limit ends a small day's search once nothing better turns up, with the same plan each time")
+    func stallLimit() {
+        // given a small day and a generous time limit
+        let problem = RealisticDay.generate(seed: 3, visits: 6, engineers: 2)
+        let options = SolverOptions(seed: 9, timeLimit: 60, stallLimit: 200)
+        // when
+        let first = solve(problem, options: options)
+        let second = solve(problem, options: options)
+        // then: it stopped after a few hundred iterations, not at the time limit, and the stop is reproducible
+        #expect(first.iterations < 2_000)
+        #expect(first.iterations >= 200)
+        #expect(visitOrder(first) == visitOrder(second))
+        #expect(PlanChecker.check(first, problem).filter { $0.kind != .mandatoryUnserved }.isEmpty)
+    }
+
     @Test("two threads give a valid plan as well")
     func threads() {
         // given

@@ -417,7 +417,7 @@ final class HybridGeneticSearch {
     }
 
     /// Runs until the deadline or the iteration limit.
-    func run(until deadline: ContinuousClock.Instant, iterationLimit: Int?) {
+    func run(until deadline: ContinuousClock.Instant, iterationLimit: Int?, stallLimit: Int? = nil) {
         let limit = iterationLimit ?? Int.max
         if inst.n == 0 {
             best = Individual(Array(repeating: [], count: inst.m), inst)
@@ -443,6 +443,7 @@ final class HybridGeneticSearch {
             let improved = educateLoaded(until: deadline)
             iterations += 1
             sinceImprovement = improved ? 0 : sinceImprovement + 1
+            if let stallLimit, sinceImprovement >= stallLimit, best != nil { break }
             if iterations % parameters.penaltyUpdateInterval == 0 {
                 updatePenalties()
             }

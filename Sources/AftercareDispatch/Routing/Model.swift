@@ -276,6 +276,9 @@ public struct SolverOptions: Sendable, Hashable {
     public var timeLimit: Double
     /// Stop after this many genetic iterations (offspring); makes runs reproducible whatever the machine's speed.
     public var iterationLimit: Int?
+    /// Stop once this many iterations in a row found nothing better: a small day is answered at once instead of
+    /// after the whole time limit. `nil` searches until a limit (the benchmarks).
+    public var stallLimit: Int?
     /// Independent searches run in parallel with derived seeds; the best plan is returned.
     public var threads: Int
     /// Distance only, or vehicles first.
@@ -287,12 +290,14 @@ public struct SolverOptions: Sendable, Hashable {
 
     /// Creates options; by default one thread, 10 s, distance objective on travel seconds, a 10-minute buffer.
     public init(
-        seed: UInt64 = 1, timeLimit: Double = 10, iterationLimit: Int? = nil, threads: Int = 1,
-        objective: RoutingObjective = .distance, cost: CostMeasure = .seconds, bufferSeconds: Int = 600
+        seed: UInt64 = 1, timeLimit: Double = 10, iterationLimit: Int? = nil, stallLimit: Int? = nil,
+        threads: Int = 1, objective: RoutingObjective = .distance, cost: CostMeasure = .seconds,
+        bufferSeconds: Int = 600
     ) {
         self.seed = seed
         self.timeLimit = timeLimit
         self.iterationLimit = iterationLimit
+        self.stallLimit = stallLimit
         self.threads = threads
         self.objective = objective
         self.cost = cost

@@ -35,7 +35,7 @@ public func solve(_ problem: RoutingProblem, options: SolverOptions) -> RoutingP
     let work: @Sendable (Int) -> Void = { index in
         let seed = options.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
         let search = HybridGeneticSearch(inst, seed: seed, hierarchical: hierarchical)
-        search.run(until: deadline, iterationLimit: options.iterationLimit)
+        search.run(until: deadline, iterationLimit: options.iterationLimit, stallLimit: options.stallLimit)
         box.set(index, (search.best, search.bestAny, search.iterations))
     }
     if threads == 1 {

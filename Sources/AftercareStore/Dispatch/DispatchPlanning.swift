@@ -110,11 +110,7 @@ public struct DispatchPlanning: Sendable {
                 EngineerRecord.column("org_unit_id"), .in,
                 SQLSubquery.select { $0.column("id").from("org_units").where("path", .like, root + "%") })
         query = EngineerRecord.restrict(query, to: scope).orderBy(EngineerRecord.column("id"))
-        return try await query.all().map { row in
-            try EngineerRecord.view(
-                row.decode(model: EngineerRecord.Row.self, with: RowCoding.decoder),
-                meta: row.decode(model: RecordMeta.self, with: RowCoding.decoder))
-        }
+        return try await query.all().map(Records<EngineerRecord>.view(of:))
     }
 
     /// The path of the unit whose engineers serve `orgUnitId`: the nearest branch or headquarters above it.
@@ -184,6 +180,8 @@ public struct DispatchPlanning: Sendable {
         var candidates: [AssignmentCandidate] = []
         var counts: [Int: Int] = [:]
         var travels: [Int: Int] = [:]
+        let booked = try await EngineerDays.days(
+            engineerIds: engineers.map(\.id), on: date, zone: store.timeZone, except: visit.id, on: db)
         for engineer in engineers {
             let profile = engineer.profile
             var blockers: [String] = profile.missing(visit.requiredSkills).map {
@@ -193,11 +191,9 @@ public struct DispatchPlanning: Sendable {
                 "no valid certification \($0)"
             }
             if let absence = profile.absence(on: date) { blockers.append("away: \(absence.reason)") }
-            let bookings = try await EngineerDays.bookings(
-                engineerId: engineer.id, on: date, zone: store.timeZone, except: visit.id, on: db)
+            let bookings = booked.bookings[engineer.id] ?? []
             let before = bookings.filter { $0.end <= target }.max { $0.end < $1.end }
-            var from = Self.home(of: engineer, units: units)
-            if let before, let place = try await Self.location(ofVisit: before.visitId, on: db) { from = place }
+            let from = before.flatMap { booked.places[$0.visitId] } ?? Self.home(of: engineer, units: units)
             let leg = from.flatMap { a in site.map { travel.travel(from: a, to: $0) } } ?? Leg(seconds: 3600, meters: 0)
             let free = max(
                 now, before?.end ?? now, target > now ? target.addingTimeInterval(-Double(leg.seconds)) : now)
@@ -223,15 +219,6 @@ public struct DispatchPlanning: Sendable {
                 parts: score.parts, travelSeconds: travels[score.engineerId] ?? 0,
                 visitsThatDay: counts[score.engineerId] ?? 0)
         }
-    }
-
-    static func location(ofVisit id: Int, on db: any SQLDatabase) async throws -> Coordinate? {
-        guard
-            let row = try await db.raw("SELECT latitude, longitude FROM visits WHERE id = \(bind: id)").first(),
-            let lat = try row.decode(column: "latitude", as: Double?.self),
-            let lon = try row.decode(column: "longitude", as: Double?.self)
-        else { return nil }
-        return Coordinate(latitude: lat, longitude: lon)
     }
 
     /// the skills the optimiser matches: an engineer at level L on a line holds `line:<id>:1` … `line:<id>:L`,

@@ -199,10 +199,6 @@ public struct Engineers: Sendable {
             EngineerRecord.column("user_id"), .equal, SQLBind(userId)
         )
         .where(EngineerRecord.column("archived_at"), .is, SQLLiteral.null)
-        return try await query.first().map { row in
-            try EngineerRecord.view(
-                row.decode(model: EngineerRecord.Row.self, with: RowCoding.decoder),
-                meta: row.decode(model: RecordMeta.self, with: RowCoding.decoder))
-        }
+        return try await query.first().map(Records<EngineerRecord>.view(of:))
     }
 }

@@ -1,3 +1,4 @@
+import AftercareDispatch
 import AftercareDomain
 import Foundation
 import SQLKit
@@ -525,30 +526,49 @@ enum EngineerDays {
     static func bookings(engineerId: Int, on date: CalendarDate, zone: TimeZone, except: Int?, on db: any SQLDatabase)
         async throws -> [Booking]
     {
+        try await days(engineerIds: [engineerId], on: date, zone: zone, except: except, on: db).bookings[engineerId]
+            ?? []
+    }
+
+    /// Several engineers' days in one query: their bookings, and where each booked visit is.
+    static func days(
+        engineerIds: [Int], on date: CalendarDate, zone: TimeZone, except: Int?, on db: any SQLDatabase
+    ) async throws -> (bookings: [Int: [Booking]], places: [Int: Coordinate]) {
+        guard !engineerIds.isEmpty else { return ([:], [:]) }
         let day = date.interval(in: zone)
         let holding = VisitStatus.allCases.filter(\.holdsTime).map { SQLBind($0.rawValue) }
         var sql: SQLQueryString = """
-            SELECT id, window_start, window_end, planned_arrival, duration_minutes, emergency FROM visits \
-            WHERE engineer_id = \(bind: engineerId) AND status IN (\(SQLList(holding))) \
+            SELECT id, engineer_id, window_start, window_end, planned_arrival, duration_minutes, emergency, latitude, \
+            longitude FROM visits WHERE engineer_id IN (\(SQLList(engineerIds.map { SQLBind($0) }))) \
+            AND status IN (\(SQLList(holding))) \
             AND COALESCE(planned_arrival, window_start) >= \(bind: day.start) \
             AND COALESCE(planned_arrival, window_start) < \(bind: day.end)
             """
         if let except { sql = sql + " AND id <> \(bind: except)" }
-        return try await db.raw(sql).all().compactMap { row in
+        var bookings: [Int: [Booking]] = [:]
+        var places: [Int: Coordinate] = [:]
+        for row in try await db.raw(sql).all() {
             guard
                 let start = try row.decode(column: "planned_arrival", as: Date?.self)
                     ?? row.decode(column: "window_start", as: Date?.self)
-            else { return nil }
+            else { continue }
             // A planned start (from an accepted route) holds the work itself; an agreed window holds the window,
             // and at least the work from its start.
             let planned = try row.decode(column: "planned_arrival", as: Date?.self) != nil
             let windowEnd = planned ? start : try row.decode(column: "window_end", as: Date?.self) ?? start
             let minutes = try row.decode(column: "duration_minutes", as: Int.self)
-            return Booking(
-                visitId: try row.decode(column: "id", as: Int.self), start: start,
-                end: max(windowEnd, start.addingTimeInterval(Double(minutes * 60))),
-                emergency: try row.decode(column: "emergency", as: Bool.self))
+            let id = try row.decode(column: "id", as: Int.self)
+            bookings[try row.decode(column: "engineer_id", as: Int.self), default: []].append(
+                Booking(
+                    visitId: id, start: start, end: max(windowEnd, start.addingTimeInterval(Double(minutes * 60))),
+                    emergency: try row.decode(column: "emergency", as: Bool.self)))
+            if let lat = try row.decode(column: "latitude", as: Double?.self),
+                let lon = try row.decode(column: "longitude", as: Double?.self)
+            {
+                places[id] = Coordinate(latitude: lat, longitude: lon)
+            }
         }
+        return (bookings, places)
     }
 }
 

@@ -32,6 +32,10 @@ public enum Action: String, CodedEnum {
     /// see visits, engineers and route plans; dispatch (create, assign, plan, cancel); work one's own visits
     /// (agree a window, hand back, depart, arrive, finish); keep the engineers' profiles.
     case viewVisits, dispatchVisits, workVisits, manageEngineers
+    /// see parts, warehouses, stock and the ledger; keep the catalogue and warehouses; post movements (receive,
+    /// transfer, issue, return, write off, count); request parts and account for them; approve requisitions (within
+    /// `RequisitionApproval`); order from suppliers; approve a stocktake's adjustments.
+    case viewStock, manageParts, moveStock, requestParts, approveRequisitions, managePurchasing, approveStocktakes
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -65,22 +69,27 @@ public enum Permissions {
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
-            .handleFollowUps, .viewVisits,
+            .handleFollowUps, .viewVisits, .viewStock,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
-            .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits,
+            .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
-            .workVisits,
+            .workVisits, .viewStock, .requestParts,
         ],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
-            .viewSLA, .viewVisits,
+            .viewSLA, .viewVisits, .viewStock,
         ],
-        .warehouseKeeper: [.viewCatalogue, .viewInstalledBase, .viewRequests],
-        .qualityInspector: reading.union([.viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits]),
+        .warehouseKeeper: [
+            .viewCatalogue, .viewInstalledBase, .viewRequests, .viewStock, .manageParts, .moveStock, .requestParts,
+            .approveRequisitions, .managePurchasing,
+        ],
+        .qualityInspector: reading.union([
+            .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock,
+        ]),
         .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive,

@@ -14,6 +14,7 @@ public enum AftercareMigrations {
         M008CreateAccounts(),
         M009CreateCommitments(),
         M010CreateDispatch(),
+        M011CreateParts(),
     ]
 }
 

@@ -21,6 +21,10 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  calls (not solved without a comment is refused; solved closes the request);
                  dispatcher's inbox (badge, mark one and all read); 375 px pass over the queue,
                  follow-up and inbox pages; every new page in zh-Hans and es
+  parts          issue 6: warehouse opens /stock (WH-EC rows), approves and issues engineer.sh's
+                 waiting requisition; engineer.sh sees DR-C5000 on /my/van (no sideways scroll at
+                 375 px); RL-PICK is suggested on /purchasing; a stocktake of WH-EC is started, a
+                 count entered and its variance shown
   login-errors   a wrong password and an unknown login show #login-error (runs last, so that
                  failed sign-ins cannot lock an account the other scenarios use)
 
@@ -66,7 +70,7 @@ STATUSES = {"registered", "triaged", "inService", "waitingOnCustomer", "resolved
 NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
-SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch"]
+SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -1523,6 +1527,115 @@ class Suite:
             self.switch_language(start, f"back to {start}")
         self.sign_out("admin")
 
+    # --- parts (issue 6) ------------------------------------------------------------------
+    def parts_flow(self) -> None:
+        """Each part signs in on its own; a failed precondition ends that part, the next one runs."""
+        self.parts_ids: dict[str, str] = {}
+        for name, part in (
+            ("warehouse reads the stock", self.parts_stock),
+            ("warehouse approves and issues the waiting requisition", self.parts_requisition),
+            ("engineer.sh's van at 375 px", self.parts_van),
+            ("warehouse reads the purchase suggestions", self.parts_purchasing),
+            ("warehouse counts WH-EC", self.parts_stocktake),
+        ):
+            self.info(f"part: {name}")
+            try:
+                part()
+            except CheckFailed as e:
+                print(f"     part {name!r} stopped: {e}", flush=True)
+            except (TimeoutException, NoSuchElementException, StaleElementReferenceException) as e:
+                first = (e.msg or "").strip().splitlines()[0] if e.msg else ""
+                self.expect(False, f"{name}: unexpected {type(e).__name__}", first)
+                traceback.print_exc(limit=3, file=sys.stdout)
+
+    def parts_stock(self) -> None:
+        self.sign_in("warehouse", "/")
+        self.require(self.has("a#nav-stock"), "warehouse: the top bar links to the stock")
+        self.click_to(self.one("a#nav-stock"), "stock from the nav", expect="table#stock-table")
+        self.expect(self.has("tr.balance[data-warehouse='WH-EC']"), "the stock lists WH-EC balances")
+        self.expect(self.has("section#expiry-warnings li.expiry"), "the stock page warns of expiring lots")
+        self.fill(self.one("input#stock-q"), "RL-PICK")
+        self.click_to(self.one("#stock-apply"), "stock searched for RL-PICK", expect="table#stock-table")
+        rows = self.css("tr.balance")
+        self.expect(bool(rows) and all("RL-PICK" in r.text for r in rows), "the search shows only RL-PICK",
+                    f"{len(rows)} rows")
+        self.expect(self.has("tr.balance.low"), "RL-PICK is marked low somewhere")
+        self.click_to(self.one("tr.balance a.part-link"), "part RL-PICK", expect="#part-number")
+        self.expect(self.text("#part-number") == "RL-PICK", "the part page shows RL-PICK", self.text("#part-number"))
+        self.expect(self.has("table#ledger-table tr.entry"), "the part page shows its ledger")
+        self.sign_out("warehouse")
+
+    def parts_requisition(self) -> None:
+        self.sign_in("warehouse", "/")
+        self.go("/requisitions?status=requested", "requisitions waiting", expect="table#requisition-table")
+        rows = [r for r in self.css("tr.requisition-row[data-status='requested']") if "engineer.sh" in r.text
+                or "DR-C5000" in r.text]
+        self.require(bool(rows), "a requisition of engineer.sh waits for approval")
+        self.click_to(self.one("a.requisition-link", within=rows[0]), "the waiting requisition", expect="#requisition-status")
+        self.parts_ids["requisition"] = self.path().split("/")[-1]
+        for event, status in (("approve", "approved"), ("issue", "issued")):
+            form = self.css(f"form.requisition-event[data-event='{event}']")
+            self.require(bool(form), f"the requisition offers {event}")
+            self.click_to(self.one("button.event-submit", within=form[0]), f"requisition after {event}",
+                          expect="#requisition-status")
+            got = self.one("#requisition-status").get_attribute("data-status")
+            self.require(got == status, f"{event}: the requisition is {status}",
+                         f"data-status={got!r}; errors: {[e.text for e in self.css('.field-error')]}")
+        self.go(f"/requisitions/{self.parts_ids['requisition']}/print", "printable requisition", expect="#print-title",
+                print_page=True)
+        self.expect(self.has("#print-signatures"), "the printable requisition has signature lines")
+        self.sign_out("warehouse")
+
+    def parts_van(self) -> None:
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.sign_in("engineer.sh", "/")
+            self.require(self.has("a#nav-van"), "engineer.sh: the top bar links to the van")
+            self.click_to(self.one("a#nav-van"), "my van from the nav", expect="section#van-stock")
+            self.expect(self.has("li.van-part[data-part='DR-C5000']"), "the van holds the issued DR-C5000")
+            self.expect(self.has("li.van-part[data-part='RL-PICK']"), "the van holds RL-PICK")
+            self.no_sideways_scroll("/my/van")
+            self.go("/requisitions/new", "new requisition on a phone", expect="form#requisition-new-form")
+            self.no_sideways_scroll("/requisitions/new")
+            self.sign_out("engineer.sh")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def parts_purchasing(self) -> None:
+        self.sign_in("warehouse", "/")
+        self.go("/purchasing", "purchasing", expect="section#suggestions")
+        self.expect(self.has("tr.suggestion[data-part='RL-PICK']"), "RL-PICK is suggested for purchase")
+        self.expect(self.has("table#order-table tr.order-row"), "the open purchase order is listed")
+        self.sign_out("warehouse")
+
+    def parts_stocktake(self) -> None:
+        self.sign_in("warehouse", "/")
+        self.go("/stocktakes", "stocktakes", expect="form#stocktake-start")
+        select = Select(self.one("select#stocktake-warehouse"))
+        wh = next((o for o in select.options if (o.text or "").startswith("WH-EC ")), None)
+        self.require(wh is not None, "WH-EC can be chosen for a stocktake")
+        select.select_by_value(wh.get_attribute("value"))
+        self.click_to(self.one("#stocktake-start-submit"), "stocktake started", expect="form#count-form")
+        active = self.driver.switch_to.active_element
+        self.expect(active.get_attribute("id") == "count-part", "the part-number field has the focus for a scanner",
+                    f"focus on {active.get_attribute('id')!r}")
+        row = self.css("tr.variance-line[data-part='RL-PICK']")
+        book = self.one("td.book", within=row[0]).text.split()[0] if row else ""
+        self.fill(self.one("input#count-part"), "RL-PICK")
+        self.fill(self.one("input#count-quantity"), "0")
+        self.click_to(self.one("#count-submit"), "count of RL-PICK saved", expect="table#variance-table")
+        line = self.css("tr.variance-line[data-part='RL-PICK']")
+        self.require(bool(line), "the variance report lists RL-PICK")
+        variance = line[0].get_attribute("data-variance")
+        self.expect(variance == ("none" if book in ("", "0") else "short"), "RL-PICK counted 0 shows its variance",
+                    f"book {book!r}, data-variance={variance!r}, difference {self.one('td.difference', within=line[0]).text!r}")
+        self.expect(self.has("#stocktake-cancel"), "the stocktake can be cancelled")
+        self.click_to(self.one("#stocktake-cancel"), "stocktake cancelled", expect="#stocktake-status")
+        self.expect(self.one("#stocktake-status").get_attribute("data-status") == "cancelled", "the stocktake is cancelled")
+        self.sign_out("warehouse")
+
     # --- run ------------------------------------------------------------------------------
     def run(self, names: list[str]) -> None:
         table = {
@@ -1534,6 +1647,7 @@ class Suite:
             "sla": self.sla_flow,
             "login-errors": self.login_errors,
             "dispatch": self.dispatch_flow,
+            "parts": self.parts_flow,
         }
         timings = []
         for name in names:

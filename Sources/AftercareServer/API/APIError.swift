@@ -108,6 +108,56 @@ struct APIError: Error {
                 status: .conflict, code: "appointment_conflict",
                 message: "the appointment conflicts: " + error.conflicts.map(\.explanation).joined(separator: "; "),
                 fields: fields)
+        case let error as StockShortage:
+            return APIError(
+                status: .conflict, code: "stock_shortage", message: error.message,
+                fields: [
+                    "quantity": .init(code: "stock_shortage", message: error.message)
+                ])
+        case let error as SerialNotAvailable:
+            return APIError(
+                status: .conflict, code: "serial_unavailable", message: error.message,
+                fields: ["serials": .init(code: "serial_unavailable", message: error.message)])
+        case let error as RequisitionEventNotAllowed:
+            var refused = APIError(
+                status: .conflict, code: "event_not_allowed",
+                message: "the requisition is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
+            refused.allowedEvents = RequisitionLifecycle.allowed(error.status).map(\.rawValue)
+            return refused
+        case let error as ApprovalNotAllowed:
+            return APIError(
+                status: .forbidden, code: "approval_not_allowed",
+                message: "a requisition worth \(error.value) needs the approval of a \(error.needed.rawValue)")
+        case let error as RequisitionNotSettled:
+            return APIError(status: .conflict, code: "not_settled", message: error.message)
+        case let error as TransferAlreadyReceived:
+            return APIError(
+                status: .conflict, code: "already_received", message: "transfer \(error.id) is received already")
+        case let error as PurchaseOrderClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "purchase order \(error.id) is \(error.status.rawValue) and takes no more deliveries")
+        case let error as ReceiptAlreadyInspected:
+            return APIError(
+                status: .conflict, code: "already_inspected", message: "receipt \(error.id) is inspected already")
+        case let error as StocktakeOpen:
+            return APIError(
+                status: .conflict, code: "stocktake_open",
+                message: "warehouse \(error.warehouseId) has a stocktake in progress")
+        case let error as StocktakeClosed:
+            return APIError(
+                status: .conflict, code: "not_editable", message: "stocktake \(error.id) is \(error.status.rawValue)")
+        case let error as ImportFailed:
+            var fields: [String: APIErrorBody.Field] = [:]
+            for problem in error.problems.prefix(200) {
+                fields["line \(problem.line): \(problem.field)"] = .init(
+                    code: problem.problem.code, message: problem.problem.message)
+            }
+            return APIError(
+                status: .unprocessableEntity, code: "import_failed",
+                message:
+                    "nothing imported: \(error.problems.count) problem(s), first on line \(error.problems.first?.line ?? 0)",
+                fields: fields)
         case let error as NothingToPlan:
             return APIError(status: .conflict, code: "nothing_to_plan", message: error.reason)
         case let error as FollowUpClosed:

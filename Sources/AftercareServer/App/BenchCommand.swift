@@ -8,7 +8,8 @@ import Vapor
 /// `vrptw` solves every Solomon file in the folder within the time limit (one core unless `--threads`), checks each
 /// result with the independent checker and compares it with `bks.csv` in the matching convention (distance: DIMACS,
 /// hierarchical: exact Euclidean). `day` plans the realistic 300-visit, 20-engineer day and times emergency
-/// insertions. Neither touches the database.
+/// insertions. Neither touches the database. `aftercare bench stock [--entries N] [--parts N]` measures the stock
+/// ledger on the configured database (see `StockBench`).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "benchmark", help: "vrptw (Solomon instances) or day (the realistic day)")
@@ -27,9 +28,15 @@ struct BenchCommand: AsyncCommand {
         var seed: String?
         @Option(name: "threads", help: "parallel searches per instance (default 1)")
         var threads: String?
+        @Option(name: "entries", help: "stock: ledger entries to grow to (default 10000000)")
+        var entries: String?
+        @Option(name: "parts", help: "stock: parts in the stocktake warehouse (default 20000)")
+        var parts: String?
     }
 
-    var help: String { "Benchmarks the route optimiser: vrptw (Solomon instances) or day (a realistic day)." }
+    var help: String {
+        "Benchmarks the route optimiser (vrptw: Solomon instances; day: a realistic day) or the stock ledger (stock)."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
@@ -50,8 +57,15 @@ struct BenchCommand: AsyncCommand {
             let report = RealisticDay.run(seconds: seconds, seed: seed, threads: threads)
             console.print(report.description)
             if !report.violations.isEmpty || !report.insertsFeasible { throw ExitCode(1) }
+        case "stock":
+            guard let entries = Int(signature.entries ?? "10000000"), entries > 0,
+                let parts = Int(signature.parts ?? "20000"), (200...1_000_000).contains(parts)
+            else { try fail("--entries must be a positive integer and --parts from 200 to 1000000") }
+            try await context.application.autoMigrate()
+            try await StockBench.run(
+                store: context.application.store, entries: entries, partCount: parts, console: console)
         default:
-            try fail("unknown benchmark \(signature.benchmark): use vrptw or day")
+            try fail("unknown benchmark \(signature.benchmark): use vrptw, day or stock")
         }
     }
 

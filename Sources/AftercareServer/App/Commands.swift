@@ -38,6 +38,7 @@ struct DemoCommand: AsyncCommand {
         let logins = try await DemoUsers.load(
             into: context.application.store, hasher: context.application.storage[AuthSettingsKey.self]!.hasher)
         try await DemoDispatch.load(into: context.application.store)
+        try await DemoParts.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }
@@ -48,18 +49,23 @@ struct ExitCode: Error {
     init(_ code: Int32) { self.code = code }
 }
 
-/// `aftercare import customers|units FILE.csv [--dry-run]`: all rows or none (R-1.5).
+/// `aftercare import customers|units|parts|balances FILE.csv [--dry-run] [--valid-rows-only]`: all rows or none
+/// (R-1.5); parts and opening balances (R-7) may import the valid rows only when asked.
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "customers or units")
+        @Argument(name: "kind", help: "customers, units, parts (the catalogue) or balances (opening stock)")
         var kind: String
         @Argument(name: "file", help: "a UTF-8 CSV file whose first row names the columns")
         var file: String
         @Flag(name: "dry-run", help: "check every row and write nothing")
         var dryRun: Bool
+        @Flag(name: "valid-rows-only", help: "parts, balances: import the valid rows and report the others")
+        var validRowsOnly: Bool
     }
 
-    var help: String { "Imports customers or units from CSV; any refused row refuses the whole file." }
+    var help: String {
+        "Imports customers, units, parts or opening balances from CSV; any refused row refuses the file."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let data = FileManager.default.contents(atPath: signature.file),
@@ -76,8 +82,20 @@ struct ImportCommand: AsyncCommand {
             switch signature.kind {
             case "customers": count = try await transfer.importCustomers(text, by: actor, dryRun: signature.dryRun)
             case "units": count = try await transfer.importUnits(text, by: actor, dryRun: signature.dryRun)
+            case "parts", "balances":
+                let parts = PartsTransfer(context.application.store)
+                let mode: ImportMode = signature.validRowsOnly ? .validRowsOnly : .allOrNothing
+                let outcome =
+                    signature.kind == "parts"
+                    ? try await parts.importCatalogue(text, mode: mode, dryRun: signature.dryRun, by: actor)
+                    : try await parts.importBalances(text, mode: mode, dryRun: signature.dryRun, by: actor)
+                for problem in outcome.problems {
+                    context.console.error(
+                        "line \(problem.line), \(problem.field): \(problem.problem.message) (skipped)")
+                }
+                count = outcome.imported
             default:
-                context.console.error("kind must be customers or units")
+                context.console.error("kind must be customers, units, parts or balances")
                 throw ExitCode(1)
             }
             context.console.print("\(signature.dryRun ? "checked" : "imported") \(count) \(signature.kind)")

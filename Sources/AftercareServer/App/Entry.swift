@@ -32,6 +32,7 @@ public enum AftercareMain {
                     let hasher = app.storage[AuthSettingsKey.self]!.hasher
                     let logins = try await DemoUsers.load(into: app.store, hasher: hasher)
                     try await DemoDispatch.load(into: app.store)
+                    try await DemoParts.load(into: app.store)
                     let lines = logins.map {
                         "  \($0.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.role.rawValue) (\($0.unitCode))"
                     }

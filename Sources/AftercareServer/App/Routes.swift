@@ -98,6 +98,7 @@ func routes(_ app: Application) throws {
     AccountController().register(api)
     SLAController().register(api)
     DispatchController().register(api)
+    PartsController().register(api)
     WebhookController().register(api)
 
     // the archive as CSV.
@@ -138,6 +139,7 @@ func routes(_ app: Application) throws {
     AdminPages().register(root)
     SLAPages().register(root)
     DispatchPages().register(root)
+    PartsPages().register(root)
     FollowUpRulePages().register(root)
 }
 

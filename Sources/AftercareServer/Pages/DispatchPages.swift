@@ -23,6 +23,7 @@ struct DispatchPages: Sendable {
         root.post("dispatch", "plans", ":id", "insert", use: insert).requires(.action(.dispatchVisits))
         root.get("visits", ":id", use: visit).requires(.action(.viewVisits))
         root.post("visits", ":id", "events", use: event).requires(.action(.viewVisits))
+        root.post("visits", ":id", "requisitions", use: requestParts).requires(.action(.requestParts))
         root.post("requests", ":id", "visits", use: addVisit).requires(.action(.dispatchVisits))
         root.get("my-day", use: myDay).requires(.action(.workVisits))
         root.get("admin", "engineers", use: engineers).requires(.action(.manageEngineers))
@@ -632,6 +633,14 @@ struct DispatchPages: Sendable {
         var conflicts: [Conflict]
         var displaced: [Displaced]
         var followUpVisitId: Int?
+        var partsPanel: PartsPanel?
+    }
+
+    /// the visit's requisitions and, for those who may ask, the form that turns its likely parts into one.
+    struct PartsPanel: Encodable {
+        var rows: [PartsPages.RequisitionRow]
+        var canRequest: Bool
+        var warehouseOptions: [SelectOption]
     }
 
     /// What was typed into an event form that failed.
@@ -716,9 +725,43 @@ struct DispatchPages: Sendable {
         }
     }
 
+    /// whether `principal` may turn `visit`'s likely parts into a requisition, as the API allows: an engineer
+    /// only on their own visit; a dispatcher (or whoever does more than an engineer) on any visit they can see.
+    static func mayRequestParts(_ visit: VisitView, _ principal: Principal, engineer: EngineerRecord.View?) -> Bool {
+        guard principal.may(.requestParts) else { return false }
+        guard PartsController.ownOnly(principal) else { return true }
+        guard let engineer else { return false }
+        return visit.engineerId == engineer.id
+    }
+
+    /// the visit page's parts panel, for those who may see stock; `nil` for the others. Engineer-only callers
+    /// see only their own requisitions, as on the worklist.
+    static func partsPanel(
+        _ req: Request, _ visit: VisitView, engineer: EngineerRecord.View?, warehouseId: Int? = nil
+    ) async throws -> PartsPanel? {
+        let principal = try req.requirePrincipal()
+        guard principal.may(.viewStock) else { return nil }
+        let l = req.localizer
+        var filter = RequisitionFilter(visitId: visit.id)
+        if PartsController.ownOnly(principal) { filter.engineerId = engineer?.id ?? -1 }
+        let requisitions = try await Requisitions(req.store).list(filter, page: PageRequest(limit: 50)).items
+        let canRequest =
+            mayRequestParts(visit, principal, engineer: engineer) && visit.engineerId != nil
+            && visit.preparation.parts.contains { !($0.partNumber ?? "").isEmpty }
+        var warehouses: [WarehouseRecord.View] = []
+        if canRequest {
+            warehouses = try await PartsPages.warehouses(req).filter {
+                $0.kind.issuable && ($0.kind != .emergencyReserve || visit.emergency)
+            }
+        }
+        return PartsPanel(
+            rows: requisitions.map { PartsPages.requisitionRow($0, l) }, canRequest: canRequest,
+            warehouseOptions: PartsPages.warehouseOptions(warehouses, selected: warehouseId, l))
+    }
+
     func visitModel(
         _ req: Request, id: Int, typed: Typed? = nil, errors: [FieldMessage] = [],
-        conflicts: [VisitModel.Conflict] = [], result: VisitEventResult? = nil
+        conflicts: [VisitModel.Conflict] = [], result: VisitEventResult? = nil, warehouseId: Int? = nil
     ) async throws -> VisitModel {
         let principal = try req.requirePrincipal()
         let l = req.localizer
@@ -806,7 +849,8 @@ struct DispatchPages: Sendable {
                     visitId: $0.visitId, requestNumber: $0.requestNumber, customerName: $0.customerName,
                     contactName: $0.contactName, contactPhone: $0.contactPhone, tel: Self.tel($0.contactPhone),
                     window: Self.window($0.windowStart, $0.windowEnd, l))
-            }, followUpVisitId: result?.followUpVisitId)
+            }, followUpVisitId: result?.followUpVisitId,
+            partsPanel: try await Self.partsPanel(req, visit, engineer: own, warehouseId: warehouseId))
     }
 
     @Sendable func visit(_ req: Request) async throws -> Response {
@@ -896,6 +940,32 @@ struct DispatchPages: Sendable {
                 .conflict)
         } catch is StaleVersion {
             return try await failed(SLAPages.stale(l), .conflict)
+        }
+    }
+
+    /// the likely parts of the visit's preparation list become a requisition for its engineer, from the
+    /// chosen warehouse; a refusal (no catalogue part, a warehouse that does not issue…) is shown on the visit page.
+    /// The visit is loaded first: another branch's visit answers 404 before the form is read.
+    @Sendable func requestParts(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try DeskPages.id(req)
+        let store = req.store
+        let visit = try await Visits(store).get(id)
+        let own = try await Engineers(store).of(userId: principal.userId)
+        guard Self.mayRequestParts(visit, principal, engineer: own) else { throw Forbidden(action: .dispatchVisits) }
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let warehouseId = form.int("warehouseId", into: &v)
+        if warehouseId == nil, form.string("warehouseId") == nil { v.add("warehouseId", .required) }
+        do {
+            try v.finish()
+            let requisition = try await Requisitions(store).fromVisit(
+                id, warehouseId: warehouseId ?? 0, by: principal.actor)
+            return req.redirect(to: "/requisitions/\(requisition.id)")
+        } catch {
+            guard let (status, messages) = PartsPages.refusal(error, req.localizer) else { throw error }
+            let model = try await visitModel(req, id: id, errors: messages, warehouseId: warehouseId)
+            return try await PageRenderer.render("visit", title: "visit.title", model, for: req, status: status)
         }
     }
 

@@ -24,6 +24,9 @@ struct Chrome: Encodable {
         var canViewVisits = false
         var isEngineer = false
         var canManageEngineers = false
+        /// stock pages; the engineer's own van.
+        var canViewStock = false
+        var hasVan = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
     }
@@ -71,6 +74,8 @@ enum PageRenderer {
                     canViewVisits: $0.may(.viewVisits),
                     isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
                     canManageEngineers: $0.may(.manageEngineers),
+                    canViewStock: $0.may(.viewStock),
+                    hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },
             languages: Language.allCases.map {

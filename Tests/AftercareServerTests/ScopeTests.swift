@@ -23,6 +23,13 @@ struct ScopeTests {
         var engineer: Int
         var plan: Int
         var settings: Int
+        var warehouse: Int
+        var stockRule: Int
+        var entry: Int
+        var transfer: Int
+        var requisition: Int
+        var order: Int
+        var stocktake: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -54,6 +61,30 @@ struct ScopeTests {
             ).first(decodingColumn: "id", as: Int.self)!
             let settings = try await Records<DispatchSettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, speedKmh: 40, roadFactor: 1.4, bufferMinutes: 5), by: .system)
+            // Spare parts (issue 6): the south branch's warehouses, stock, a transfer, a requisition, an order and
+            // a stocktake.
+            let part = try await Records<PartRecord>(store).create(
+                .init(partNumber: "P-SOUTH", name: "south part"), by: .system)
+            let warehouse = try await Records<WarehouseRecord>(store).create(
+                .init(code: "WH-SOUTH", name: "south", kind: .branch, orgUnitId: world.south.id), by: .system)
+            let other = try await Records<WarehouseRecord>(store).create(
+                .init(code: "WH-SOUTH-2", name: "south 2", kind: .branch, orgUnitId: world.south.id), by: .system)
+            let stockRule = try await Records<StockRuleRecord>(store).create(
+                .init(partId: part.id, warehouseId: warehouse.id, reorderPoint: 1, reorderQuantity: 5), by: .system)
+            let receipt = try await Stock(store).receive(
+                ReceiptInput(partId: part.id, warehouseId: warehouse.id, quantity: 5), by: .system)
+            let transfer = try await Stock(store).transfer(
+                MovementInput(partId: part.id, quantity: 1, warehouseId: warehouse.id, toWarehouseId: other.id),
+                by: .system)
+            let requisition = try await Requisitions(store).create(
+                RequisitionInput(
+                    engineerId: engineer.id, warehouseId: warehouse.id, lines: [.init(partId: part.id, quantity: 1)]),
+                by: .system)
+            let order = try await Purchasing(store).create(
+                PurchaseOrderInput(
+                    supplier: "south supplier", warehouseId: warehouse.id,
+                    lines: [.init(partId: part.id, quantity: 2, unitPrice: 100)]), by: .system)
+            let stocktake = try await Stocktakes(store).start(StocktakeInput(warehouseId: other.id), by: .system)
             _ = try await ServiceRequests(store).post(
                 .init(event: .resolveRemotely), to: world.southRequest.id, by: .system)
             _ = try await FollowUpSweep.run(store: store, now: Date().addingTimeInterval(4 * 3600))
@@ -67,7 +98,9 @@ struct ScopeTests {
             return SouthRecords(
                 calendar: calendar.id, webhook: webhook.webhook.id, followUp: followUp.id,
                 notification: notification.id,
-                visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id)
+                visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id, warehouse: warehouse.id,
+                stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
+                requisition: requisition.id, order: order.id, stocktake: stocktake.id)
         }
     }
 
@@ -75,6 +108,13 @@ struct ScopeTests {
         _ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int, south: SouthRecords
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
+        if text.contains("warehouses") { return "\(south.warehouse)" }
+        if text.contains("stock-rules") { return "\(south.stockRule)" }
+        if text.contains("stock/ledger") { return "\(south.entry)" }
+        if text.contains("stock/transfers") { return "\(south.transfer)" }
+        if text.contains("requisitions") && !text.contains("visits") { return "\(south.requisition)" }
+        if text.contains("purchase-orders") || text.contains("purchasing/orders") { return "\(south.order)" }
+        if text.contains("stocktakes") { return "\(south.stocktake)" }
         if text.contains("sla/calendars") { return "\(south.calendar)" }
         if text.contains("service-requests") || text.hasPrefix("requests") { return "\(world.southRequest.id)" }
         if text.contains("visits") { return "\(south.visit)" }
@@ -114,7 +154,10 @@ struct ScopeTests {
                 let key = AuthorizationMatrixTests.key(route)
                 // SLA policies and follow-up rules are shared configuration, like the catalogue: not scoped.
                 guard !key.contains(":token"), !key.contains("/portal/"), !key.contains("/account/tokens"),
-                    !key.contains("/api/v1/tokens"), !key.contains("/sla/policies/"), !key.contains("/follow-up-rules/")
+                    !key.contains("/api/v1/tokens"), !key.contains("/sla/policies/"),
+                    !key.contains("/follow-up-rules/"),
+                    // The parts catalogue is shared too (each part's stock lists only the caller's warehouses).
+                    !key.contains(" /parts/"), !key.contains("/api/v1/parts/")
                 else { continue }
                 let id = Self.foreignId(
                     route.path, world, southUser: south.user.id, southToken: southTokenId, south: southRecords)

@@ -147,7 +147,7 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/stock-rules/:id/audit": .action(.viewAudit),
         "GET /api/v1/stock": .action(.viewStock), "GET /api/v1/stock/ledger": .action(.viewStock),
         "GET /api/v1/stock/ledger.csv": .action(.viewStock), "GET /api/v1/stock/ledger/:id": .action(.viewStock),
-        "POST /api/v1/stock/ledger/:id/correct": .action(.moveStock), "GET /api/v1/stock/verify": .action(.viewStock),
+        "POST /api/v1/stock/ledger/:id/correct": .action(.moveStock), "GET /api/v1/stock/verify": .action(.manageParts),
         "GET /api/v1/stock/expiring": .action(.viewStock), "GET /api/v1/stock/serials": .action(.viewStock),
         "POST /api/v1/stock/receipts": .action(.moveStock), "POST /api/v1/stock/issues": .action(.moveStock),
         "POST /api/v1/stock/returns": .action(.moveStock), "POST /api/v1/stock/write-offs": .action(.moveStock),

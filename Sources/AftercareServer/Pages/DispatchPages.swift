@@ -750,9 +750,9 @@ struct DispatchPages: Sendable {
             && visit.preparation.parts.contains { !($0.partNumber ?? "").isEmpty }
         var warehouses: [WarehouseRecord.View] = []
         if canRequest {
-            warehouses = try await PartsPages.warehouses(req).filter {
-                $0.kind.issuable && ($0.kind != .emergencyReserve || visit.emergency)
-            }
+            warehouses = try await PartsPages.warehouses(
+                req,
+                kinds: WarehouseKind.allCases.filter { $0.issuable && ($0 != .emergencyReserve || visit.emergency) })
         }
         return PartsPanel(
             rows: requisitions.map { PartsPages.requisitionRow($0, l) }, canRequest: canRequest,

@@ -51,9 +51,9 @@ struct PartsPages: Sendable {
 
     /// A decimal amount as typed (`12.5`, `12,50`) in minor units.
     static func minor(_ text: String?) -> Int? {
-        guard let text, let value = Double(text.replacingOccurrences(of: ",", with: ".")), value >= 0 else {
-            return nil
-        }
+        guard let text, let value = Double(text.replacingOccurrences(of: ",", with: ".")), value >= 0,
+            value.isFinite, value * 100 <= Double(Int32.max) * 1000
+        else { return nil }
         return Int((value * 100).rounded())
     }
 
@@ -142,8 +142,15 @@ struct PartsPages: Sendable {
         }
     }
 
-    static func warehouses(_ req: Request) async throws -> [WarehouseRecord.View] {
-        try await Records<WarehouseRecord>(req.store).list(page: PageRequest(limit: 200)).items
+    /// The caller's warehouses of these kinds (all but vans by default: one per engineer, they would crowd the
+    /// lists), chosen in SQL before the page limit.
+    static func warehouses(
+        _ req: Request, kinds: [WarehouseKind] = WarehouseKind.allCases.filter { $0 != .van }
+    ) async throws -> [WarehouseRecord.View] {
+        try await Records<WarehouseRecord>(req.store).list(page: PageRequest(limit: 200)) {
+            $0.where(
+                WarehouseRecord.column("kind"), .in, SQLGroupExpression(SQLList(kinds.map { SQLBind($0.rawValue) })))
+        }.items
     }
 
     static func warehouseOptions(_ list: [WarehouseRecord.View], selected: Int?, _ l: Localizer) -> [SelectOption] {
@@ -699,7 +706,7 @@ struct PartsPages: Sendable {
         let l = req.localizer
         let store = req.store
         let (ownOnly, own) = try await Self.ownEngineer(req)
-        let issuable = try await Self.warehouses(req).filter { $0.kind.issuable }
+        let issuable = try await Self.warehouses(req, kinds: WarehouseKind.allCases.filter(\.issuable))
         let engineers =
             ownOnly ? [] : try await Records<EngineerRecord>(store).list(page: PageRequest(limit: 200)).items
         let engineerId = typed.engineerId ?? own?.id

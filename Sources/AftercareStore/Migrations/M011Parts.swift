@@ -130,6 +130,7 @@ struct M011CreateParts: AsyncMigration {
             .field("to_warehouse_id", .int64, .required, .references("warehouses", "id"))
             .field("quantity", .int64, .required)
             .field("serials", .string, .required)
+            .field("lots", .string, .required)
             .field("status", .string, .required)
             .field("shipped_by", .string, .required)
             .field("shipped_at", .datetime, .required)
@@ -234,6 +235,7 @@ struct M011CreateParts: AsyncMigration {
             ("warehouses_unit", "warehouses", ["org_unit_id"]),
             ("warehouses_engineer", "warehouses", ["engineer_id"]),
             ("stock_ledger_part", "stock_ledger", ["part_id", "warehouse_id", "id"]),
+            ("stock_ledger_part_id", "stock_ledger", ["part_id", "id"]),
             ("stock_ledger_warehouse", "stock_ledger", ["warehouse_id", "id"]),
             ("stock_ledger_visit", "stock_ledger", ["visit_id"]),
             ("stock_ledger_requisition", "stock_ledger", ["requisition_id"]),
@@ -246,6 +248,7 @@ struct M011CreateParts: AsyncMigration {
             ("requisitions_engineer", "requisitions", ["engineer_id", "id"]),
             ("requisitions_visit", "requisitions", ["visit_id"]),
             ("requisition_lines_requisition", "requisition_lines", ["requisition_id"]),
+            ("requisition_lines_part", "requisition_lines", ["part_id"]),
             ("requisition_events_requisition", "requisition_events", ["requisition_id", "id"]),
             ("purchase_orders_unit", "purchase_orders", ["org_unit_id", "status", "id"]),
             ("purchase_order_lines_order", "purchase_order_lines", ["purchase_order_id"]),

@@ -108,6 +108,30 @@ public enum PartRecord: RecordKind {
         if input.serialTracked == true && input.unit != .piece {
             v.add("serialTracked", .invalidFormat(expected: "false unless the unit is piece"))
         }
+        if input.serialTracked == true && input.shelfLifeDays != nil {
+            v.add("shelfLifeDays", .invalidFormat(expected: "empty for a serial-tracked part"))
+        }
+        // What stock is counted in cannot change under stock that exists.
+        if let id,
+            let stored = try await db.raw(
+                """
+                SELECT unit, serial_tracked, shelf_life_days FROM parts p WHERE id = \(bind: id) AND EXISTS \
+                (SELECT 1 FROM stock_balances b WHERE b.part_id = p.id AND (b.on_hand <> 0 OR b.in_transit <> 0 \
+                OR b.inspecting <> 0))
+                """
+            ).first()
+        {
+            let held = "unchanged while the part has stock"
+            if try stored.decode(column: "unit", as: String.self) != input.unit.rawValue {
+                v.add("unit", .invalidFormat(expected: held))
+            }
+            if try stored.decode(column: "serial_tracked", as: Bool.self) != (input.serialTracked ?? false) {
+                v.add("serialTracked", .invalidFormat(expected: held))
+            }
+            if try (stored.decode(column: "shelf_life_days", as: Int?.self) == nil) != (input.shelfLifeDays == nil) {
+                v.add("shelfLifeDays", .invalidFormat(expected: held))
+            }
+        }
         let models = input.compatibleModelIds ?? []
         if models.count > 200 { v.add("compatibleModelIds", .outOfRange(min: 0, max: 200)) }
         if Set(models).count != models.count { v.add("compatibleModelIds", .duplicate) }

@@ -222,58 +222,69 @@ public struct Purchasing: Sendable {
         if let condition = ScopeSQL.orgUnitCondition("o.org_unit_id", scope) { sql = sql + " AND " + condition }
         if forUpdate && db.dialect.name != "sqlite" { sql = sql + " FOR UPDATE OF o" }
         guard let row = try await db.raw(sql).first() else { return nil }
-        return try await view(row, on: db)
+        return try await views([row], on: db).first
     }
 
-    static func view(_ row: any SQLRow, on db: any SQLDatabase) async throws -> PurchaseOrderView {
-        let id = try row.decode(column: "id", as: Int.self)
-        let lines = try await db.raw(
+    /// The orders of `rows` with their lines and receipts: three queries whatever the number of orders.
+    static func views(_ rows: [any SQLRow], on db: any SQLDatabase) async throws -> [PurchaseOrderView] {
+        let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
+        guard !ids.isEmpty else { return [] }
+        let list = SQLList(ids.map { SQLBind($0) })
+        var lines: [Int: [PurchaseOrderLineView]] = [:]
+        for l in try await db.raw(
             """
             SELECT l.*, p.part_number, p.name, p.unit FROM purchase_order_lines l JOIN parts p ON p.id = l.part_id \
-            WHERE l.purchase_order_id = \(bind: id) ORDER BY l.id
+            WHERE l.purchase_order_id IN (\(list)) ORDER BY l.id
             """
-        ).all().map { l in
-            PurchaseOrderLineView(
-                id: try l.decode(column: "id", as: Int.self), partId: try l.decode(column: "part_id", as: Int.self),
-                partNumber: try l.decode(column: "part_number", as: String.self),
-                partName: try l.decode(column: "name", as: String.self),
-                unit: UnitOfMeasure(rawValue: try l.decode(column: "unit", as: String.self)) ?? .piece,
-                quantity: Quantity.units(try l.decode(column: "quantity", as: Int.self)),
-                unitPrice: try l.decode(column: "unit_price", as: Int.self),
-                received: Quantity.units(try l.decode(column: "received", as: Int.self)),
-                accepted: Quantity.units(try l.decode(column: "accepted", as: Int.self)),
-                rejected: Quantity.units(try l.decode(column: "rejected", as: Int.self)))
+        ).all() {
+            lines[try l.decode(column: "purchase_order_id", as: Int.self), default: []].append(
+                PurchaseOrderLineView(
+                    id: try l.decode(column: "id", as: Int.self), partId: try l.decode(column: "part_id", as: Int.self),
+                    partNumber: try l.decode(column: "part_number", as: String.self),
+                    partName: try l.decode(column: "name", as: String.self),
+                    unit: UnitOfMeasure(rawValue: try l.decode(column: "unit", as: String.self)) ?? .piece,
+                    quantity: Quantity.units(try l.decode(column: "quantity", as: Int.self)),
+                    unitPrice: try l.decode(column: "unit_price", as: Int.self),
+                    received: Quantity.units(try l.decode(column: "received", as: Int.self)),
+                    accepted: Quantity.units(try l.decode(column: "accepted", as: Int.self)),
+                    rejected: Quantity.units(try l.decode(column: "rejected", as: Int.self))))
         }
-        let receipts = try await db.raw(
-            "SELECT * FROM purchase_receipts WHERE purchase_order_id = \(bind: id) ORDER BY id"
-        ).all().map { r in
-            PurchaseReceiptView(
-                id: try r.decode(column: "id", as: Int.self), lineId: try r.decode(column: "line_id", as: Int.self),
-                quantity: Quantity.units(try r.decode(column: "quantity", as: Int.self)),
-                expiresOn: try r.decode(column: "expires_on", as: String?.self),
-                serials: try JSONText.decode([String].self, from: try r.decode(column: "serials", as: String.self)),
-                status: try r.decode(column: "status", as: String.self),
-                receivedBy: try r.decode(column: "received_by", as: String.self),
-                receivedAt: try r.decode(column: "received_at", as: Date.self),
-                inspectedBy: try r.decode(column: "inspected_by", as: String?.self),
-                inspectedAt: try r.decode(column: "inspected_at", as: Date?.self),
-                passed: try r.decode(column: "passed", as: Int?.self).map(Quantity.units),
-                failed: try r.decode(column: "failed", as: Int?.self).map(Quantity.units),
-                reason: try r.decode(column: "reason", as: String?.self))
+        var receipts: [Int: [PurchaseReceiptView]] = [:]
+        for r in try await db.raw(
+            "SELECT * FROM purchase_receipts WHERE purchase_order_id IN (\(list)) ORDER BY id"
+        ).all() {
+            receipts[try r.decode(column: "purchase_order_id", as: Int.self), default: []].append(
+                PurchaseReceiptView(
+                    id: try r.decode(column: "id", as: Int.self), lineId: try r.decode(column: "line_id", as: Int.self),
+                    quantity: Quantity.units(try r.decode(column: "quantity", as: Int.self)),
+                    expiresOn: try r.decode(column: "expires_on", as: String?.self),
+                    serials: try JSONText.decode([String].self, from: try r.decode(column: "serials", as: String.self)),
+                    status: try r.decode(column: "status", as: String.self),
+                    receivedBy: try r.decode(column: "received_by", as: String.self),
+                    receivedAt: try r.decode(column: "received_at", as: Date.self),
+                    inspectedBy: try r.decode(column: "inspected_by", as: String?.self),
+                    inspectedAt: try r.decode(column: "inspected_at", as: Date?.self),
+                    passed: try r.decode(column: "passed", as: Int?.self).map(Quantity.units),
+                    failed: try r.decode(column: "failed", as: Int?.self).map(Quantity.units),
+                    reason: try r.decode(column: "reason", as: String?.self)))
         }
-        let total = lines.reduce(0) { $0 + Int(($1.quantity * Double($1.unitPrice)).rounded()) }
-        return PurchaseOrderView(
-            id: id, number: try row.decode(column: "number", as: String.self),
-            supplier: try row.decode(column: "supplier", as: String.self),
-            warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
-            warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
-            orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
-            status: PurchaseOrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
-            expectedOn: try row.decode(column: "expected_on", as: String?.self),
-            note: try row.decode(column: "note", as: String?.self), total: total, lines: lines, receipts: receipts,
-            version: try row.decode(column: "version", as: Int.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date.self))
+        return try zip(ids, rows).map { id, row in
+            let orderLines = lines[id] ?? []
+            return PurchaseOrderView(
+                id: id, number: try row.decode(column: "number", as: String.self),
+                supplier: try row.decode(column: "supplier", as: String.self),
+                warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
+                warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
+                orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
+                status: PurchaseOrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+                expectedOn: try row.decode(column: "expected_on", as: String?.self),
+                note: try row.decode(column: "note", as: String?.self),
+                total: orderLines.reduce(0) { $0 + Int(($1.quantity * Double($1.unitPrice)).rounded()) },
+                lines: orderLines, receipts: receipts[id] ?? [],
+                version: try row.decode(column: "version", as: Int.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+        }
     }
 
     public func get(_ id: Int) async throws -> PurchaseOrderView {
@@ -294,8 +305,7 @@ public struct Purchasing: Sendable {
         if let after = page.afterId { sql = sql + " AND o.id < \(bind: after)" }
         sql = sql + " ORDER BY o.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        var items: [PurchaseOrderView] = []
-        for row in rows.prefix(page.limit) { items.append(try await Self.view(row, on: store.sql)) }
+        let items = try await Self.views(Array(rows.prefix(page.limit)), on: store.sql)
         return Page(
             items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
     }
@@ -364,6 +374,9 @@ public struct Purchasing: Sendable {
             }
             var v = Validator()
             if input.lines.isEmpty { v.add("lines", .required) }
+            if input.lines.count > 200 { v.add("lines", .outOfRange(min: 1, max: 200)) }
+            if Set(input.lines.map(\.lineId)).count != input.lines.count { v.add("lines", .duplicate) }
+            try v.finish()
             var entries: [StockEntry] = []
             for (index, item) in input.lines.prefix(200).enumerated() {
                 guard let line = order.lines.first(where: { $0.id == item.lineId }) else {

@@ -571,7 +571,23 @@ public struct Requisitions: Sendable {
                 requisitionId: r.id, today: today, at: now, on: db)
             column = "written_off"
         default:
-            // The faulty part taken out of the customer's unit goes into quarantine.
+            // The faulty part taken out of the customer's unit goes into quarantine: at most one for each part
+            // fitted on this requisition.
+            let handedIn =
+                try await db.raw(
+                    """
+                    SELECT COALESCE(CAST(SUM(on_hand_delta) AS BIGINT), 0) AS n FROM stock_ledger \
+                    WHERE requisition_id = \(bind: r.id) AND part_id = \(bind: partId) AND kind = 'faultyReturn'
+                    """
+                ).first(decodingColumn: "n", as: Int.self) ?? 0
+            let fitted = Self.milli(line.consumed)
+            if q + handedIn > fitted {
+                let left = StockShortage.format(max(0, fitted - handedIn))
+                throw ValidationError([
+                    "quantity": .invalidFormat(
+                        expected: "at most the \(left) fitted on this requisition and not handed in")
+                ])
+            }
             let quarantine = try await Stock.quarantine(for: r.orgUnitId, on: db)
             var faulty = serials
             if let one = input.faultySerial { faulty.append(one) }

@@ -194,11 +194,16 @@ public struct Stock: Sendable {
         return mismatches.sorted { ($0.partId, $0.warehouseId) < ($1.partId, $1.warehouseId) }
     }
 
-    /// Where a serial-tracked part is.
+    /// Where a serial-tracked part is, when it is in one of the caller's warehouses or fitted at a customer.
     public func serial(partId: Int, serial: String) async throws -> SerialView? {
-        try await store.sql.raw(
-            "SELECT * FROM stock_serials WHERE part_id = \(bind: partId) AND serial = \(bind: serial)"
-        ).first().map(Self.serialView)
+        var sql: SQLQueryString = """
+            SELECT s.* FROM stock_serials s LEFT JOIN warehouses w ON w.id = s.warehouse_id \
+            WHERE s.part_id = \(bind: partId) AND s.serial = \(bind: serial)
+            """
+        if let condition = ScopeSQL.orgUnitCondition("w.org_unit_id", store.scope) {
+            sql = sql + " AND (s.warehouse_id IS NULL OR " + condition + ")"
+        }
+        return try await store.sql.raw(sql).first().map(Self.serialView)
     }
 
     /// The serials of a part in a warehouse (in stock there).
@@ -285,7 +290,7 @@ public struct Stock: Sendable {
     )
         async throws -> [Int]
     {
-        let part = try await part(input.partId, field: "partId", on: db)
+        let part = try await part(input.partId, field: "partId", live: true, on: db)
         var v = Validator()
         let warehouse = try await warehouse(input.warehouseId, field: "warehouseId", scope, on: db, into: &v)
         let q = StockQuantities.check("quantity", input.quantity, part.unit, into: &v)
@@ -340,7 +345,8 @@ public struct Stock: Sendable {
                 throw ValidationError(["reason": .required])
             }
             return try await Self.writeOffEntries(
-                part: part, warehouse: warehouse.id, quantity: q, serials: input.serials ?? [],
+                part: part, warehouse: warehouse.id, quarantine: warehouse.kind == .quarantine, quantity: q,
+                serials: input.serials ?? [],
                 expiresOn: input.expiresOn, reason: reason, requisitionId: nil,
                 today: CalendarDate(now, in: self.store.timeZone), at: now, on: db)
         }
@@ -357,9 +363,10 @@ public struct Stock: Sendable {
             let serials = input.serials ?? []
             let transferId = try await db.raw(
                 """
-                INSERT INTO stock_transfers (part_id, from_warehouse_id, to_warehouse_id, quantity, serials, status, \
-                shipped_by, shipped_at) VALUES (\(bind: part.id), \(bind: warehouse.id), \(bind: toId), \(bind: q), \
-                \(bind: try JSONText.encode(serials)), 'shipped', \(bind: actor.name), \(bind: now)) RETURNING id
+                INSERT INTO stock_transfers (part_id, from_warehouse_id, to_warehouse_id, quantity, serials, lots, \
+                status, shipped_by, shipped_at) VALUES (\(bind: part.id), \(bind: warehouse.id), \(bind: toId), \
+                \(bind: q), \(bind: try JSONText.encode(serials)), '[]', 'shipped', \(bind: actor.name), \(bind: now)) \
+                RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
             try await Serials.move(
@@ -367,13 +374,21 @@ public struct Stock: Sendable {
             let out = StockEntry(
                 kind: .transferOut, partId: part.id, warehouseId: warehouse.id, delta: StockDelta(onHand: -q),
                 counterpartWarehouseId: toId, transferId: transferId, reason: input.reason)
-            var entries = try await StockLedger.firstExpiringFirst(
+            let outs = try await StockLedger.firstExpiringFirst(
                 out, today: CalendarDate(now, in: self.store.timeZone), on: db)
-            entries.append(
-                StockEntry(
-                    kind: .transferOut, partId: part.id, warehouseId: toId, delta: StockDelta(inTransit: q),
-                    counterpartWarehouseId: warehouse.id, transferId: transferId, reason: input.reason))
-            return entries
+            // Dated lots travel with their dates: in transit per lot, and received per lot.
+            let lots = outs.map { TransferLot(expiresOn: $0.expiresOn, quantity: -$0.delta.onHand) }
+            try await db.raw(
+                "UPDATE stock_transfers SET lots = \(bind: try JSONText.encode(lots)) WHERE id = \(bind: transferId)"
+            ).run()
+            return outs
+                + lots.map {
+                    StockEntry(
+                        kind: .transferOut, partId: part.id, warehouseId: toId,
+                        delta: StockDelta(inTransit: $0.quantity),
+                        expiresOn: $0.expiresOn, counterpartWarehouseId: warehouse.id, transferId: transferId,
+                        reason: input.reason)
+                }
         }
     }
 
@@ -398,15 +413,17 @@ public struct Stock: Sendable {
             let q = try row.decode(column: "quantity", as: Int.self)
             let from = try row.decode(column: "from_warehouse_id", as: Int.self)
             let serials = try JSONText.decode([String].self, from: try row.decode(column: "serials", as: String.self))
+            var lots = try JSONText.decode([TransferLot].self, from: try row.decode(column: "lots", as: String.self))
+            if lots.isEmpty { lots = [TransferLot(expiresOn: nil, quantity: q)] }
             try await Serials.move(
                 serials, partId: partId, from: to.id, status: .inTransit, to: to.id, .inStock, at: now, on: db)
             let ids = try await StockLedger.post(
-                [
+                lots.map {
                     StockEntry(
                         kind: .transferIn, partId: partId, warehouseId: to.id,
-                        delta: StockDelta(onHand: q, inTransit: -q),
+                        delta: StockDelta(onHand: $0.quantity, inTransit: -$0.quantity), expiresOn: $0.expiresOn,
                         counterpartWarehouseId: from, transferId: id)
-                ], by: actor, at: now, on: db)
+                }, by: actor, at: now, on: db)
             return MovementResult(entries: try await Self.entries(ids, on: db), transferId: id)
         }
     }
@@ -443,8 +460,10 @@ public struct Stock: Sendable {
             items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
     }
 
-    /// R-7.3: entries are never changed; a mistake is undone by a new entry that names it and moves the opposite
-    /// way. Serial-tracked entries are corrected by moving the serial, not by reversal.
+    /// R-7.3: entries are never changed; a mis-keyed receipt or write-off is undone by a new entry that names it and
+    /// moves the opposite way. Movements that belong to a document (a requisition, a transfer, a purchase order, a
+    /// stocktake) or to a serial-tracked part are undone by the opposite movement instead, so that the document and the
+    /// serials stay in step with the stock.
     public func correct(entryId: Int, reason: String, by actor: Actor) async throws -> MovementResult {
         var v = Validator()
         v.text("reason", reason, required: true, max: Limits.note)
@@ -458,8 +477,21 @@ public struct Stock: Sendable {
                 throw RecordNotFound(entity: "ledgerEntry", id: entryId)
             }
             let entry = try Self.entryView(row)
-            if entry.serial != nil || entry.faultySerial != nil {
-                throw ValidationError(["entryId": .invalidFormat(expected: "an entry without a serial number")])
+            let tracked =
+                try await db.raw("SELECT serial_tracked FROM parts WHERE id = \(bind: entry.partId)").first(
+                    decodingColumn: "serial_tracked", as: Bool.self) ?? true
+            let standalone =
+                [.receipt, .writeOff].contains(entry.kind) && entry.requisitionId == nil
+                && entry.purchaseOrderId == nil && entry.transferId == nil && entry.stocktakeId == nil
+            if tracked || !standalone {
+                throw ValidationError([
+                    "entryId": .invalidFormat(
+                        expected: "a receipt or write-off of a part without serial numbers, outside any document")
+                ])
+            }
+            // Two corrections of one entry at once: the second waits here and then finds the first.
+            if db.dialect.name != "sqlite" {
+                _ = try await db.raw("SELECT id FROM stock_ledger WHERE id = \(bind: entryId) FOR UPDATE").first()
             }
             let corrected = try await db.raw(
                 "SELECT id FROM stock_ledger WHERE corrects_id = \(bind: entryId)"
@@ -517,11 +549,15 @@ public struct Stock: Sendable {
     }
 
     /// A live part, or a validation problem on `field`.
-    static func part(_ id: Int, field: String, on db: any SQLDatabase) async throws -> PartRecord.View {
+    /// A part, or a validation problem on `field`. An archived part's stock can still be issued, returned, counted and
+    /// written off (its open requisitions must close); only `live` movements that bring new stock refuse it.
+    static func part(_ id: Int, field: String, live: Bool = false, on db: any SQLDatabase) async throws
+        -> PartRecord.View
+    {
         guard let part = try await Records<PartRecord>.load(id, within: .everything, on: db) else {
             throw ValidationError([field: .notFound])
         }
-        if part.archivedAt != nil { throw ValidationError([field: .archived]) }
+        if live && part.archivedAt != nil { throw ValidationError([field: .archived]) }
         return part
     }
 
@@ -553,11 +589,13 @@ public struct Stock: Sendable {
             _ = try await db.raw("SELECT id FROM engineers WHERE id = \(bind: engineerId) FOR UPDATE").first()
             if let id = try await existing() { return id }
         }
+        // An archived van keeps its code: a later one is numbered after it.
+        let earlier =
+            try await db.raw("SELECT COUNT(*) AS n FROM warehouses WHERE engineer_id = \(bind: engineerId)").first(
+                decodingColumn: "n", as: Int.self) ?? 0
         return try await Records<WarehouseRecord>.insert(
             .init(
-                code: "VAN-\(engineer.username)".filter {
-                    $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0))
-                },
+                code: earlier == 0 ? "VAN-\(engineerId)" : "VAN-\(engineerId)-\(earlier + 1)",
                 name: engineer.name, kind: .van, orgUnitId: engineer.orgUnitId, engineerId: engineerId),
             by: .system, at: now, within: .everything, on: db
         ).id
@@ -640,13 +678,15 @@ public struct Stock: Sendable {
         return outs + ins
     }
 
-    /// Out of a warehouse (or a van) for good, with the reason.
+    /// Out of a warehouse (or a van) for good, with the reason; in quarantine, faulty parts too.
     static func writeOffEntries(
-        part: PartRecord.View, warehouse: Int, quantity q: Int, serials: [String], expiresOn: CalendarDate?,
-        reason: String, requisitionId: Int?, today: CalendarDate, at now: Date, on db: any SQLDatabase
+        part: PartRecord.View, warehouse: Int, quarantine: Bool = false, quantity q: Int, serials: [String],
+        expiresOn: CalendarDate?, reason: String, requisitionId: Int?, today: CalendarDate, at now: Date,
+        on db: any SQLDatabase
     ) async throws -> [StockEntry] {
         try await Serials.move(
-            serials, partId: part.id, from: warehouse, status: .inStock, to: nil, .writtenOff, at: now, on: db)
+            serials, partId: part.id, from: warehouse, status: .inStock, orFaulty: quarantine, to: nil, .writtenOff,
+            at: now, on: db)
         let out = StockEntry(
             kind: .writeOff, partId: part.id, warehouseId: warehouse, delta: StockDelta(onHand: -q),
             expiresOn: expiresOn,
@@ -655,6 +695,12 @@ public struct Stock: Sendable {
             ? try await StockLedger.firstExpiringFirst(out, today: today, includeExpired: true, on: db)
             : perSerial(out, serials)
     }
+}
+
+/// The part of a transfer from one dated lot (or the undated rest), in thousandths.
+struct TransferLot: Codable, Sendable, Equatable {
+    var expiresOn: CalendarDate?
+    var quantity: Int
 }
 
 /// A transfer is received once.

@@ -285,18 +285,22 @@ enum Serials {
 
     /// Moves each serial from (`warehouseId`, `status`) to (`toWarehouse`, `toStatus`), or refuses naming the
     /// first one that is not there.
+    /// Serials are moved in sorted order, so that two movements of the same serials cannot deadlock. In quarantine
+    /// (`orFaulty`) a part may also be a faulty one.
     static func move(
-        _ serials: [String], partId: Int, from warehouseId: Int?, status: SerialStatus, to toWarehouse: Int?,
-        _ toStatus: SerialStatus, visitId: Int? = nil, at now: Date, on db: any SQLDatabase
+        _ serials: [String], partId: Int, from warehouseId: Int?, status: SerialStatus, orFaulty: Bool = false,
+        to toWarehouse: Int?, _ toStatus: SerialStatus, visitId: Int? = nil, at now: Date, on db: any SQLDatabase
     ) async throws {
-        for serial in serials {
+        let statuses = orFaulty ? [status.rawValue, SerialStatus.faulty.rawValue] : [status.rawValue]
+        for serial in serials.sorted() {
             let place: SQLQueryString =
                 warehouseId.map { "warehouse_id = \(bind: $0)" } ?? "warehouse_id IS NULL"
             let moved = try await db.raw(
                 """
                 UPDATE stock_serials SET warehouse_id = \(bind: toWarehouse), status = \(bind: toStatus.rawValue), \
                 visit_id = \(bind: visitId), updated_at = \(bind: now) WHERE part_id = \(bind: partId) \
-                AND serial = \(bind: serial) AND \(place) AND status = \(bind: status.rawValue) RETURNING id
+                AND serial = \(bind: serial) AND \(place) \
+                AND status IN (\(SQLList(statuses.map { SQLBind($0) }))) RETURNING id
                 """
             ).first()
             if moved == nil {
@@ -310,6 +314,19 @@ enum Serials {
         _ serials: [String], partId: Int, at warehouseId: Int, _ status: SerialStatus, at now: Date,
         on db: any SQLDatabase
     ) async throws {
+        // All of them are checked before any is written, so that a refused row of a valid-rows-only import leaves none.
+        if !serials.isEmpty {
+            let known = try await db.raw(
+                """
+                SELECT serial FROM stock_serials WHERE part_id = \(bind: partId) \
+                AND serial IN (\(SQLList(serials.map { SQLBind($0) }))) ORDER BY serial
+                """
+            ).first(decodingColumn: "serial", as: String.self)
+            if let known {
+                let number = try await partNumber(partId, on: db)
+                throw SerialNotAvailable(partNumber: number, serial: known, expected: "new (it is already recorded)")
+            }
+        }
         for serial in serials {
             let inserted = try await db.raw(
                 """

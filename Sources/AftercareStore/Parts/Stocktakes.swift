@@ -182,14 +182,16 @@ public struct Stocktakes: Sendable {
         let now = store.now
         let scope = store.scope
         return try await store.write { db in
-            guard let take = try await Self.load(id, within: scope, on: db) else {
+            guard var take = try await Self.load(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: "stocktake", id: id)
             }
-            guard take.status == .counting else { throw StocktakeClosed(id: id, status: take.status) }
-            // Counts of one stocktake are written one at a time (two scanners on the same part add up).
+            // Counts of one stocktake are written one at a time (two scanners on the same part add up), and not
+            // after an approval that committed meanwhile.
             if db.dialect.name != "sqlite" {
                 _ = try await db.raw("SELECT id FROM stocktakes WHERE id = \(bind: id) FOR UPDATE").first()
+                take = try await Self.load(id, within: scope, on: db) ?? take
             }
+            guard take.status == .counting else { throw StocktakeClosed(id: id, status: take.status) }
             var partId = input.partId
             if partId == nil, let number = input.partNumber {
                 partId = try await db.raw("SELECT id FROM parts WHERE part_number = \(bind: number)").first(
@@ -291,8 +293,25 @@ public struct Stocktakes: Sendable {
     public func approve(_ id: Int, by actor: Actor) async throws -> VarianceReport {
         try await decide(id, .approved, by: actor) { db, take, now in
             let rows = try await db.raw(
-                "SELECT part_id, book, counted FROM stocktake_counts WHERE stocktake_id = \(bind: id) AND book <> counted ORDER BY part_id"
+                """
+                SELECT c.part_id, c.book, c.counted, p.part_number, p.serial_tracked FROM stocktake_counts c \
+                JOIN parts p ON p.id = c.part_id WHERE c.stocktake_id = \(bind: id) AND c.book <> c.counted \
+                ORDER BY c.part_id
+                """
             ).all()
+            // A serial-tracked part's variance names serials that are missing or found: it is settled by writing
+            // off or receiving those serials (and counting again), not by an adjustment without them.
+            let tracked = try rows.filter { try $0.decode(column: "serial_tracked", as: Bool.self) }.map {
+                try $0.decode(column: "part_number", as: String.self)
+            }
+            if !tracked.isEmpty {
+                throw ValidationError([
+                    "counts": .invalidFormat(
+                        expected:
+                            "no variance on serial-tracked parts (\(tracked.joined(separator: ", "))): write off the missing serials or receive the found ones, then count again"
+                    )
+                ])
+            }
             var entries: [StockEntry] = []
             for row in rows {
                 let line = StocktakeLine(

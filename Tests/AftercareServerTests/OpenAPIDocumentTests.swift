@@ -1,3 +1,4 @@
+import AftercareDomain
 import AftercareServer
 import Foundation
 import Testing
@@ -58,6 +59,26 @@ struct OpenAPIDocumentTests {
             #expect(routes.subtracting(documented).sorted() == [], "routes missing from docs/openapi.yaml")
             #expect(documented.subtracting(routes).sorted() == [], "documented paths the server does not have")
         }
+    }
+
+    /// The values of a top-level schema's `enum:` list under `components/schemas`.
+    static func enumValues(_ schema: String) throws -> [String] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/openapi.yaml")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(of: "    \(schema):") else { return [] }
+        var values: [String] = []
+        for line in lines[(start + 1)...] {
+            if line.hasPrefix("    "), !line.hasPrefix("     ") { break }
+            if line.hasPrefix("      - ") { values.append(String(line.dropFirst(8))) }
+        }
+        return values
+    }
+
+    @Test("the document's roles and actions are exactly the server's")
+    func rolesAndActions() throws {
+        #expect(try Self.enumValues("Action") == Action.allowedValues)
+        #expect(try Self.enumValues("Role") == Role.allowedValues)
     }
 
     @Test("the server serves the document at /openapi.yaml")

@@ -8,7 +8,7 @@ import Vapor
 /// database (run it on a fresh one after `aftercare demo --requests 1000`, which provides the organisation units):
 ///
 /// 1. posting: movements per second through `Stock` (each one transaction, its ledger entries and balance rows),
-///    sequentially and from 8 concurrent clients;
+///    sequentially and from 8 concurrent clients, and many to one transaction (an opening-balance import);
 /// 2. on hand for a part across all warehouses (`Stock.of(partId:)`) with `--entries` ledger entries, p50/p95/p99;
 /// 3. the variance report of a full stocktake of a `--parts`-part warehouse, median of 5.
 enum StockBench {
@@ -71,6 +71,16 @@ enum StockBench {
                 ReceiptInput(partId: partIds[i % 200], warehouseId: warehouses[1 + i % 19], quantity: 5), by: actor)
         }
         let sequential = Double(postings) / seconds(since: clock)
+        // The same posting, many movements to one transaction (one commit, one fsync): an opening-balance import.
+        var csv = "partNumber,warehouseCode,quantity\n"
+        for i in 0..<5000 { csv += "P\(tag)-\(i % partCount),B\(tag)-\(1 + i % 19),2\n" }
+        clock = .now
+        let imported = try await PartsTransfer(store).importBalances(csv, by: actor)
+        let batched = Double(imported.imported) / seconds(since: clock)
+        console.print(
+            String(
+                format: "posting, %d receipts in one transaction (opening-balance import): %.2f s = %.0f movements/s",
+                imported.imported, Double(imported.imported) / batched, batched))
         console.print(
             String(
                 format: "posting, sequential receipts: %d in %.2f s = %.0f movements/s", postings,

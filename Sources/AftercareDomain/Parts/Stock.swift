@@ -84,6 +84,16 @@ public enum Quantity {
     public static func units(_ milli: Int) -> Double {
         Double(milli) / Double(scale)
     }
+
+    /// Units as the API gives them back (already checked) in thousandths.
+    public static func milli(units: Double) -> Int {
+        Int((units * Double(scale)).rounded())
+    }
+
+    /// Thousandths as a person reads them: `2`, `1.5`.
+    public static func text(_ milli: Int) -> String {
+        milli % scale == 0 ? String(milli / scale) : String(units(milli))
+    }
 }
 
 /// how one entry changes one balance row, in thousandths of a unit.

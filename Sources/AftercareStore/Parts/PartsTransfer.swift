@@ -190,7 +190,7 @@ public struct PartsTransfer: Sendable {
             guard let last = chunk.last else { return }
             var text = ""
             for e in chunk {
-                func n(_ x: Double) -> String { StockShortage.format(Int((x * Double(Quantity.scale)).rounded())) }
+                func n(_ x: Double) -> String { Quantity.text(Quantity.milli(units: x)) }
                 text += CSV.line([
                     "\(e.id)", Timestamp.format(e.at), e.kind.rawValue, e.partNumber, e.warehouseCode, n(e.onHand),
                     n(e.reserved), n(e.inTransit), n(e.inspecting), e.serial ?? "", e.faultySerial ?? "",

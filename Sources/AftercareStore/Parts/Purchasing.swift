@@ -385,7 +385,7 @@ public struct Purchasing: Sendable {
                 }
                 let part = try await Stock.part(line.partId, field: "lines.\(index).lineId", on: db)
                 let q = StockQuantities.check("lines.\(index).quantity", item.quantity, part.unit, into: &v)
-                let open = Requisitions.milli(line.quantity) - Requisitions.milli(line.received)
+                let open = Quantity.milli(units: line.quantity) - Quantity.milli(units: line.received)
                 if q > open { v.add("lines.\(index).quantity", .outOfRange(min: 0, max: open / Quantity.scale)) }
                 Serials.check(
                     "lines.\(index).serials", item.serials, quantity: q, tracked: part.serialTracked, into: &v)

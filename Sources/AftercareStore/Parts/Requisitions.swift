@@ -446,7 +446,7 @@ public struct Requisitions: Sendable {
         case .request, .close:
             if input.event == .close {
                 let open = r.lines.filter { $0.outstanding != 0 }.map {
-                    "\($0.partNumber) × \(Self.text($0.outstanding))"
+                    "\($0.partNumber) × \(Quantity.text(Quantity.milli(units: $0.outstanding)))"
                 }
                 if !open.isEmpty { throw RequisitionNotSettled(outstanding: open) }
             }
@@ -468,7 +468,7 @@ public struct Requisitions: Sendable {
                 r.lines.map {
                     StockEntry(
                         kind: .reserve, partId: $0.partId, warehouseId: r.warehouseId,
-                        delta: StockDelta(reserved: Self.milli($0.quantity)), requisitionId: r.id)
+                        delta: StockDelta(reserved: Quantity.milli(units: $0.quantity)), requisitionId: r.id)
                 }, by: actor, at: now, on: db)
             return nil
         case .cancel:
@@ -477,7 +477,7 @@ public struct Requisitions: Sendable {
                     r.lines.map {
                         StockEntry(
                             kind: .release, partId: $0.partId, warehouseId: r.warehouseId,
-                            delta: StockDelta(reserved: -Self.milli($0.quantity)), requisitionId: r.id)
+                            delta: StockDelta(reserved: -Quantity.milli(units: $0.quantity)), requisitionId: r.id)
                     }, by: actor, at: now, on: db)
             }
             return nil
@@ -487,7 +487,7 @@ public struct Requisitions: Sendable {
             var v = Validator()
             for line in r.lines {
                 let part = try await Stock.part(line.partId, field: "partId", on: db)
-                let q = Self.milli(line.quantity)
+                let q = Quantity.milli(units: line.quantity)
                 let serials = input.issueSerials?[part.partNumber] ?? []
                 Serials.check(
                     "issueSerials.\(part.partNumber)", serials, quantity: q, tracked: part.serialTracked, into: &v)
@@ -524,7 +524,7 @@ public struct Requisitions: Sendable {
         let van = try await Stock.van(of: r.engineerId, scope: .everything, at: now, on: db)
         let serials = input.serials ?? []
         if input.event != .returnFaulty {
-            if q > Self.milli(line.outstanding) {
+            if q > Quantity.milli(units: line.outstanding) {
                 v.add("quantity", .outOfRange(min: 0, max: Int(line.outstanding)))
             }
             Serials.check("serials", serials, quantity: q, tracked: part.serialTracked, into: &v)
@@ -580,9 +580,9 @@ public struct Requisitions: Sendable {
                     WHERE requisition_id = \(bind: r.id) AND part_id = \(bind: partId) AND kind = 'faultyReturn'
                     """
                 ).first(decodingColumn: "n", as: Int.self) ?? 0
-            let fitted = Self.milli(line.consumed)
+            let fitted = Quantity.milli(units: line.consumed)
             if q + handedIn > fitted {
-                let left = StockShortage.format(max(0, fitted - handedIn))
+                let left = Quantity.text(max(0, fitted - handedIn))
                 throw ValidationError([
                     "quantity": .invalidFormat(
                         expected: "at most the \(left) fitted on this requisition and not handed in")
@@ -606,21 +606,15 @@ public struct Requisitions: Sendable {
                     counterpartWarehouseId: van, requisitionId: r.id, reason: input.reason),
                 part.serialTracked ? faulty : [])
             try await StockLedger.post(entries, by: actor, at: now, on: db)
-            return "\(part.partNumber) × \(Self.text(Quantity.units(q))) faulty"
+            return "\(part.partNumber) × \(Quantity.text(q)) faulty"
         }
         try await StockLedger.post(entries, by: actor, at: now, on: db)
         try await db.raw(
             "UPDATE requisition_lines SET \(unsafeRaw: column) = \(unsafeRaw: column) + \(bind: q) WHERE id = \(bind: line.id)"
         ).run()
-        return "\(part.partNumber) × \(Self.text(Quantity.units(q)))"
+        return "\(part.partNumber) × \(Quantity.text(q))"
             + (serials.isEmpty ? "" : " [\(serials.joined(separator: ", "))]")
             + (input.faultySerial.map { " faulty \($0)" } ?? "")
-    }
-
-    static func milli(_ units: Double) -> Int { Int((units * Double(Quantity.scale)).rounded()) }
-
-    static func text(_ units: Double) -> String {
-        units == units.rounded() ? String(Int(units)) : String(units)
     }
 
     static func classes(of r: RequisitionView, on db: any SQLDatabase) async throws -> Set<PartClass> {

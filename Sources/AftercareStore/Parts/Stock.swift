@@ -80,7 +80,7 @@ public struct Stock: Sendable {
         if let condition = ScopeSQL.orgUnitCondition("w.org_unit_id", store.scope) { sql = sql + " AND " + condition }
         let rows = try await store.sql.raw(sql + " ORDER BY w.code").all().map(Self.balanceView)
         func total(_ key: KeyPath<StockBalanceView, Double>) -> Double {
-            Quantity.units(rows.reduce(0) { $0 + Int(($1[keyPath: key] * Double(Quantity.scale)).rounded()) })
+            Quantity.units(rows.reduce(0) { $0 + Quantity.milli(units: $1[keyPath: key]) })
         }
         return PartStockView(
             partId: partId, onHand: total(\.onHand), reserved: total(\.reserved), available: total(\.available),

@@ -21,11 +21,7 @@ public struct StockShortage: Error, Equatable, Sendable {
             case .inspecting: "in inspection"
             }
         return
-            "not enough \(partNumber) in \(warehouseCode): \(Self.format(shortfall.requested)) \(unit.rawValue) requested, \(Self.format(shortfall.present)) \(what)"
-    }
-
-    static func format(_ milli: Int) -> String {
-        milli % Quantity.scale == 0 ? String(milli / Quantity.scale) : String(Quantity.units(milli))
+            "not enough \(partNumber) in \(warehouseCode): \(Quantity.text(shortfall.requested)) \(unit.rawValue) requested, \(Quantity.text(shortfall.present)) \(what)"
     }
 }
 

@@ -31,9 +31,23 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         }
         var components = URLComponents(string: admin)!
         components.path = "/" + name
+        // A backend the test role may not terminate (an autovacuum worker on the new database) makes the forced
+        // drop fail now and then; it is retried, and a database that still will not go is left to the throwaway
+        // cluster rather than turned into the failure of a test that passed.
         let drop: @Sendable () async throws -> Void = {
-            try await withDatabases(.postgres(url: admin)) { db in
-                try await (db as! any SQLDatabase).raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+            for attempt in 1...5 {
+                do {
+                    try await withDatabases(.postgres(url: admin)) { db in
+                        try await (db as! any SQLDatabase).raw(
+                            "DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)"
+                        )
+                        .run()
+                    }
+                    return
+                } catch {
+                    if attempt == 5 { return }
+                    try await Task.sleep(for: .milliseconds(300 * attempt))
+                }
             }
         }
         return (components.string!, drop)

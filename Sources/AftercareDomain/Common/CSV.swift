@@ -17,6 +17,28 @@ public enum CSV {
         }
     }
 
+    /// The text of an uploaded file, refused when any byte sequence is not UTF-8: invalid bytes are never
+    /// replaced by U+FFFD, which would silently store damaged names. The error names the line of the first bad
+    /// byte.
+    public static func text(utf8 bytes: some Collection<UInt8>) throws -> String {
+        var line = 1
+        var scalars = String.UnicodeScalarView()
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        decode: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                scalars.append(scalar)
+            case .emptyInput:
+                break decode
+            case .error:
+                throw ParseError(line: line, reason: "the file is not UTF-8 text (save it as UTF-8 CSV)")
+            }
+        }
+        return String(scalars)
+    }
+
     /// The rows of `text`; empty lines are skipped.
     public static func parse(_ text: String) throws -> [[String]] {
         try numberedRows(text).map(\.fields)

@@ -84,6 +84,12 @@ public struct ResetLinkInvalid: Error, Equatable, Sendable {
 /// The current password did not match.
 public struct WrongPassword: Error, Equatable, Sendable {}
 
+/// Too many wrong current passwords for this account or this session: the check is refused until `until`,
+/// even for the right password, like a locked sign-in.
+public struct PasswordCheckLocked: Error, Equatable, Sendable {
+    public var until: Date
+}
+
 /// R-14.2: accounts, sessions, tokens and resets. Each change is one transaction with its audit entry.
 public struct Accounts: Sendable {
     public let store: Store
@@ -207,14 +213,33 @@ public struct Accounts: Sendable {
 
     /// A signed-in user changes their own password after giving the current one; every session ends, and a new
     /// one is returned for the browser that asked.
+    ///
+    /// A wrong current password counts like a failed sign-in, against the account and against this session (or
+    /// token), and locks the same way; so a stolen session cannot guess its way to the account.
     public func changeOwnPassword(_ principal: Principal, current: String, new: String) async throws -> String {
         if let problem = PasswordPolicy.problem(new) { throw ValidationError(["newPassword": problem]) }
+        let now = store.now
+        let checks: [(key: String, rule: LoginThrottle)] = [
+            (Self.accountKey(userId: principal.userId), .account),
+            (principal.tokenId.map { "token:\($0)" } ?? "session:\(principal.sessionId ?? 0)", .account),
+        ]
+        for check in checks {
+            if let until = try await throttleState(check.key)?.lockedUntil, until > now {
+                throw PasswordCheckLocked(until: until)
+            }
+        }
         let stored = try await store.sql.select().column("password_hash").from("users")
             .where("id", .equal, principal.userId).first()?.decode(column: "password_hash", as: String?.self)
-        guard let stored, try await hasher.verify(current, against: stored) else { throw WrongPassword() }
+        guard let stored, try await hasher.verify(current, against: stored) else {
+            let states = try await recordFailure(checks, userId: principal.userId, at: now)
+            if let until = states.compactMap(\.lockedUntil).max(), until > now {
+                throw PasswordCheckLocked(until: until)
+            }
+            throw WrongPassword()
+        }
         let hash = try await hasher.hash(new)
-        let now = store.now
         return try await store.write { db in
+            try await db.delete(from: "login_throttle").where("key", .equal, checks[0].key).run()
             try await Self.storePassword(hash, userId: principal.userId, by: principal.actor, at: now, on: db)
             return try await Self.openSession(userId: principal.userId, at: now, on: db)
         }
@@ -225,11 +250,20 @@ public struct Accounts: Sendable {
             .where("revoked_at", .is, SQLLiteral.null).run()
         try await db.update("api_tokens").set("revoked_at", to: now).where("user_id", .equal, userId)
             .where("revoked_at", .is, SQLLiteral.null).run()
+        try await revokeResets(userId: userId, at: now, on: db)
+    }
+
+    /// Ends every reset link of the user that is still open: a new password (by any path), a disabled account or
+    /// a newer link makes older links worthless.
+    static func revokeResets(userId: Int, at now: Date, on db: any SQLDatabase) async throws {
+        try await db.update("password_resets").set("revoked_at", to: now).where("user_id", .equal, userId)
+            .where("used_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null).run()
     }
 
     // MARK: Password reset links
 
     /// An administrator issues a one-time link for a user; the secret is returned once and stored as a digest.
+    /// A user has at most one live link: issuing one revokes the ones before it.
     public func issueReset(for id: Int, by actor: Actor) async throws -> String {
         let secret = Secret.make()
         let now = store.now
@@ -238,6 +272,7 @@ public struct Accounts: Sendable {
             guard try await Records<UserRecord>.load(id, within: scope, on: db) != nil else {
                 throw RecordNotFound(entity: UserRecord.entity, id: id)
             }
+            try await Self.revokeResets(userId: id, at: now, on: db)
             try await db.insert(into: "password_resets")
                 .columns("token_hash", "user_id", "created_by", "created_at", "expires_at")
                 .values(
@@ -251,19 +286,19 @@ public struct Accounts: Sendable {
         return secret.text
     }
 
-    /// The user a reset link is for, when it is still usable.
+    /// The user a reset link is for, when it is still usable: not used, revoked or expired, and its account
+    /// neither disabled nor archived.
     public func resetTarget(_ token: String) async throws -> UserRecord.View? {
-        let now = store.now
         guard
             let row = try await store.sql.select().column("user_id").from("password_resets")
-                .where("token_hash", .equal, Secret.digest(token)).where("used_at", .is, SQLLiteral.null)
-                .where("expires_at", .greaterThan, now).first()
+                .where(Self.liveReset(token, at: store.now)).first()
         else { return nil }
         return try await Records<UserRecord>.load(
             row.decode(column: "user_id", as: Int.self), within: .everything, on: store.sql)
     }
 
-    /// Uses a reset link once: the second use, an expired link or an unknown one is refused.
+    /// Uses a reset link once: the second use, an expired, revoked or unknown link, or a link of a disabled
+    /// account is refused.
     public func consumeReset(_ token: String, newPassword: String) async throws {
         if let problem = PasswordPolicy.problem(newPassword) { throw ValidationError(["newPassword": problem]) }
         let hash = try await hasher.hash(newPassword)
@@ -271,8 +306,7 @@ public struct Accounts: Sendable {
         try await store.write { db in
             guard
                 let userId = try await db.update("password_resets").set("used_at", to: now)
-                    .where("token_hash", .equal, Secret.digest(token)).where("used_at", .is, SQLLiteral.null)
-                    .where("expires_at", .greaterThan, now).returning("user_id")
+                    .where(Self.liveReset(token, at: now)).returning("user_id")
                     .first(decodingColumn: "user_id", as: Int.self)
             else { throw ResetLinkInvalid() }
             let user = try await Records<UserRecord>.load(userId, within: .everything, on: db)!
@@ -280,41 +314,66 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// The one condition for a reset link that may still be used.
+    static func liveReset(_ token: String, at now: Date) -> SQLQueryString {
+        """
+        token_hash = \(bind: Secret.digest(token)) AND used_at IS NULL AND revoked_at IS NULL \
+        AND expires_at > \(bind: now) AND user_id IN \
+        (SELECT id FROM users WHERE disabled_at IS NULL AND archived_at IS NULL)
+        """
+    }
+
     // MARK: Signing in
 
     /// Checks a username or email and password, with lockout per account and per address. Unknown users cost a
     /// bcrypt comparison too and count against the name and the address like anyone else.
-    public func signIn(login: String, password: String, address: String) async throws -> SignInResult {
+    ///
+    /// The address lock stops one place from trying many accounts. Behind a shared address (a reverse proxy
+    /// without `AFTERCARE_TRUSTED_PROXIES`, an office NAT) it would also shut out everyone else there, so it does
+    /// not apply to a browser the account has already signed in from: the server passes that account's id as
+    /// `knownDevice` when the browser shows a device cookie it signed (OWASP's "device cookies"). Guessing from
+    /// such a browser still counts against the account, which locks whatever the device.
+    public func signIn(login: String, password: String, address: String, knownDevice: Int? = nil) async throws
+        -> SignInResult
+    {
         let name = login.trimmed.lowercased()
         let now = store.now
-        let keys = ["account:" + name, "address:" + address]
-        for key in keys {
-            if let state = try await throttleState(key), let until = state.lockedUntil, until > now {
-                return .locked(until: until)
-            }
-        }
         let row = try await store.sql.select().column("id").column("password_hash").column("disabled_at")
             .column("archived_at").from("users")
             .where(SQLBinaryExpression(SQLColumn("username"), .equal, SQLBind(name)))
             .orWhere(SQLBinaryExpression(SQLColumn("email"), .equal, SQLBind(name))).first()
         let userId = try row?.decode(column: "id", as: Int.self)
+        // One counter per account, whether its name or its email is typed; unknown names count by name.
+        let checks: [(key: String, rule: LoginThrottle)] = [
+            (userId.map { Self.accountKey(userId: $0) } ?? "account:" + name, .account),
+            ("address:" + address, .address),
+        ]
+        let trustedDevice = userId != nil && knownDevice == userId
+        for (index, check) in checks.enumerated() where !(index == 1 && trustedDevice) {
+            if let state = try await throttleState(check.key), let until = state.lockedUntil, until > now {
+                return .locked(until: until)
+            }
+        }
         let hash = try row?.decode(column: "password_hash", as: String?.self)
         let usable = try row.map { try $0.decodeNil(column: "disabled_at") && $0.decodeNil(column: "archived_at") }
         let compared: String
         if let hash { compared = hash } else { compared = try await Self.timingHash(hasher) }
         let matches = try await hasher.verify(password, against: compared)
         guard let userId, hash != nil, matches, usable == true else {
-            let states = try await recordFailure(keys, at: now)
+            let states = try await recordFailure(trustedDevice ? [checks[0]] : checks, userId: userId, at: now)
             if let until = states.compactMap(\.lockedUntil).max(), until > now { return .locked(until: until) }
             return .refused
         }
         let token = try await store.write { db in
-            try await db.delete(from: "login_throttle").where("key", .equal, keys[0]).run()
+            try await db.delete(from: "login_throttle").where("key", .equal, checks[0].key).run()
             return try await Self.openSession(userId: userId, at: now, on: db)
         }
         guard let principal = try await principal(sessionToken: token) else { return .refused }
         return .signedIn(principal, sessionToken: token)
     }
+
+    /// The throttle key of an account, shared by sign-in and the current-password check.
+    static func accountKey(userId: Int) -> String { "user:\(userId)" }
 
     /// A hash to compare against when there is no user, made once per hasher cost.
     static func timingHash(_ hasher: any PasswordHasher) async throws -> String {
@@ -335,11 +394,14 @@ public struct Accounts: Sendable {
             lockedUntil: try row.decode(column: "locked_until", as: Date?.self))
     }
 
-    func recordFailure(_ keys: [String], at now: Date) async throws -> [LoginThrottle.State] {
-        let rules = [LoginThrottle.account, LoginThrottle.address]
-        return try await store.write { db in
+    /// Counts one failure against each key. When the account's own key becomes locked, its owner finds a
+    /// notice in the inbox (once per lock).
+    func recordFailure(_ checks: [(key: String, rule: LoginThrottle)], userId: Int?, at now: Date) async throws
+        -> [LoginThrottle.State]
+    {
+        try await store.write { db in
             var states: [LoginThrottle.State] = []
-            for (key, rule) in zip(keys, rules) {
+            for (key, rule) in checks {
                 var query = db.select().columns("failures", "first_failure_at", "locked_until")
                     .from("login_throttle").where("key", .equal, key)
                 if db.dialect.name != "sqlite" { query = query.for(.update) }
@@ -358,6 +420,16 @@ public struct Accounts: Sendable {
                     first_failure_at = excluded.first_failure_at, locked_until = excluded.locked_until
                     """
                 ).run()
+                if let userId, key == Self.accountKey(userId: userId), let until = state.lockedUntil,
+                    state.isLocked(at: now), old?.isLocked(at: now) != true
+                {
+                    _ = try await NewNotification.insert(
+                        [
+                            NewNotification(
+                                userId: userId, kind: .accountLocked, level: state.failures,
+                                dedupeKey: "account-locked:\(userId):\(Int(until.timeIntervalSince1970))")
+                        ], at: now, on: db)
+                }
                 states.append(state)
             }
             return states

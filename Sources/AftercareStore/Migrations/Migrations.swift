@@ -15,6 +15,7 @@ public enum AftercareMigrations {
         M009CreateCommitments(),
         M010CreateDispatch(),
         M011CreateParts(),
+        M012RevocableResetLinks(),
     ]
 }
 

@@ -12,6 +12,8 @@ public enum NotificationKind: String, CodedEnum {
     case slaEscalated
     /// a follow-up call is due.
     case followUpDue
+    /// the recipient's own account was locked after wrong passwords (sign-in or current password).
+    case accountLocked
 }
 
 /// One notification as its recipient sees it.

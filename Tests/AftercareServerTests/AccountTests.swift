@@ -49,26 +49,11 @@ struct AccountTests {
             #expect(unknown == .refused)
             #expect(await count.value == 2)
             // and over HTTP the two pages are the same but for the user name echoed back
-            let pageWrong = try await app.testing().sendRequest(.POST, "/login") { req in
-                req.headers.contentType = .urlEncodedForm
-                req.headers.cookie = [
-                    Cookies.csrf: .init(string: "c".padding(toLength: 43, withPad: "c", startingAt: 0))
-                ]
-                req.body = ByteBuffer(
-                    string: formBody([
-                        ("_csrf", String(repeating: "c", count: 43)), ("login", "li.agent"),
-                        ("password", "x-wrong-pass"),
-                    ]))
-            }
-            let pageUnknown = try await app.testing().sendRequest(.POST, "/login") { req in
-                req.headers.contentType = .urlEncodedForm
-                req.headers.cookie = [Cookies.csrf: .init(string: String(repeating: "c", count: 43))]
-                req.body = ByteBuffer(
-                    string: formBody([
-                        ("_csrf", String(repeating: "c", count: 43)), ("login", "ghost.user"),
-                        ("password", "x-wrong-pass"),
-                    ]))
-            }
+            let csrf = try await preSignInCSRF(app)
+            let pageWrong = try await postSignedOut(
+                app, "/login", [("login", "li.agent"), ("password", "x-wrong-pass")], csrf: csrf)
+            let pageUnknown = try await postSignedOut(
+                app, "/login", [("login", "ghost.user"), ("password", "x-wrong-pass")], csrf: csrf)
             #expect(pageWrong.status == .unauthorized)
             #expect(pageUnknown.status == .unauthorized)
             #expect(
@@ -106,20 +91,34 @@ struct AccountTests {
         }
     }
 
-    @Test("twenty failures from one address lock that address for every account", arguments: TestDatabase.all)
+    @Test(
+        "twenty failures from one address lock it for new browsers, never for a browser the account used before",
+        arguments: TestDatabase.all)
     func addressLockout(database: TestDatabase) async throws {
         try await withTestApp(database) { app in
+            // given
             let fixture = try await Fixture.make(app.store)
-            try await makeUser(app, "innocent", roles: [.dispatcher], unit: fixture.branch.id)
+            let innocent = try await makeUser(app, "innocent", roles: [.dispatcher], unit: fixture.branch.id)
+            try await makeUser(app, "newcomer", roles: [.dispatcher], unit: fixture.branch.id)
+            // when
             for i in 1...20 {
                 _ = try await accounts(app).signIn(login: "user\(i)", password: "guess-guess", address: "10.9.9.9")
             }
-            let fromThere = try await accounts(app).signIn(
-                login: "innocent", password: "password-123", address: "10.9.9.9")
+            let knownBrowser = try await accounts(app).signIn(
+                login: "innocent", password: "password-123", address: "10.9.9.9", knownDevice: innocent.user.id)
+            let otherAccountsDevice = try await accounts(app).signIn(
+                login: "newcomer", password: "password-123", address: "10.9.9.9", knownDevice: innocent.user.id)
+            let newBrowser = try await accounts(app).signIn(
+                login: "newcomer", password: "password-123", address: "10.9.9.9")
             let elsewhere = try await accounts(app).signIn(
-                login: "innocent", password: "password-123", address: "10.1.1.1")
-            guard case .locked = fromThere else {
-                Issue.record("expected the address to be locked")
+                login: "newcomer", password: "password-123", address: "10.1.1.1")
+            // then
+            guard case .signedIn = knownBrowser else {
+                Issue.record("a browser the account signed in from before is not locked out by the address")
+                return
+            }
+            guard case .locked = otherAccountsDevice, case .locked = newBrowser else {
+                Issue.record("another account's device cookie and a new browser stay behind the address lock")
                 return
             }
             guard case .signedIn = elsewhere else {

@@ -9,9 +9,12 @@ import VaporTesting
 @testable import AftercareServer
 
 /// Runs `body` against a fresh, migrated server on the given database.
-func withTestApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+func withTestApp(
+    _ database: TestDatabase, adjust: (inout AppConfig) -> Void = { _ in },
+    _ body: (Application) async throws -> Void
+) async throws {
     var drop: (@Sendable () async throws -> Void)?
-    let config: AppConfig
+    var config: AppConfig
     switch database {
     case .sqlite:
         config = AppConfig(database: .sqliteMemory, bcryptCost: 4)
@@ -20,6 +23,7 @@ func withTestApp(_ database: TestDatabase, _ body: (Application) async throws ->
         drop = created.drop
         config = AppConfig(database: .postgres(url: created.url), bcryptCost: 4)
     }
+    adjust(&config)
     do {
         try await withApp(
             configure: { app in
@@ -128,6 +132,28 @@ struct Browser {
             let all = (csrf ? [(CSRF.field, self.csrf)] : []) + fields
             request.body = ByteBuffer(string: formBody(all))
         }
+    }
+}
+
+/// A pre-sign-in CSRF token as the server issues it (the double-submit cookie of the sign-in page).
+func preSignInCSRF(_ app: Application) async throws -> String {
+    let page = try await app.testing().sendRequest(.GET, "/login")
+    return page.headers.setCookie?[Cookies.csrf]?.string ?? ""
+}
+
+/// Posts a form before signing in, with a server-issued CSRF token (and its cookie) and any other cookies.
+func postSignedOut(
+    _ app: Application, _ path: String, _ fields: [(String, String)], cookies: [String: String] = [:],
+    csrf given: String? = nil
+) async throws -> TestingHTTPResponse {
+    let csrf: String
+    if let given { csrf = given } else { csrf = try await preSignInCSRF(app) }
+    return try await app.testing().sendRequest(.POST, path) { req in
+        req.headers.contentType = .urlEncodedForm
+        var jar: HTTPCookies = [Cookies.csrf: .init(string: csrf)]
+        for (name, value) in cookies { jar[name] = .init(string: value) }
+        req.headers.cookie = jar
+        req.body = ByteBuffer(string: formBody([("_csrf", csrf)] + fields))
     }
 }
 

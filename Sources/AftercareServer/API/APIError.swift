@@ -158,6 +158,11 @@ struct APIError: Error {
                 message:
                     "nothing imported: \(error.problems.count) problem(s), first on line \(error.problems.first?.line ?? 0)",
                 fields: fields)
+        case let error as CSV.ParseError:
+            return APIError(
+                status: .unprocessableEntity, code: "import_failed",
+                message: "nothing imported: line \(error.line): \(error.reason)",
+                fields: ["line \(error.line): file": .init(code: "invalid_format", message: error.reason)])
         case let error as NothingToPlan:
             return APIError(status: .conflict, code: "nothing_to_plan", message: error.reason)
         case let error as FollowUpClosed:
@@ -179,6 +184,11 @@ struct APIError: Error {
             return APIError(
                 status: .unprocessableEntity, code: "validation_failed", message: "currentPassword does not match",
                 fields: ["currentPassword": .init(code: "wrong_password", message: "does not match")])
+        case let error as PasswordCheckLocked:
+            return APIError(
+                status: .tooManyRequests, code: "locked",
+                message: "too many wrong current passwords; try again after \(Timestamp.format(error.until))",
+                fields: ["currentPassword": .init(code: "locked", message: "is locked after too many wrong tries")])
         case is ResetLinkInvalid:
             return APIError(status: .notFound, code: "not_found", message: "the reset link is unknown, used or expired")
         case let error as IdempotencyKeyReused:

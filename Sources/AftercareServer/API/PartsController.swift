@@ -134,9 +134,11 @@ struct PartsController {
 
     static func importRequest(_ req: Request) throws -> (String, ImportMode, Bool) {
         let q = QueryReader(req: req)
-        guard let buffer = req.body.data, buffer.readableBytes > 0,
-            let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes)
-        else { throw APIError.badRequest("body", "must be a UTF-8 CSV file", code: "invalid_body") }
+        guard let buffer = req.body.data, buffer.readableBytes > 0 else {
+            throw APIError.badRequest("body", "must be a UTF-8 CSV file", code: "invalid_body")
+        }
+        // Invalid UTF-8 refuses the file, naming the line (never replaced by U+FFFD and stored damaged).
+        let text = try CSV.text(utf8: buffer.readableBytesView)
         return (text, try q.value("mode", ImportMode.self) ?? .allOrNothing, try q.bool("dryRun") ?? false)
     }
 

@@ -78,9 +78,9 @@ struct SLAController {
                 message: "send the version you edited, as If-Match or the version query parameter",
                 fields: ["version": .init(code: "required", message: "is required (or the If-Match header)")])
         }
-        let text = req.body.string ?? ""
         let exceptions: [CalendarException]
         do {
+            let text = try CSV.text(utf8: req.body.data?.readableBytesView ?? ByteBuffer().readableBytesView)
             exceptions = try HolidayCSV.parse(text.hasPrefix(CSV.byteOrderMark) ? String(text.dropFirst()) : text)
         } catch let error as CSV.ParseError {
             throw APIError(

@@ -23,6 +23,11 @@ public struct AppConfig: Sendable, Equatable {
     public var secureCookies: Bool
     /// Seconds between two passes of the background sweeps inside `serve`; 0 leaves them to `aftercare sweep`.
     public var sweepInterval: Int = 30
+    /// The reverse proxies whose `X-Forwarded-For`, `Forwarded` and `X-Forwarded-Proto` are believed.
+    public var trustedProxies = TrustedProxies()
+    /// The key that signs pre-sign-in CSRF tokens and known-device cookies; `nil` makes a random one per process
+    /// (several servers behind one balancer need the same key).
+    public var secretKey: String?
 
     public init(
         database: DatabaseChoice, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, bcryptCost: Int = 10,
@@ -45,7 +50,9 @@ public struct AppConfig: Sendable, Equatable {
     /// `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite at `SQLITE_PATH` (default
     /// `aftercare.sqlite` in the working directory). `AFTERCARE_TIME_ZONE` sets the numbering zone,
     /// `AFTERCARE_BCRYPT_COST` the password hashing cost, `AFTERCARE_LANGUAGE` the default page language and
-    /// `AFTERCARE_SECURE_COOKIES=1` marks cookies Secure (behind TLS).
+    /// `AFTERCARE_SECURE_COOKIES=1` marks cookies Secure (behind TLS), `AFTERCARE_TRUSTED_PROXIES` lists the
+    /// reverse proxies (addresses or CIDR ranges) whose forwarding headers name the client, and
+    /// `AFTERCARE_SECRET_KEY` (at least 32 characters) is the signing key shared by every server.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfig
     {
@@ -81,6 +88,22 @@ public struct AppConfig: Sendable, Equatable {
                 throw Invalid(name: "AFTERCARE_SECURE_COOKIES", reason: "must be 0 or 1")
             }
             config.secureCookies = text == "1"
+        }
+        if let text = env["AFTERCARE_TRUSTED_PROXIES"], !text.isEmpty {
+            do {
+                config.trustedProxies = try TrustedProxies.parse(text)
+            } catch let error as TrustedProxies.InvalidEntry {
+                throw Invalid(
+                    name: "AFTERCARE_TRUSTED_PROXIES",
+                    reason: "must list addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8, ::1; "
+                        + "\"\(error.entry.prefix(60))\" is neither")
+            }
+        }
+        if let text = env["AFTERCARE_SECRET_KEY"], !text.isEmpty {
+            guard text.count >= 32 else {
+                throw Invalid(name: "AFTERCARE_SECRET_KEY", reason: "must be at least 32 characters")
+            }
+            config.secretKey = text
         }
         if let text = env["AFTERCARE_SWEEP_INTERVAL"], !text.isEmpty {
             guard let seconds = Int(text), (0...86_400).contains(seconds) else {

@@ -68,10 +68,15 @@ struct ImportCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file),
-            let text = String(data: data, encoding: .utf8)
-        else {
-            context.console.error("cannot read \(signature.file) as UTF-8 text")
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            context.console.error("cannot read \(signature.file)")
+            throw ExitCode(1)
+        }
+        let text: String
+        do {
+            text = try CSV.text(utf8: data)
+        } catch let error as CSV.ParseError {
+            context.console.error("nothing imported: line \(error.line): \(error.reason)")
             throw ExitCode(1)
         }
         try await context.application.autoMigrate()

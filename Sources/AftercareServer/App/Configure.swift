@@ -79,7 +79,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     passwords.start()
     app.lifecycle.use(ThreadPoolShutdown(pool: passwords))
     app.storage[AuthSettingsKey.self] = AuthSettings(
-        hasher: BcryptPasswords(cost: config.bcryptCost, pool: passwords), secureCookies: config.secureCookies)
+        hasher: BcryptPasswords(cost: config.bcryptCost, pool: passwords), secureCookies: config.secureCookies,
+        trustedProxies: config.trustedProxies,
+        signing: SignedTokens(
+            key: config.secretKey.map { SymmetricKey(data: SHA256.hash(data: Data($0.utf8))) }
+                ?? SymmetricKey(size: .bits256)))
 
     // webhook deliveries go out through the real HTTP transport, from the sweeps.
     let store = app.store
@@ -93,7 +97,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPagesMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(AuthenticateMiddleware())
     try routes(app)
 

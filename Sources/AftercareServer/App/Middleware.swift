@@ -1,3 +1,4 @@
+import AftercareDomain
 import Foundation
 import Vapor
 
@@ -25,6 +26,11 @@ struct RequestLogMiddleware: AsyncMiddleware {
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        // Every redirect goes to a path of this site; a Location that is not one never leaves.
+        if let location = response.headers.first(name: .location), !LocalRedirect.isSafe(location) {
+            request.logger.warning("unsafe redirect target replaced")
+            response.headers.replaceOrAdd(name: .location, value: "/")
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -34,5 +40,37 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
         )
         return response
+    }
+}
+
+/// Static files from `Public/` for the paths under its folders, and limits on every path before anything reads
+/// it: a path over 2,048 bytes answers 414, a segment over 255 bytes, a NUL or another control character 404.
+/// The file system never sees such a path (a long name made it throw, and every such request answered 500).
+struct StaticFilesMiddleware: AsyncMiddleware {
+    static let maximumPath = 2048
+    static let maximumSegment = 255
+
+    let files: FileMiddleware
+    /// The folders of `Public/`, as path prefixes (`/css/`, `/js/`).
+    let prefixes: [String]
+
+    init(publicDirectory: String) {
+        files = FileMiddleware(publicDirectory: publicDirectory)
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? []
+        prefixes = folders.filter { !$0.hasPrefix(".") }.map { "/\($0)/" }
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = request.url.path
+        guard path.utf8.count <= Self.maximumPath else { throw Abort(.uriTooLong) }
+        let decoded = path.removingPercentEncoding
+        guard let decoded,
+            !decoded.split(separator: "/").contains(where: { $0.utf8.count > Self.maximumSegment }),
+            !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw Abort(.notFound) }
+        if request.method == .GET || request.method == .HEAD, prefixes.contains(where: { path.hasPrefix($0) }) {
+            return try await files.respond(to: request, chainingTo: next)
+        }
+        return try await next.respond(to: request)
     }
 }

@@ -56,13 +56,21 @@ struct AuthSettings: Sendable {
     var hasher: any AftercareStore.PasswordHasher
     /// Mark cookies `Secure` (the server is behind TLS).
     var secureCookies: Bool
+    /// The reverse proxies whose forwarding headers are believed.
+    var trustedProxies = TrustedProxies()
+    /// Signs pre-sign-in CSRF tokens and known-device cookies.
+    var signing = SignedTokens(key: SymmetricKey(size: .bits256))
 }
 
+/// The cookies' base names. Over TLS each is sent as `__Host-` + name (see `Request.cookieName`), which a browser
+/// accepts only from this exact host, Secure, on path `/`: no sibling subdomain can plant or overwrite it.
 enum Cookies {
     static let session = "aftercare_session"
-    /// The double-submit token of forms shown before signing in (sign-in, reset, language).
+    /// The double-submit token of forms shown before signing in (sign-in, reset, language), signed by the server.
     static let csrf = "aftercare_csrf"
     static let language = "aftercare_lang"
+    /// A browser that has signed in to an account before (see `Accounts.signIn`).
+    static let device = "aftercare_device"
 }
 
 extension Request {
@@ -84,15 +92,23 @@ extension Request {
         Accounts(store, hasher: application.storage[AuthSettingsKey.self]!.hasher)
     }
 
-    /// Whether the request came through TLS (directly or through a proxy that says so).
+    var authSettings: AuthSettings { application.storage[AuthSettingsKey.self]! }
+
+    /// Whether the request came through TLS: configured so, or said so by a trusted proxy.
     var isSecure: Bool {
-        application.storage[AuthSettingsKey.self]?.secureCookies == true || url.scheme == "https"
-            || headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        let settings = authSettings
+        return settings.secureCookies || url.scheme == "https"
+            || settings.trustedProxies.forwardedSecure(
+                peer: remoteAddress?.ipAddress, forwarded: headers[.forwarded],
+                forwardedProto: headers.first(name: "X-Forwarded-Proto"))
     }
 
-    /// Where the request comes from, for throttling sign-ins.
+    /// Where the request comes from, for throttling sign-ins and the log: the peer, or the client a trusted
+    /// proxy names (`AFTERCARE_TRUSTED_PROXIES`). Forwarding headers from anyone else are ignored.
     var clientAddress: String {
-        remoteAddress?.ipAddress ?? "unknown"
+        authSettings.trustedProxies.clientAddress(
+            peer: remoteAddress?.ipAddress, forwarded: headers[.forwarded], forwardedFor: headers[.xForwardedFor])
+            ?? "unknown"
     }
 
     /// The API, the health check, the API description and the typeahead speak JSON (errors, 401s); pages speak
@@ -102,9 +118,15 @@ extension Request {
         return path.hasPrefix("/api/") || path == "/healthz" || path == "/openapi.yaml" || path.hasPrefix("/lookup/")
     }
 
-    /// An HttpOnly, SameSite=Lax cookie, Secure behind TLS.
-    func cookie(_ value: String, maxAge: Int?) -> HTTPCookies.Value {
-        HTTPCookies.Value(
+    /// A cookie's name on this request: `__Host-` + name over TLS.
+    func cookieName(_ name: String) -> String { isSecure ? "__Host-" + name : name }
+
+    /// The value of one of our cookies, by its base name.
+    func cookieValue(_ name: String) -> String? { cookies[cookieName(name)]?.string }
+
+    /// Sets one of our cookies on `response`: HttpOnly, SameSite=Lax, path `/`, no domain, Secure behind TLS.
+    func setCookie(_ name: String, _ value: String, maxAge: Int?, on response: Response) {
+        response.cookies[cookieName(name)] = HTTPCookies.Value(
             string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/", isSecure: isSecure, isHTTPOnly: true,
             sameSite: .lax)
     }
@@ -120,7 +142,7 @@ struct AuthenticateMiddleware: AsyncMiddleware {
                     status: .unauthorized, code: "invalid_token", message: "the token is unknown, expired or revoked")
             }
             request.principal = principal
-        } else if let session = request.cookies[Cookies.session]?.string, !session.isEmpty {
+        } else if let session = request.cookieValue(Cookies.session), !session.isEmpty {
             request.principal = try await request.accounts.principal(sessionToken: session)
         }
         return try await next.respond(to: request)
@@ -162,7 +184,8 @@ struct Forbidden: Error {
     var action: Action?
 }
 
-/// Cross-site request forgery tokens: the session's own token once signed in; a double-submit cookie before.
+/// Cross-site request forgery tokens: the session's own token once signed in; before, a double-submit cookie
+/// whose value the server made and signed (a cookie planted with a value of the attacker's choosing is refused).
 enum CSRF {
     static let field = "_csrf"
     static let header = "X-CSRF-Token"
@@ -170,9 +193,11 @@ enum CSRF {
     /// The token a form of this request must carry, setting the pre-sign-in cookie on `response` if needed.
     static func token(for request: Request) -> String {
         if let token = request.principal?.csrfToken { return token }
-        if let existing = request.cookies[Cookies.csrf]?.string, existing.count >= 20 { return existing }
+        if let existing = request.cookieValue(Cookies.csrf), request.authSettings.signing.isCSRF(existing) {
+            return existing
+        }
         if let made = request.storage[FreshCSRFKey.self] { return made }
-        let made = Secret.make().text
+        let made = request.authSettings.signing.makeCSRF()
         request.storage[FreshCSRFKey.self] = made
         return made
     }
@@ -180,7 +205,7 @@ enum CSRF {
     /// Sets the double-submit cookie when this request made a new token.
     static func attach(to response: Response, for request: Request) {
         if let made = request.storage[FreshCSRFKey.self] {
-            response.cookies[Cookies.csrf] = request.cookie(made, maxAge: 12 * 3600)
+            request.setCookie(Cookies.csrf, made, maxAge: 12 * 3600, on: response)
         }
     }
 
@@ -202,7 +227,9 @@ enum CSRF {
             // An API call without a token or session: the access check has already answered what it needed.
             return
         } else {
-            expected = request.cookies[Cookies.csrf]?.string
+            expected = request.cookieValue(Cookies.csrf).flatMap {
+                request.authSettings.signing.isCSRF($0) ? $0 : nil
+            }
         }
         guard let sent, let expected, !expected.isEmpty, constantTimeEqual(sent, expected) else {
             throw CSRFRefused()

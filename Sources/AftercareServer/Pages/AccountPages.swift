@@ -27,7 +27,7 @@ struct AccountPages: Sendable {
 
     @Sendable func loginForm(_ req: Request) async throws -> Response {
         if let principal = req.principal { return req.redirect(to: Self.home(of: principal)) }
-        let next = safeLocalPath(try? req.query.get(String.self, at: "next")) ?? ""
+        let next = LocalRedirect.path(try? req.query.get(String.self, at: "next")) ?? ""
         return try await PageRenderer.render("login", title: "login.title", LoginModel(login: "", next: next), for: req)
     }
 
@@ -38,16 +38,22 @@ struct AccountPages: Sendable {
     @Sendable func login(_ req: Request) async throws -> Response {
         let form = try FormReader(req)
         let name = form.string("login") ?? ""
-        let next = safeLocalPath(form.string("next"))
+        let next = LocalRedirect.path(form.string("next"))
+        let signing = req.authSettings.signing
+        let now = req.store.now
         let result = try await req.accounts.signIn(
-            login: name, password: form.raw("password"), address: req.clientAddress)
+            login: name, password: form.raw("password"), address: req.clientAddress,
+            knownDevice: req.cookieValue(Cookies.device).flatMap { signing.deviceUser($0, now: now) })
         let l = req.localizer
         switch result {
         case .signedIn(let principal, let token):
             req.logger.info("signed in", metadata: ["user": .string(principal.username)])
             let target = principal.roles.contains(.customer) ? "/portal" : (next ?? "/")
             let response = req.redirect(to: target)
-            response.cookies[Cookies.session] = req.cookie(token, maxAge: Int(Accounts.sessionLifetime))
+            req.setCookie(Cookies.session, token, maxAge: Int(Accounts.sessionLifetime), on: response)
+            let device = signing.device(
+                userId: principal.userId, expires: now.addingTimeInterval(SignedTokens.deviceLifetime))
+            req.setCookie(Cookies.device, device, maxAge: Int(SignedTokens.deviceLifetime), on: response)
             return response
         case .refused:
             // The name typed is not logged: people type their password into it by mistake.
@@ -67,9 +73,9 @@ struct AccountPages: Sendable {
     }
 
     @Sendable func logout(_ req: Request) async throws -> Response {
-        if let token = req.cookies[Cookies.session]?.string { try await req.accounts.signOut(sessionToken: token) }
+        if let token = req.cookieValue(Cookies.session) { try await req.accounts.signOut(sessionToken: token) }
         let response = req.redirect(to: "/login")
-        response.cookies[Cookies.session] = req.cookie("", maxAge: 0)
+        req.setCookie(Cookies.session, "", maxAge: 0, on: response)
         return response
     }
 
@@ -80,8 +86,8 @@ struct AccountPages: Sendable {
             throw ValidationError(["lang": .invalidValue(allowed: Language.allowedValues)])
         }
         if let principal = req.principal { try await req.accounts.setLocale(principal, language) }
-        let response = req.redirect(to: safeLocalPath(form.string("next")) ?? "/")
-        response.cookies[Cookies.language] = req.cookie(language.rawValue, maxAge: 365 * 86400)
+        let response = req.redirect(to: LocalRedirect.path(form.string("next")) ?? "/")
+        req.setCookie(Cookies.language, language.rawValue, maxAge: 365 * 86400, on: response)
         return response
     }
 
@@ -148,7 +154,7 @@ struct AccountPages: Sendable {
             let token = try await req.accounts.changeOwnPassword(
                 principal, current: form.raw("currentPassword"), new: form.raw("newPassword"))
             let response = req.redirect(to: "/account?changed=1")
-            response.cookies[Cookies.session] = req.cookie(token, maxAge: Int(Accounts.sessionLifetime))
+            req.setCookie(Cookies.session, token, maxAge: Int(Accounts.sessionLifetime), on: response)
             return response
         } catch let error as ValidationError {
             return try await PageRenderer.render(
@@ -161,6 +167,15 @@ struct AccountPages: Sendable {
             return try await PageRenderer.render(
                 "account", title: "account.title", try await accountModel(req, errors: [message]), for: req,
                 status: .unprocessableEntity)
+        } catch let locked as PasswordCheckLocked {
+            req.logger.notice("current-password check locked")
+            let message = FieldMessage(
+                field: "currentPassword", label: l.t("field.currentPassword"),
+                message: l.t("account.passwordLocked").replacingOccurrences(
+                    of: "{time}", with: l.dateTime(locked.until)))
+            return try await PageRenderer.render(
+                "account", title: "account.title", try await accountModel(req, errors: [message]), for: req,
+                status: .tooManyRequests)
         }
     }
 

@@ -168,7 +168,14 @@ struct AdminPages: Sendable {
     @Sendable func reset(_ req: Request) async throws -> Response {
         let id = try DeskPages.id(req)
         let token = try await req.accounts.issueReset(for: id, by: try req.requirePrincipal().actor)
-        let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
+        // The Host header is the client's word: only a plain host[:port] is echoed into the link.
+        let sent = req.headers.first(name: .host) ?? ""
+        let plainHost =
+            !sent.isEmpty && sent.count <= 255
+            && sent.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-:[]".unicodeScalars.contains($0))
+            }
+        let host = plainHost ? sent : "127.0.0.1:8080"
         let scheme = req.isSecure ? "https" : "http"
         return try await show(req, id: id, resetLink: "\(scheme)://\(host)/reset/\(token)")
     }

@@ -911,7 +911,7 @@ struct DispatchPages: Sendable {
                 let model = try await visitModel(req, id: id, result: result)
                 return try await PageRenderer.render("visit", title: "visit.title", model, for: req)
             }
-            return req.redirect(to: safeLocalPath(form.string("back")) ?? "/visits/\(id)")
+            return req.redirect(to: LocalRedirect.path(form.string("back")) ?? "/visits/\(id)")
         } catch let error as ValidationError {
             return try await failed(Self.messages(error, prefix: "visit", l), .unprocessableEntity)
         } catch let error as VisitLifecycleError {

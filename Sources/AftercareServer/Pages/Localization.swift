@@ -91,7 +91,7 @@ extension Request {
     /// the user's preference, else the language cookie, else `Accept-Language`, else the deployment's.
     var language: Language {
         if let chosen = principal?.locale { return chosen }
-        if let cookie = cookies[Cookies.language]?.string, let language = Language(rawValue: cookie) {
+        if let cookie = cookieValue(Cookies.language), let language = Language(rawValue: cookie) {
             return language
         }
         if let header = headers.first(name: .acceptLanguage), let language = Language.negotiate(acceptLanguage: header)

@@ -197,11 +197,3 @@ struct SelectOption: Encodable {
         }
     }
 }
-
-/// The `next` target after signing in: only a local path, never another site.
-func safeLocalPath(_ text: String?) -> String? {
-    guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.contains("\n") else {
-        return nil
-    }
-    return text
-}

@@ -629,7 +629,7 @@ struct PartsPages: Sendable {
                 serials: Self.serials(form.string("serials")), issueSerials: issueSerials.isEmpty ? nil : issueSerials,
                 faultySerial: form.string("faultySerial"), visitId: visitId)
             _ = try await Requisitions(req.store).post(input, to: id, roles: principal.roles, by: principal.actor)
-            return req.redirect(to: safeLocalPath(form.string("back")) ?? "/requisitions/\(id)")
+            return req.redirect(to: LocalRedirect.path(form.string("back")) ?? "/requisitions/\(id)")
         } catch {
             guard let (status, messages) = Self.refusal(error, l) else { throw error }
             let fresh = try await Requisitions(req.store).get(id)

@@ -889,7 +889,9 @@ struct SLAPages: Sendable {
         let model = InboxModel(
             rows: ordered.map { item in
                 var link: String?
-                if let followUp = item.followUpId, item.kind == .followUpDue {
+                if item.kind == .accountLocked {
+                    link = "/account"
+                } else if let followUp = item.followUpId, item.kind == .followUpDue {
                     link = "/follow-ups/\(followUp)"
                 } else if let request = item.requestId {
                     link = "/requests/\(request)"

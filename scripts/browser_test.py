@@ -1344,6 +1344,7 @@ class Suite:
     def dispatch_flow(self) -> None:
         """Each part signs in on its own; a failed precondition ends that part, the next one runs."""
         self.dispatch_ids: dict[str, int] = {}
+        self.dispatch_date: str = ""
         for name, part in (
             ("dispatcher plans the day and accepts a route", self.dispatch_board),
             ("dispatcher assigns from the recommendations", self.dispatch_assign),
@@ -1399,6 +1400,8 @@ class Suite:
         first_stop = self.css("a.visit-link", within=card)
         self.require(bool(first_stop), "the route has stops")
         self.dispatch_ids["engineer"] = engineer
+        # The board's day is the server's (its time zone), which need not be this machine's date.
+        self.dispatch_date = self.one("#board-date-input").get_attribute("value") or dt.date.today().isoformat()
         self.dispatch_ids["stop"] = int((first_stop[0].get_attribute("href") or "").rstrip("/").split("/")[-1])
         button = self.one("button.accept-engineer", "the route has Accept for this engineer", within=card)
         self.click_to(button, "board after accepting one route", expect="#plan-status")
@@ -1444,7 +1447,7 @@ class Suite:
             self.info("the accepted visit is already scheduled (it had the customer's window)")
             self.sign_out("dispatcher")
             return
-        today = dt.date.today().isoformat()
+        today = self.dispatch_date or dt.date.today().isoformat()
         for start, end in (("09:00", "10:45"), ("13:00", "14:45"), ("15:30", "17:15"), ("08:30", "10:15")):
             forms = self.css("form.visit-event-form[data-event='schedule']")
             self.require(bool(forms), "the planned visit offers Schedule")

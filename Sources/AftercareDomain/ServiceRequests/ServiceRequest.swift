@@ -25,6 +25,27 @@ public enum Priority: String, CodedEnum {
     }
 }
 
+/// how the emergency flag and the priority go together, the one place that says so.
+public enum Urgency {
+    /// At registration: the emergency priority marks an emergency, an emergency without a priority gets the
+    /// emergency priority, and a request with neither is normal.
+    public static func registered(priority: Priority?, emergency: Bool?) -> (priority: Priority, emergency: Bool) {
+        let emergency = emergency ?? (priority == .emergency)
+        return (priority ?? (emergency ? .emergency : .normal), emergency)
+    }
+
+    /// At a later step (triage): a given priority wins; marking the request an emergency raises it to the emergency
+    /// priority; otherwise it stays.
+    public static func changed(priority: Priority?, emergency: Bool?, before: Priority) -> Priority {
+        priority ?? (emergency == true ? .emergency : before)
+    }
+
+    /// work that must not wait: an emergency, or the emergency or high priority.
+    public static func isUrgent(priority: Priority, emergency: Bool) -> Bool {
+        emergency || priority == .emergency || priority == .high
+    }
+}
+
 /// the human-readable service number, one gap-free sequence per year: `SR-2026-000123`.
 public struct ServiceRequestNumber: Hashable, Sendable, CustomStringConvertible {
     public let year: Int

@@ -50,7 +50,7 @@ public enum AuditAction: String, CodedEnum {
 }
 
 /// one change of one record, with who, when, and the record before and after.
-public struct AuditEntry: Codable, Sendable, Equatable {
+public struct AuditEntry: Codable, Sendable, Equatable, Identifiable {
     public var id: Int
     public var entity: String
     public var entityId: Int
@@ -98,15 +98,15 @@ public enum AuditLog {
         if let after = page.afterId { query = query.where("id", .lessThan, after) }
         let rows = try await query.orderBy("id", .descending).limit(page.limit + 1)
             .all(decoding: AuditRow.self, with: RowCoding.decoder)
-        let entries = try rows.prefix(page.limit).map { row in
-            AuditEntry(
-                id: row.id, entity: row.entity, entityId: row.entityId,
-                action: AuditAction(rawValue: row.action) ?? .update, actor: row.actor, at: row.at,
-                before: try row.before.map { try JSONText.decode(JSONValue.self, from: $0) },
-                after: try row.after.map { try JSONText.decode(JSONValue.self, from: $0) })
-        }
-        return Page(
-            items: entries, nextCursor: rows.count > page.limit ? entries.last.map { PageCursor.encode($0.id) } : nil)
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.entry) }
+    }
+
+    static func entry(_ row: AuditRow) throws -> AuditEntry {
+        return AuditEntry(
+            id: row.id, entity: row.entity, entityId: row.entityId,
+            action: try AuditAction.stored(row.action, column: "audit_log.action"), actor: row.actor, at: row.at,
+            before: try row.before.map { try JSONText.decode(JSONValue.self, from: $0) },
+            after: try row.after.map { try JSONText.decode(JSONValue.self, from: $0) })
     }
 }
 
@@ -171,5 +171,33 @@ public struct Page<Item: Codable & Sendable>: Codable, Sendable {
 
     public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
         Page<T>(items: try items.map(transform), nextCursor: nextCursor)
+    }
+
+    /// The page of a keyset query that fetched up to `limit + 1` rows: the first `limit` rows become the items
+    /// (through `view`); the extra row only tells that another page follows, after `cursor` of the last item.
+    /// Every keyset-paged list in the store ends here.
+    public init<Row>(rows: [Row], limit: Int, cursor: (Item) -> String, view: ([Row]) throws -> [Item]) rethrows {
+        let items = try view(Array(rows.prefix(limit)))
+        self.init(items: items, nextCursor: rows.count > limit ? items.last.map(cursor) : nil)
+    }
+
+    /// The same, for views that need further queries.
+    public init<Row>(rows: [Row], limit: Int, cursor: (Item) -> String, view: ([Row]) async throws -> [Item])
+        async rethrows
+    {
+        let items = try await view(Array(rows.prefix(limit)))
+        self.init(items: items, nextCursor: rows.count > limit ? items.last.map(cursor) : nil)
+    }
+}
+
+extension Page where Item: Identifiable, Item.ID == Int {
+    /// A keyset page of records in id order: the cursor is the last id.
+    public init<Row>(rows: [Row], limit: Int, view: ([Row]) throws -> [Item]) rethrows {
+        try self.init(rows: rows, limit: limit, cursor: { PageCursor.encode($0.id) }, view: view)
+    }
+
+    /// The same, for views that need further queries.
+    public init<Row>(rows: [Row], limit: Int, view: ([Row]) async throws -> [Item]) async rethrows {
+        try await self.init(rows: rows, limit: limit, cursor: { PageCursor.encode($0.id) }, view: view)
     }
 }

@@ -174,8 +174,9 @@ public enum CustomerRecord: RecordKind {
 
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {
         View(
-            id: meta.id, orgUnitId: row.orgUnitId, name: row.name, kind: CustomerKind(rawValue: row.kind) ?? .company,
-            tier: CustomerTier(rawValue: row.tier) ?? .regular,
+            id: meta.id, orgUnitId: row.orgUnitId, name: row.name,
+            kind: try CustomerKind.stored(row.kind, column: "customers.kind"),
+            tier: try CustomerTier.stored(row.tier, column: "customers.tier"),
             contacts: try JSONText.decode([Contact].self, from: row.contacts),
             addresses: try JSONText.decode([Address].self, from: row.addresses), notes: row.notes,
             version: meta.version, createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)

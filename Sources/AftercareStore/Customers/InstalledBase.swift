@@ -278,7 +278,8 @@ public enum UnitRecord: RecordKind {
         let overrideEnd = f.warrantyOverrideEnd.flatMap(CalendarDate.init(iso:))
         let terms = WarrantyTerms(
             months: row.modelWarrantyMonths,
-            startsFrom: WarrantyStart(rawValue: row.modelWarrantyStartsFrom) ?? .acceptance,
+            startsFrom: try WarrantyStart.stored(
+                row.modelWarrantyStartsFrom, column: "product_models.warranty_starts_from"),
             overrideMonths: f.warrantyOverrideMonths, overrideEnd: overrideEnd)
         return View(
             id: meta.id, serialNumber: f.serialNumber, modelId: f.modelId, modelCode: row.modelCode,
@@ -286,7 +287,8 @@ public enum UnitRecord: RecordKind {
             latitude: f.latitude, longitude: f.longitude, saleDate: dates.sale, deliveryDate: dates.delivery,
             installationDate: dates.installation, acceptanceDate: dates.acceptance,
             warrantyOverrideMonths: f.warrantyOverrideMonths, warrantyOverrideEnd: overrideEnd,
-            status: UnitStatus(rawValue: f.status) ?? .inService, warranty: WarrantyPeriod.of(dates, terms: terms),
+            status: try UnitStatus.stored(f.status, column: "units.status"),
+            warranty: WarrantyPeriod.of(dates, terms: terms),
             version: meta.version, createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }
 

@@ -124,8 +124,9 @@ public enum ProductModelRecord: RecordKind {
         View(
             id: meta.id, code: row.code, name: row.name, productLineId: row.productLineId,
             warrantyMonths: row.warrantyMonths,
-            warrantyStartsFrom: WarrantyStart(rawValue: row.warrantyStartsFrom) ?? .acceptance,
-            serviceLevel: ServiceLevel(rawValue: row.serviceLevel) ?? .meets,
+            warrantyStartsFrom: try WarrantyStart.stored(
+                row.warrantyStartsFrom, column: "product_models.warranty_starts_from"),
+            serviceLevel: try ServiceLevel.stored(row.serviceLevel, column: "product_models.service_level"),
             serviceFamilies: row.serviceFamilies.split(separator: ",").compactMap {
                 ServiceFamily(rawValue: String($0))
             },

@@ -267,10 +267,9 @@ public struct Records<Kind: RecordKind>: Sendable {
 
     /// A keyset-paged list in id order; `filter` narrows it.
     public func list(
-        page: PageRequest, includeArchived: Bool = false, descending: Bool = false,
-        filter: (SQLSelectBuilder) -> SQLSelectBuilder = { $0 }
+        page: PageRequest, includeArchived: Bool = false, descending: Bool = false, filter: RecordFilter<Kind> = .all
     ) async throws -> Page<Kind.View> {
-        var query = Kind.restrict(filter(Kind.select(on: store.sql)), to: store.scope)
+        var query = Kind.restrict(try await filter.apply(Kind.select(on: store.sql), store.sql), to: store.scope)
         if !includeArchived { query = query.where(Kind.column("archived_at"), .is, SQLLiteral.null) }
         if let after = page.afterId {
             query = query.where(Kind.column("id"), descending ? .lessThan : .greaterThan, SQLBind(after))
@@ -278,9 +277,7 @@ public struct Records<Kind: RecordKind>: Sendable {
         let order = SQLOrderBy(
             expression: Kind.column("id"), direction: descending ? SQLDirection.descending : .ascending)
         let rows = try await query.orderBy(order).limit(page.limit + 1).all()
-        let views = try rows.prefix(page.limit).map(Self.view(of:))
-        let lastId = try rows.prefix(page.limit).last?.decode(column: "id", as: Int.self)
-        return Page(items: views, nextCursor: rows.count > page.limit ? lastId.map { PageCursor.encode($0) } : nil)
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.view(of:)) }
     }
 
     /// The audit trail of one record, even when it is archived.

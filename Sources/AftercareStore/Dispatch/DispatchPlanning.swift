@@ -208,7 +208,7 @@ public struct DispatchPlanning: Sendable {
                     earliestArrivalSeconds: earliest, external: engineer.external))
         }
         let job = AssignmentJob(
-            urgent: visit.emergency || visit.priority == .emergency || visit.priority == .high,
+            urgent: Urgency.isUrgent(priority: visit.priority, emergency: visit.emergency),
             dueInSeconds: due.map { Int($0.timeIntervalSince(now)) })
         let byId = Dictionary(uniqueKeysWithValues: engineers.map { ($0.id, $0) })
         return AssignmentScoring.rank(candidates, for: job).map { score in
@@ -306,7 +306,7 @@ public struct DispatchPlanning: Sendable {
             }
             let agreed = visit.status == .scheduled
             let priority: VisitPriority =
-                agreed || visit.emergency || visit.priority == .emergency || visit.priority == .high
+                agreed || Urgency.isUrgent(priority: visit.priority, emergency: visit.emergency)
                 ? .mandatory : .optional(penalty: visit.priority == .low ? 3 * 3600 : 8 * 3600)
             visits[visit.id] = visit
             routingVisits.append(
@@ -460,7 +460,7 @@ public struct DispatchPlanning: Sendable {
             id: try row.decode(column: "id", as: Int.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
             date: CalendarDate(iso: try row.decode(column: "plan_date", as: String.self))!,
-            status: RoutePlanStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .proposed,
+            status: try row.decodeStored("status", as: RoutePlanStatus.self),
             seed: try row.decode(column: "seed", as: Int.self),
             seconds: try row.decode(column: "seconds", as: Double.self),
             travelSeconds: try row.decode(column: "travel_seconds", as: Int.self),

@@ -23,22 +23,21 @@ public struct Visits: Sendable {
         """
 
     static func view(_ row: any SQLRow) throws -> VisitView {
-        let status = VisitStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .planned
+        let status = try row.decodeStored("status", as: VisitStatus.self)
         return VisitView(
             id: try row.decode(column: "id", as: Int.self),
             requestId: try row.decode(column: "request_id", as: Int.self),
             requestNumber: try row.decode(column: "request_number", as: String.self),
-            requestStatus: RequestStatus(rawValue: try row.decode(column: "request_status", as: String.self))
-                ?? .registered,
+            requestStatus: try row.decodeStored("request_status", as: RequestStatus.self),
             customerId: try row.decode(column: "customer_id", as: Int.self),
             customerName: try row.decode(column: "customer_name", as: String.self),
             contactName: try row.decode(column: "contact_name", as: String?.self),
             contactPhone: try row.decode(column: "contact_phone", as: String?.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
             sequence: try row.decode(column: "sequence", as: Int.self),
-            purpose: VisitPurpose(rawValue: try row.decode(column: "purpose", as: String.self)) ?? .repair,
+            purpose: try row.decodeStored("purpose", as: VisitPurpose.self),
             status: status, allowedEvents: VisitLifecycle(status: status).allowedEvents,
-            priority: Priority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
+            priority: try row.decodeStored("priority", as: Priority.self),
             emergency: try row.decode(column: "emergency", as: Bool.self),
             engineerId: try row.decode(column: "engineer_id", as: Int?.self),
             engineerName: try row.decode(column: "engineer_name", as: String?.self),
@@ -81,9 +80,9 @@ public struct Visits: Sendable {
             return VisitTimelineEntry(
                 id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: Date.self),
                 actor: try row.decode(column: "actor", as: String.self),
-                event: VisitEventKind(rawValue: try row.decode(column: "event", as: String.self)) ?? .assign,
-                from: VisitStatus(rawValue: try row.decode(column: "from_status", as: String.self)) ?? .planned,
-                to: VisitStatus(rawValue: try row.decode(column: "to_status", as: String.self)) ?? .planned,
+                event: try row.decodeStored("event", as: VisitEventKind.self),
+                from: try row.decodeStored("from_status", as: VisitStatus.self),
+                to: try row.decodeStored("to_status", as: VisitStatus.self),
                 engineerId: try row.decode(column: "engineer_id", as: Int?.self),
                 windowStart: try row.decode(column: "window_start", as: Date?.self),
                 windowEnd: try row.decode(column: "window_end", as: Date?.self),
@@ -133,9 +132,7 @@ public struct Visits: Sendable {
         if let afterId = page.afterId { sql = sql + " AND v.id < \(bind: afterId)" }
         sql = sql + " ORDER BY v.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        let items = try rows.prefix(page.limit).map(Self.view)
-        let next = rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil
-        return Page(items: items, nextCursor: next)
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.view) }
     }
 
     /// R-4: adds a visit to a request, filling what is left out from the request and its units.

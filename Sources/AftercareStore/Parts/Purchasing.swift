@@ -200,7 +200,7 @@ public struct Purchasing: Sendable {
                 partId: try row.decode(column: "part_id", as: Int.self),
                 partNumber: try row.decode(column: "part_number", as: String.self),
                 partName: try row.decode(column: "name", as: String.self),
-                unit: UnitOfMeasure(rawValue: try row.decode(column: "unit", as: String.self)) ?? .piece,
+                unit: try row.decodeStored("unit", as: UnitOfMeasure.self),
                 warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
                 warehouseCode: try row.decode(column: "code", as: String.self),
                 available: Quantity.units(level.available), inTransit: Quantity.units(level.inTransit),
@@ -242,7 +242,7 @@ public struct Purchasing: Sendable {
                     id: try l.decode(column: "id", as: Int.self), partId: try l.decode(column: "part_id", as: Int.self),
                     partNumber: try l.decode(column: "part_number", as: String.self),
                     partName: try l.decode(column: "name", as: String.self),
-                    unit: UnitOfMeasure(rawValue: try l.decode(column: "unit", as: String.self)) ?? .piece,
+                    unit: try l.decodeStored("unit", as: UnitOfMeasure.self),
                     quantity: Quantity.units(try l.decode(column: "quantity", as: Int.self)),
                     unitPrice: try l.decode(column: "unit_price", as: Int.self),
                     received: Quantity.units(try l.decode(column: "received", as: Int.self)),
@@ -276,7 +276,7 @@ public struct Purchasing: Sendable {
                 warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
                 warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
                 orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
-                status: PurchaseOrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+                status: try row.decodeStored("status", as: PurchaseOrderStatus.self),
                 expectedOn: try row.decode(column: "expected_on", as: String?.self),
                 note: try row.decode(column: "note", as: String?.self),
                 total: orderLines.reduce(0) { $0 + Int(($1.quantity * Double($1.unitPrice)).rounded()) },
@@ -305,9 +305,7 @@ public struct Purchasing: Sendable {
         if let after = page.afterId { sql = sql + " AND o.id < \(bind: after)" }
         sql = sql + " ORDER BY o.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        let items = try await Self.views(Array(rows.prefix(page.limit)), on: store.sql)
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        return try await Page(rows: rows, limit: page.limit) { try await Self.views($0, on: store.sql) }
     }
 
     public func create(_ input: PurchaseOrderInput, by actor: Actor) async throws -> PurchaseOrderView {

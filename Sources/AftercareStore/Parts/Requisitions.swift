@@ -163,7 +163,7 @@ public struct Requisitions: Sendable {
     static func view(_ row: any SQLRow, lines: [RequisitionLineView], timeline: [RequisitionTimelineEntry]) throws
         -> RequisitionView
     {
-        let status = RequisitionStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .requested
+        let status = try row.decodeStored("status", as: RequisitionStatus.self)
         return RequisitionView(
             id: try row.decode(column: "id", as: Int.self), number: try row.decode(column: "number", as: String.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
@@ -174,7 +174,7 @@ public struct Requisitions: Sendable {
             visitId: try row.decode(column: "visit_id", as: Int?.self),
             requestNumber: try row.decode(column: "request_number", as: String?.self), status: status,
             allowedEvents: RequisitionLifecycle.allowed(status), value: try row.decode(column: "value", as: Int.self),
-            approverRole: Role(rawValue: try row.decode(column: "approver_role", as: String.self)) ?? .serviceManager,
+            approverRole: try row.decodeStored("approver_role", as: Role.self),
             requestedBy: try row.decode(column: "requested_by", as: String.self),
             note: try row.decode(column: "note", as: String?.self), lines: lines, timeline: timeline,
             version: try row.decode(column: "version", as: Int.self),
@@ -201,7 +201,7 @@ public struct Requisitions: Sendable {
                 id: try row.decode(column: "id", as: Int.self), partId: try row.decode(column: "part_id", as: Int.self),
                 partNumber: try row.decode(column: "part_number", as: String.self),
                 partName: try row.decode(column: "name", as: String.self),
-                unit: UnitOfMeasure(rawValue: try row.decode(column: "unit", as: String.self)) ?? .piece,
+                unit: try row.decodeStored("unit", as: UnitOfMeasure.self),
                 quantity: Quantity.units(account.requested), issued: Quantity.units(account.issued),
                 consumed: Quantity.units(account.consumed), returned: Quantity.units(account.returned),
                 writtenOff: Quantity.units(account.writtenOff), outstanding: Quantity.units(account.outstanding),
@@ -217,9 +217,9 @@ public struct Requisitions: Sendable {
             RequisitionTimelineEntry(
                 id: try $0.decode(column: "id", as: Int.self), at: try $0.decode(column: "at", as: Date.self),
                 actor: try $0.decode(column: "actor", as: String.self),
-                event: RequisitionEventKind(rawValue: try $0.decode(column: "event", as: String.self)) ?? .request,
-                from: RequisitionStatus(rawValue: try $0.decode(column: "from_status", as: String.self)) ?? .requested,
-                to: RequisitionStatus(rawValue: try $0.decode(column: "to_status", as: String.self)) ?? .requested,
+                event: try $0.decodeStored("event", as: RequisitionEventKind.self),
+                from: try $0.decodeStored("from_status", as: RequisitionStatus.self),
+                to: try $0.decodeStored("to_status", as: RequisitionStatus.self),
                 reason: try $0.decode(column: "reason", as: String?.self),
                 detail: try $0.decode(column: "data", as: String?.self))
         }
@@ -256,13 +256,13 @@ public struct Requisitions: Sendable {
         if let after = page.afterId { sql = sql + " AND r.id < \(bind: after)" }
         sql = sql + " ORDER BY r.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = Array(try await store.sql.raw(sql).all().prefix(page.limit + 1))
-        let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
-        let lines = try await Self.lines(of: ids, on: store.sql)
-        let items = try rows.prefix(page.limit).map { row in
-            try Self.view(row, lines: lines[try row.decode(column: "id", as: Int.self)] ?? [], timeline: [])
+        return try await Page(rows: rows, limit: page.limit) { rows in
+            let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
+            let lines = try await Self.lines(of: ids, on: store.sql)
+            return try rows.map { row in
+                try Self.view(row, lines: lines[try row.decode(column: "id", as: Int.self)] ?? [], timeline: [])
+            }
         }
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
     }
 
     /// a new requisition, priced at the parts' latest prices, with the approver its value and classes need.

@@ -36,12 +36,11 @@ public struct Stock: Sendable {
             partId: try row.decode(column: "part_id", as: Int.self),
             partNumber: try row.decode(column: "part_number", as: String.self),
             partName: try row.decode(column: "part_name", as: String.self),
-            unit: UnitOfMeasure(rawValue: try row.decode(column: "unit", as: String.self)) ?? .piece,
+            unit: try row.decodeStored("unit", as: UnitOfMeasure.self),
             warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
             warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
             warehouseName: try row.decode(column: "warehouse_name", as: String.self),
-            warehouseKind: WarehouseKind(rawValue: try row.decode(column: "warehouse_kind", as: String.self))
-                ?? .branch,
+            warehouseKind: try row.decodeStored("warehouse_kind", as: WarehouseKind.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
             onHand: Quantity.units(level.onHand), reserved: Quantity.units(level.reserved),
             available: Quantity.units(level.available), inTransit: Quantity.units(level.inTransit),
@@ -67,9 +66,11 @@ public struct Stock: Sendable {
         if let after = page.afterId { sql = sql + " AND b.id > \(bind: after)" }
         sql = sql + " ORDER BY b.id LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        let items = try rows.prefix(page.limit).map(Self.balanceView)
-        let last = try rows.prefix(page.limit).last?.decode(column: "balance_id", as: Int.self)
-        return Page(items: items, nextCursor: rows.count > page.limit ? last.map { PageCursor.encode($0) } : nil)
+        // The cursor is the balance row's id, which the view does not carry: read it from the last row on the page.
+        let lastId = try rows.prefix(page.limit).last?.decode(column: "balance_id", as: Int.self) ?? 0
+        return try Page(
+            rows: rows, limit: page.limit, cursor: { _ in PageCursor.encode(lastId) },
+            view: { try $0.map(Self.balanceView) })
     }
 
     /// a part's stock in every warehouse the caller may see, with totals. One indexed query.
@@ -91,7 +92,7 @@ public struct Stock: Sendable {
         LedgerEntryView(
             id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: Date.self),
             actor: try row.decode(column: "actor", as: String.self),
-            kind: MovementKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .correction,
+            kind: try row.decodeStored("kind", as: MovementKind.self),
             partId: try row.decode(column: "part_id", as: Int.self),
             partNumber: try row.decode(column: "part_number", as: String.self),
             warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
@@ -137,10 +138,8 @@ public struct Stock: Sendable {
         var sql = Self.ledgerQuery(filter, scope: store.scope)
         if let after = page.afterId { sql = sql + " AND l.id < \(bind: after)" }
         sql = sql + " ORDER BY l.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
-        let rows = try await store.sql.raw(sql).all().map(Self.entryView)
-        let items = Array(rows.prefix(page.limit))
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        let rows = try await store.sql.raw(sql).all()
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.entryView) }
     }
 
     /// The ledger in id order for the CSV export, a chunk at a time.
@@ -221,7 +220,7 @@ public struct Stock: Sendable {
         SerialView(
             partId: try row.decode(column: "part_id", as: Int.self),
             serial: try row.decode(column: "serial", as: String.self),
-            status: SerialStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .inStock,
+            status: try row.decodeStored("status", as: SerialStatus.self),
             warehouseId: try row.decode(column: "warehouse_id", as: Int?.self),
             visitId: try row.decode(column: "visit_id", as: Int?.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
@@ -455,9 +454,7 @@ public struct Stock: Sendable {
                 shippedAt: try row.decode(column: "shipped_at", as: Date.self),
                 receivedAt: try row.decode(column: "received_at", as: Date?.self))
         }
-        let items = Array(rows.prefix(page.limit))
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        return Page(rows: rows, limit: page.limit) { $0 }
     }
 
     /// entries are never changed; a mis-keyed receipt or write-off is undone by a new entry that names it and

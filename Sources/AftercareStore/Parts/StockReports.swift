@@ -107,7 +107,7 @@ public struct StockReports: Sendable {
             StockValueRow(
                 warehouseId: try $0.decode(column: "id", as: Int.self),
                 warehouseCode: try $0.decode(column: "code", as: String.self),
-                warehouseKind: WarehouseKind(rawValue: try $0.decode(column: "kind", as: String.self)) ?? .branch,
+                warehouseKind: try $0.decodeStored("kind", as: WarehouseKind.self),
                 parts: try $0.decode(column: "parts", as: Int.self),
                 value: try $0.decode(column: "value", as: Int.self) / Quantity.scale)
         }

@@ -105,7 +105,7 @@ public struct Stocktakes: Sendable {
             warehouseId: try row.decode(column: "warehouse_id", as: Int.self),
             warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
-            status: StocktakeStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .counting,
+            status: try row.decodeStored("status", as: StocktakeStatus.self),
             startedBy: try row.decode(column: "started_by", as: String.self),
             startedAt: try row.decode(column: "started_at", as: Date.self),
             decidedBy: try row.decode(column: "decided_by", as: String?.self),
@@ -138,10 +138,8 @@ public struct Stocktakes: Sendable {
         if let warehouseId { sql = sql + " AND s.warehouse_id = \(bind: warehouseId)" }
         if let after = page.afterId { sql = sql + " AND s.id < \(bind: after)" }
         sql = sql + " ORDER BY s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
-        let rows = try await store.sql.raw(sql).all().map(Self.view)
-        let items = Array(rows.prefix(page.limit))
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        let rows = try await store.sql.raw(sql).all()
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.view) }
     }
 
     /// Starts a count; one open count per warehouse.
@@ -279,7 +277,7 @@ public struct Stocktakes: Sendable {
             return VarianceLine(
                 partId: id, partNumber: try row.decode(column: "part_number", as: String.self),
                 partName: try row.decode(column: "name", as: String.self),
-                unit: UnitOfMeasure(rawValue: try row.decode(column: "unit", as: String.self)) ?? .piece,
+                unit: try row.decodeStored("unit", as: UnitOfMeasure.self),
                 bin: try row.decode(column: "bin", as: String?.self),
                 book: Quantity.units(line?.book ?? onHand),
                 counted: line.map { Quantity.units($0.counted) }, variance: line.map { Quantity.units($0.variance) },

@@ -89,22 +89,22 @@ public enum SLAClocks {
                 ClockEvent(
                     at: try row.decode(column: "at", as: Date.self),
                     event: try row.decode(column: "event", as: String.self),
-                    to: RequestStatus(rawValue: try row.decode(column: "to_status", as: String.self)) ?? .registered))
+                    to: try row.decodeStored("to_status", as: RequestStatus.self)))
         }
         return try requestRows.map { row in
             let id = try row.decode(column: "id", as: Int.self)
             let path = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { Int($0) }
             let unit = units[id] ?? ([], [], [])
             let facts = RequestFacts(
-                type: RequestType(rawValue: try row.decode(column: "type", as: String.self)) ?? .repair,
-                priority: Priority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
+                type: try row.decodeStored("type", as: RequestType.self),
+                priority: try row.decodeStored("priority", as: Priority.self),
                 emergency: try row.decode(column: "emergency", as: Bool.self), serviceFamilies: unit.families,
                 productLineIds: unit.lines, productModelIds: unit.models,
-                customerTier: CustomerTier(rawValue: try row.decode(column: "tier", as: String.self)) ?? .regular,
+                customerTier: try row.decodeStored("tier", as: CustomerTier.self),
                 orgUnitPath: path)
             return ClockSubject(
                 id: id, orgUnitId: try row.decode(column: "org_unit_id", as: Int.self), path: path,
-                status: RequestStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .registered,
+                status: try row.decodeStored("status", as: RequestStatus.self),
                 facts: facts,
                 timeline: ClockTimeline(
                     registeredAt: try row.decode(column: "created_at", as: Date.self), events: events[id] ?? []))
@@ -122,6 +122,11 @@ public enum SLAClocks {
     }
 
     /// the explanation of a request's clocks, computed now from its timeline (not read from the cache).
+    /// The explanation of one request's clocks, read through `store`.
+    public static func explain(_ requestId: Int, now: Date, in store: Store) async throws -> SLAExplanation? {
+        try await explain(requestId, now: now, on: store.sql)
+    }
+
     public static func explain(_ requestId: Int, now: Date, on db: any SQLDatabase) async throws -> SLAExplanation? {
         guard let subject = try await subjects([requestId], on: db).first else { return nil }
         let policies = try await SLAPolicy.active(on: db)

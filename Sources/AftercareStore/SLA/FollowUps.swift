@@ -109,6 +109,11 @@ public enum FollowUpRuleRecord: RecordKind {
             retryMinutes: [120, 1440, 2880], enabled: true),
     ]
 
+    /// Checks `input` against the stored rules, read through `store`.
+    public static func validate(_ input: Input, id: Int?, in store: Store) async throws -> Fields {
+        try await validate(input, id: id, on: store.sql)
+    }
+
     public static func validate(_ input: Input, id: Int?, on db: any SQLDatabase) async throws -> Fields {
         var v = Validator()
         v.range("delayMinutes", input.delayMinutes, 0...(60 * 24 * 60))
@@ -128,8 +133,9 @@ public enum FollowUpRuleRecord: RecordKind {
 
     public static func view(_ row: Fields, meta: RecordMeta) throws -> View {
         View(
-            id: meta.id, trigger: FollowUpTrigger(rawValue: row.trigger) ?? .resolved, delayMinutes: row.delayMinutes,
-            windowMinutes: row.windowMinutes, basis: TimeBasis(rawValue: row.basis) ?? .calendar,
+            id: meta.id, trigger: try FollowUpTrigger.stored(row.trigger, column: "follow_up_rules.trigger"),
+            delayMinutes: row.delayMinutes,
+            windowMinutes: row.windowMinutes, basis: try TimeBasis.stored(row.basis, column: "follow_up_rules.basis"),
             retryMinutes: try JSONText.decode([Int].self, from: row.retryMinutes), enabled: row.enabled,
             version: meta.version, createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }
@@ -262,10 +268,10 @@ public struct FollowUps: Sendable {
             customerName: try row.decode(column: "customer_name", as: String.self),
             contactName: try row.decode(column: "contact_name", as: String?.self),
             contactPhone: try row.decode(column: "contact_phone", as: String?.self),
-            trigger: FollowUpTrigger(rawValue: try row.decode(column: "trigger", as: String.self)) ?? .resolved,
+            trigger: try row.decodeStored("trigger", as: FollowUpTrigger.self),
             orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
             assigneeId: try row.decode(column: "assignee_id", as: Int?.self),
-            status: FollowUpStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+            status: try row.decodeStored("status", as: FollowUpStatus.self),
             dueAt: try row.decode(column: "due_at", as: Date.self),
             attempts: try row.decode(column: "attempts", as: Int.self),
             channel: try row.decode(column: "channel", as: String?.self).flatMap(FollowUpChannel.init),
@@ -308,10 +314,9 @@ public struct FollowUps: Sendable {
         }
         sql = sql + " ORDER BY f.due_at, f.id LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        let items = try rows.prefix(page.limit).map(Self.view)
-        let next =
-            rows.count > page.limit ? items.last.map { PageCursor.encode($0.id, key: Timestamp.format($0.dueAt)) } : nil
-        return Page(items: items, nextCursor: next)
+        return try Page(
+            rows: rows, limit: page.limit, cursor: { PageCursor.encode($0.id, key: Timestamp.format($0.dueAt)) },
+            view: { try $0.map(Self.view) })
     }
 
     /// records a call. Solved closes a resolved request; not solved reopens it; unreachable retries on

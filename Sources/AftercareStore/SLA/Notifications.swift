@@ -128,20 +128,20 @@ public struct Inbox: Sendable {
         let rows = try await query.orderBy(
             SQLOrderBy(expression: SQLColumn("id", table: "n"), direction: SQLDirection.descending)
         ).limit(page.limit + 1).all()
-        let items = try rows.prefix(page.limit).map { row in
-            NotificationView(
-                id: try row.decode(column: "id", as: Int.self),
-                kind: NotificationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .slaWarning,
-                requestId: try row.decode(column: "request_id", as: Int?.self),
-                requestNumber: try row.decode(column: "request_number", as: String?.self),
-                followUpId: try row.decode(column: "follow_up_id", as: Int?.self),
-                target: try row.decode(column: "target", as: String?.self).flatMap(SLATarget.init),
-                level: try row.decode(column: "level", as: Int.self),
-                createdAt: try row.decode(column: "created_at", as: Date.self),
-                readAt: try row.decode(column: "read_at", as: Date?.self))
-        }
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.view) }
+    }
+
+    static func view(_ row: any SQLRow) throws -> NotificationView {
+        return NotificationView(
+            id: try row.decode(column: "id", as: Int.self),
+            kind: try row.decodeStored("kind", as: NotificationKind.self),
+            requestId: try row.decode(column: "request_id", as: Int?.self),
+            requestNumber: try row.decode(column: "request_number", as: String?.self),
+            followUpId: try row.decode(column: "follow_up_id", as: Int?.self),
+            target: try row.decode(column: "target", as: String?.self).flatMap(SLATarget.init),
+            level: try row.decode(column: "level", as: Int.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            readAt: try row.decode(column: "read_at", as: Date?.self))
     }
 
     /// Unread notifications, counted up to `cap`.

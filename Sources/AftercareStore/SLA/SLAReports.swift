@@ -83,26 +83,25 @@ public struct SLAReports: Sendable {
         }
         sql = sql + " ORDER BY k.due_at, k.request_id, k.target LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
-        let items = try rows.prefix(page.limit).map { row in
-            QueueItem(
-                requestId: try row.decode(column: "request_id", as: Int.self),
-                number: try row.decode(column: "number", as: String.self),
-                customerName: try row.decode(column: "customer_name", as: String.self),
-                priority: Priority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
-                status: RequestStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .registered,
-                orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
-                target: SLATarget(rawValue: try row.decode(column: "target", as: String.self)) ?? .resolution,
-                state: ClockState(rawValue: try row.decode(column: "state", as: String.self)) ?? .running,
-                dueAt: try row.decode(column: "due_at", as: Date.self),
-                elapsedSeconds: try row.decode(column: "elapsed_seconds", as: Int.self),
-                targetSeconds: try row.decode(column: "target_seconds", as: Int.self))
+        let cursor: (QueueItem) -> String = {
+            PageCursor.encode($0.requestId, key: Timestamp.format($0.dueAt) + "|" + $0.target.rawValue)
         }
-        let next =
-            rows.count > page.limit
-            ? items.last.map {
-                PageCursor.encode($0.requestId, key: Timestamp.format($0.dueAt) + "|" + $0.target.rawValue)
-            } : nil
-        return Page(items: items, nextCursor: next)
+        return try Page(rows: rows, limit: page.limit, cursor: cursor) { try $0.map(Self.queueItem) }
+    }
+
+    static func queueItem(_ row: any SQLRow) throws -> QueueItem {
+        return QueueItem(
+            requestId: try row.decode(column: "request_id", as: Int.self),
+            number: try row.decode(column: "number", as: String.self),
+            customerName: try row.decode(column: "customer_name", as: String.self),
+            priority: try row.decodeStored("priority", as: Priority.self),
+            status: try row.decodeStored("status", as: RequestStatus.self),
+            orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
+            target: try row.decodeStored("target", as: SLATarget.self),
+            state: try row.decodeStored("state", as: ClockState.self),
+            dueAt: try row.decode(column: "due_at", as: Date.self),
+            elapsedSeconds: try row.decode(column: "elapsed_seconds", as: Int.self),
+            targetSeconds: try row.decode(column: "target_seconds", as: Int.self))
     }
 
     /// met and breached targets completed in each month from `from` to `to` (inclusive, `YYYY-MM`),
@@ -144,7 +143,7 @@ public struct SLAReports: Sendable {
                 let path = units[unit]?.path ?? [unit]
                 let branch = path.count > 1 ? path[1] : path.first ?? unit
                 let policy = try row.decode(column: "policy_id", as: Int.self)
-                let target = SLATarget(rawValue: try row.decode(column: "target", as: String.self)) ?? .resolution
+                let target = try row.decodeStored("target", as: SLATarget.self)
                 let key = "\(branch):\(policy):\(target.rawValue)"
                 var entry =
                     groups[key]

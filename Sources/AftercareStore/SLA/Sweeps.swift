@@ -73,7 +73,7 @@ public enum SLASweep {
         let items = try rows.map { row in
             Item(
                 request: try row.decode(column: "request_id", as: Int.self),
-                target: SLATarget(rawValue: try row.decode(column: "target", as: String.self)) ?? .resolution,
+                target: try row.decodeStored("target", as: SLATarget.self),
                 stage: try row.decode(column: "stage", as: Int.self),
                 checkpoints: try JSONText.decode(
                     [Date?].self, from: try row.decode(column: "checkpoints", as: String.self)),

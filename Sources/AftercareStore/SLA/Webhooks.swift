@@ -243,16 +243,17 @@ public struct Webhooks: Sendable {
         if let after = page.afterId { query = query.where("id", .lessThan, after) }
         let rows = try await query.orderBy("id", .descending).limit(page.limit + 1)
             .all(decoding: WebhookDeliveryRow.self, with: RowCoding.decoder)
-        let items = try rows.prefix(page.limit).map { row in
-            WebhookDeliveryView(
-                id: row.id, webhookId: row.webhookId, event: row.event,
-                status: WebhookDeliveryStatus(rawValue: row.status) ?? .failed, attempts: row.attempts,
-                nextAttemptAt: row.status == WebhookDeliveryStatus.pending.rawValue ? row.nextAttemptAt : nil,
-                lastStatusCode: row.lastStatusCode, lastError: row.lastError, createdAt: row.createdAt,
-                deliveredAt: row.deliveredAt, payload: try JSONText.decode(JSONValue.self, from: row.payload))
-        }
-        return Page(
-            items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor.encode($0.id) } : nil)
+        return try Page(rows: rows, limit: page.limit) { try $0.map(Self.deliveryView) }
+    }
+
+    static func deliveryView(_ row: WebhookDeliveryRow) throws -> WebhookDeliveryView {
+        return WebhookDeliveryView(
+            id: row.id, webhookId: row.webhookId, event: row.event,
+            status: try WebhookDeliveryStatus.stored(row.status, column: "webhook_deliveries.status"),
+            attempts: row.attempts,
+            nextAttemptAt: row.status == WebhookDeliveryStatus.pending.rawValue ? row.nextAttemptAt : nil,
+            lastStatusCode: row.lastStatusCode, lastError: row.lastError, createdAt: row.createdAt,
+            deliveredAt: row.deliveredAt, payload: try JSONText.decode(JSONValue.self, from: row.payload))
     }
 }
 

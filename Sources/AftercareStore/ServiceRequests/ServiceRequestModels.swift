@@ -158,13 +158,16 @@ struct ServiceRequestRow: Codable, Sendable {
     var updatedAt: Date
     var archivedAt: Date?
 
-    var lifecycle: RequestLifecycle {
+    func lifecycle() throws -> RequestLifecycle {
         RequestLifecycle(
-            status: RequestStatus(rawValue: status) ?? .registered,
-            resumeStatus: resumeStatus.flatMap(RequestStatus.init))
+            status: try RequestStatus.stored(status, column: "service_requests.status"),
+            resumeStatus: try resumeStatus.map {
+                try RequestStatus.stored($0, column: "service_requests.resume_status")
+            })
     }
 
-    func view(units: [RequestUnitView]) -> ServiceRequestView {
+    func view(units: [RequestUnitView]) throws -> ServiceRequestView {
+        let lifecycle = try lifecycle()
         let decisions = units.map(\.warrantyStatus)
         let summary: WarrantyStatus =
             if !decisions.isEmpty, decisions.allSatisfy({ $0 == .inWarranty }) {
@@ -177,10 +180,12 @@ struct ServiceRequestRow: Codable, Sendable {
         return ServiceRequestView(
             id: id, number: number, orgUnitId: orgUnitId, customerId: customerId, customerName: customerName,
             projectId: projectId, contactName: contactName, contactPhone: contactPhone,
-            channel: Channel(rawValue: channel) ?? .phone, type: RequestType(rawValue: type) ?? .repair,
+            channel: try Channel.stored(channel, column: "service_requests.channel"),
+            type: try RequestType.stored(type, column: "service_requests.type"),
             faultDescription: faultDescription, customerRequest: customerRequest, preferredTime: preferredTime,
-            priority: Priority(rawValue: priority) ?? .normal, emergency: emergency, category: category,
-            faultCause: FaultCause(rawValue: faultCause) ?? .unknown, status: lifecycle.status,
+            priority: try Priority.stored(priority, column: "service_requests.priority"), emergency: emergency,
+            category: category, faultCause: try FaultCause.stored(faultCause, column: "service_requests.fault_cause"),
+            status: lifecycle.status,
             allowedEvents: lifecycle.allowedEvents, warrantyStatus: summary, units: units, createdBy: createdBy,
             version: version, createdAt: createdAt, updatedAt: updatedAt, archivedAt: archivedAt, durations: nil,
             timeline: nil)
@@ -197,10 +202,11 @@ struct TimelineRow: Codable, Sendable {
     var toStatus: String
     var note: String?
 
-    var entry: TimelineEntry {
+    func entry() throws -> TimelineEntry {
         TimelineEntry(
-            id: id, at: at, actor: actor, event: event, from: fromStatus.flatMap(RequestStatus.init),
-            to: RequestStatus(rawValue: toStatus) ?? .registered, note: note)
+            id: id, at: at, actor: actor, event: event,
+            from: try fromStatus.map { try RequestStatus.stored($0, column: "request_events.from_status") },
+            to: try RequestStatus.stored(toStatus, column: "request_events.to_status"), note: note)
     }
 }
 

@@ -63,7 +63,7 @@ public struct ServiceRequests: Sendable {
         }
         let timeline = try await store.sql.select().column("*").from("request_events")
             .where("request_id", .equal, id).orderBy("id").all(decoding: TimelineRow.self, with: RowCoding.decoder)
-            .map(\.entry)
+            .map { try $0.entry() }
         let durations = RequestDurations.of(
             createdAt: view.createdAt, changes: timeline.map { StatusChange(at: $0.at, from: $0.from, to: $0.to) },
             now: store.now)
@@ -119,7 +119,7 @@ public struct ServiceRequests: Sendable {
                     warrantyReason: try row.decode(column: "request_warranty_reason", as: String?.self)
                         .flatMap(WarrantyReason.init)))
         }
-        return rows.map { $0.view(units: byRequest[$0.id] ?? []) }
+        return try rows.map { try $0.view(units: byRequest[$0.id] ?? []) }
     }
 
     /// filtered and searched, in the chosen order, keyset-paged.
@@ -167,15 +167,18 @@ public struct ServiceRequests: Sendable {
         if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
         query += " ORDER BY \(unsafeRaw: order) LIMIT \(literal: page.limit + 1)"
         let rows = try await db.raw(query).all(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
-        let views = try await Self.views(of: Array(rows.prefix(page.limit)), on: db)
-        guard rows.count > page.limit, let last = views.last else { return Page(items: views, nextCursor: nil) }
-        let key: String? =
-            switch filter.sort {
-            case .newest, .oldest: nil
-            case .recentlyUpdated: Timestamp.format(last.updatedAt)
-            case .status: last.status.rawValue
-            }
-        return Page(items: views, nextCursor: PageCursor.encode(last.id, key: key))
+        let sort = filter.sort
+        return try await Page(
+            rows: rows, limit: page.limit,
+            cursor: { last in
+                let key: String? =
+                    switch sort {
+                    case .newest, .oldest: nil
+                    case .recentlyUpdated: Timestamp.format(last.updatedAt)
+                    case .status: last.status.rawValue
+                    }
+                return PageCursor.encode(last.id, key: key)
+            }, view: { try await Self.views(of: $0, on: db) })
     }
 
     /// How many requests match, counted no further than `cap` so that a page view never counts millions of
@@ -292,9 +295,7 @@ public struct ServiceRequests: Sendable {
         if let after = page.afterId { query += " AND e.id < \(bind: after)" }
         query += " ORDER BY e.id DESC LIMIT \(literal: page.limit + 1)"
         let rows = try await store.sql.raw(query).all(decoding: HistoryRow.self, with: RowCoding.decoder)
-        let entries = rows.prefix(page.limit).map(\.entry)
-        return Page(
-            items: entries, nextCursor: rows.count > page.limit ? entries.last.map { PageCursor.encode($0.id) } : nil)
+        return try Page(rows: rows, limit: page.limit) { try $0.map { try $0.entry() } }
     }
 
     // MARK: Writing
@@ -448,7 +449,7 @@ public struct ServiceRequests: Sendable {
                 resumeStatus: try row.decode(column: "resume_status", as: String?.self).flatMap(RequestStatus.init))
         }
         let transition = try lifecycle.apply(event.event, note: event.note)
-        let priority = event.priority ?? (event.emergency == true ? .emergency : before.priority)
+        let priority = Urgency.changed(priority: event.priority, emergency: event.emergency, before: before.priority)
         let cause = event.faultCause ?? before.faultCause
         try await db.update("service_requests")
             .set("status", to: transition.to.rawValue)
@@ -587,9 +588,8 @@ public struct ServiceRequests: Sendable {
         if input.orgUnitId == nil {
             orgUnitId = try await ProjectRecord.owningUnit(ofCustomer: input.customerId, on: db)
         }
-        let emergency = input.emergency ?? (input.priority == .emergency)
-        let priority = input.priority ?? (emergency ? .emergency : .normal)
-        return Checked(orgUnitId: orgUnitId, priority: priority, emergency: emergency, units: units)
+        let urgency = Urgency.registered(priority: input.priority, emergency: input.emergency)
+        return Checked(orgUnitId: orgUnitId, priority: urgency.priority, emergency: urgency.emergency, units: units)
     }
 
     static func input(from view: ServiceRequestView) -> ServiceRequestInput {
@@ -648,7 +648,7 @@ public struct ServiceRequests: Sendable {
 }
 
 /// One line of a customer's or unit's history.
-public struct HistoryEntry: Codable, Sendable, Equatable {
+public struct HistoryEntry: Codable, Sendable, Equatable, Identifiable {
     public var id: Int
     public var requestId: Int
     public var number: String
@@ -678,10 +678,11 @@ struct HistoryRow: Decodable, Sendable {
         case number, type
     }
 
-    var entry: HistoryEntry {
-        let e = step.entry
+    func entry() throws -> HistoryEntry {
+        let e = try step.entry()
         return HistoryEntry(
-            id: e.id, requestId: step.requestId, number: number, type: RequestType(rawValue: type) ?? .repair,
+            id: e.id, requestId: step.requestId, number: number,
+            type: try RequestType.stored(type, column: "service_requests.type"),
             at: e.at, actor: e.actor, event: e.event, from: e.from, to: e.to, note: e.note)
     }
 }

@@ -1,21 +1,16 @@
 import AftercareDomain
 import AftercareStore
-import SQLKit
 import Vapor
 
 /// engineers, visits and their events, assignment recommendations and daily route plans.
 struct DispatchController {
     func register(_ api: any RoutesBuilder) {
         RecordController<EngineerRecord>(path: "engineers", read: .viewVisits, write: .manageEngineers) { _, q in
-            let unit = try q.int("orgUnitId")
-            return { query in
-                guard let unit else { return query }
-                return query.where(EngineerRecord.column("org_unit_id"), .equal, SQLBind(unit))
-            }
+            .engineers(orgUnitId: try q.int("orgUnitId"))
         }.register(api)
         RecordController<DispatchSettingsRecord>(
             path: "dispatch/settings", read: .viewVisits, write: .manageEngineers
-        ) { _, _ in { $0 } }.register(api)
+        ) { _, _ in .all }.register(api)
 
         api.post("service-requests", ":id", "visits", use: create).requires(.action(.dispatchVisits))
         let visits = api.grouped("visits")

@@ -1,6 +1,5 @@
 import AftercareDomain
 import AftercareStore
-import SQLKit
 import Vapor
 
 /// parts, warehouses and stock rules; stock, the ledger and movements; requisitions; purchasing; stocktakes;
@@ -8,37 +7,14 @@ import Vapor
 struct PartsController {
     func register(_ api: any RoutesBuilder) {
         RecordController<PartRecord>(path: "parts", read: .viewStock, write: .manageParts) { _, q in
-            let text = try q.string("q")
-            return { query in
-                guard let text, !text.isEmpty else { return query }
-                let like = "%" + text + "%"
-                return query.where {
-                    $0.where(PartRecord.column("part_number"), .like, SQLBind(like))
-                        .orWhere(PartRecord.column("name"), .like, SQLBind(like))
-                }
-            }
+            .parts(containing: try q.string("q"))
         }.register(api)
         RecordController<WarehouseRecord>(path: "warehouses", read: .viewStock, write: .manageParts) { _, q in
-            let kind = try q.value("kind", WarehouseKind.self)
-            let unit = try q.int("orgUnitId")
-            return { query in
-                var query = query
-                if let kind { query = query.where(WarehouseRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
-                if let unit { query = query.where(WarehouseRecord.column("org_unit_id"), .equal, SQLBind(unit)) }
-                return query
-            }
+            .warehouses(
+                kinds: try q.value("kind", WarehouseKind.self).map { [$0] } ?? [], orgUnitId: try q.int("orgUnitId"))
         }.register(api)
         RecordController<StockRuleRecord>(path: "stock-rules", read: .viewStock, write: .manageParts) { _, q in
-            let part = try q.int("partId")
-            let warehouse = try q.int("warehouseId")
-            return { query in
-                var query = query
-                if let part { query = query.where(StockRuleRecord.column("part_id"), .equal, SQLBind(part)) }
-                if let warehouse {
-                    query = query.where(StockRuleRecord.column("warehouse_id"), .equal, SQLBind(warehouse))
-                }
-                return query
-            }
+            .stockRules(partId: try q.int("partId"), warehouseId: try q.int("warehouseId"))
         }.register(api)
 
         api.get("parts", ":id", "stock", use: partStock).requires(.action(.viewStock))

@@ -1,6 +1,5 @@
 import AftercareDomain
 import AftercareStore
-import SQLKit
 import Vapor
 
 /// The JSON API of one kind of record: list, create, read, update, archive and its audit trail.
@@ -12,7 +11,7 @@ struct RecordController<Kind: RecordKind>: Sendable where Kind.View: Content {
     let read: Action
     let write: Action
     /// The list's filters from the query string.
-    let filter: @Sendable (Request, QueryReader) async throws -> (SQLSelectBuilder) -> SQLSelectBuilder
+    let filter: @Sendable (Request, QueryReader) async throws -> RecordFilter<Kind>
 
     func register(_ api: any RoutesBuilder) {
         let group = api.grouped(path.pathComponents)

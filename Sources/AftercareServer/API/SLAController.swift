@@ -1,6 +1,5 @@
 import AftercareDomain
 import AftercareStore
-import SQLKit
 import Vapor
 
 /// calendars, policies, clock explanations, the at-risk queue, the compliance report, follow-ups and
@@ -8,17 +7,13 @@ import Vapor
 struct SLAController {
     func register(_ api: any RoutesBuilder) {
         RecordController<CalendarRecord>(path: "sla/calendars", read: .viewSLA, write: .manageSLA) { _, q in
-            let unit = try q.int("orgUnitId")
-            return { query in
-                guard let unit else { return query }
-                return query.where(CalendarRecord.column("org_unit_id"), .equal, SQLBind(unit))
-            }
+            .calendars(orgUnitId: try q.int("orgUnitId"))
         }.register(api)
-        RecordController<SLAPolicyRecord>(path: "sla/policies", read: .viewSLA, write: .manageSLA) { _, _ in { $0 } }
+        RecordController<SLAPolicyRecord>(path: "sla/policies", read: .viewSLA, write: .manageSLA) { _, _ in .all }
             .register(api)
         RecordController<FollowUpRuleRecord>(
             path: "follow-up-rules", read: .handleFollowUps, write: .manageFollowUpRules
-        ) { _, _ in { $0 } }.register(api)
+        ) { _, _ in .all }.register(api)
 
         let calendars = api.grouped("sla", "calendars")
         calendars.get(":id", "holidays.csv", use: exportHolidays).requires(.action(.viewSLA))
@@ -100,7 +95,7 @@ struct SLAController {
 
     @Sendable func explain(_ req: Request) async throws -> SLAExplanation {
         let request = try await ServiceRequests(req.store).get(ServiceRequestController.id(req))
-        guard let explanation = try await SLAClocks.explain(request.id, now: req.store.now, on: req.store.sql) else {
+        guard let explanation = try await SLAClocks.explain(request.id, now: req.store.now, in: req.store) else {
             throw RecordNotFound(entity: "serviceRequest", id: request.id)
         }
         return explanation

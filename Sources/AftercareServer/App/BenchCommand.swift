@@ -1,4 +1,5 @@
 import AftercareDispatch
+import AftercareStore
 import Foundation
 import Vapor
 
@@ -62,8 +63,13 @@ struct BenchCommand: AsyncCommand {
                 let parts = Int(signature.parts ?? "20000"), (200...1_000_000).contains(parts)
             else { try fail("--entries must be a positive integer and --parts from 200 to 1000000") }
             try await context.application.autoMigrate()
-            try await StockBench.run(
-                store: context.application.store, entries: entries, partCount: parts, console: console)
+            do {
+                try await StockBench.run(store: context.application.store, entries: entries, partCount: parts) {
+                    console.print($0)
+                }
+            } catch let error as StockBench.Unprepared {
+                try fail(error.description)
+            }
         default:
             try fail("unknown benchmark \(signature.benchmark): use vrptw, day or stock")
         }

@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// `aftercare plan --unit CODE --date YYYY-MM-DD [--seconds N] [--seed N] [--threads N] [--accept]`: plans a
@@ -53,10 +52,7 @@ struct PlanCommand: AsyncCommand {
             throw ExitCode(1)
         }
         try await context.application.autoMigrate()
-        let row = try await store.sql.raw(
-            "SELECT id, name FROM org_units WHERE code = \(bind: unitText) OR CAST(id AS TEXT) = \(bind: unitText)"
-        ).first()
-        guard let row, let unitId = try? row.decode(column: "id", as: Int.self) else {
+        guard let unit = try await Records<OrgUnitRecord>(store).find(codeOrId: unitText) else {
             console.error("no organisation unit with code or id \(unitText)")
             throw ExitCode(1)
         }
@@ -65,7 +61,7 @@ struct PlanCommand: AsyncCommand {
         let plan: RoutePlanView
         do {
             plan = try await planning.propose(
-                orgUnitId: unitId, date: date, seconds: seconds, seed: UInt64(signature.seed ?? 1), threads: threads,
+                orgUnitId: unit.id, date: date, seconds: seconds, seed: UInt64(signature.seed ?? 1), threads: threads,
                 by: actor)
         } catch let error as NothingToPlan {
             console.error("nothing to plan: \(error.reason)")
@@ -74,7 +70,7 @@ struct PlanCommand: AsyncCommand {
         let clock = DateFormatter()
         clock.timeZone = store.timeZone
         clock.dateFormat = "HH:mm"
-        let unitName = (try? row.decode(column: "name", as: String.self)) ?? unitText
+        let unitName = unit.name
         console.print(
             "plan \(plan.id) for \(unitName) on \(date): \(plan.routes.count) engineers, "
                 + "travel \(plan.travelSeconds / 60) min, searched \(String(format: "%.1f", plan.seconds)) s")

@@ -1,13 +1,12 @@
 import AftercareDomain
 import AftercareStore
-import SQLKit
 import Vapor
 
 /// Every route of the server. `docs/openapi.yaml` describes each of them (a test keeps the two in step).
 func routes(_ app: Application) throws {
     let root = app.grouped(AccessMiddleware())
     root.get("healthz") { req async throws -> Response in
-        _ = try await (req.db as! any SQLDatabase).raw("SELECT 1 AS ok").first()
+        try await req.store.ping()
         let body = ["status": "ok", "database": req.store.kind.rawValue]
         return try await body.encodeResponse(for: req)
     }.requires(.open)
@@ -19,80 +18,28 @@ func routes(_ app: Application) throws {
     }.requires(.open)
 
     let api = root.grouped("api", "v1")
-    RecordController<OrgUnitRecord>(path: "org-units", read: .viewOrgUnits, write: .manageOrgUnits) { req, q in
-        let kind = try q.value("kind", OrgUnitKind.self)
-        let parentId = try q.int("parentId")
-        let name = try q.string("q")
-        return { query in
-            var query = query
-            if let kind { query = query.where(OrgUnitRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
-            if let parentId { query = query.where(OrgUnitRecord.column("parent_id"), .equal, SQLBind(parentId)) }
-            if let name {
-                query = query.where(TextMatch.column(OrgUnitRecord.column("name"), contains: name, on: req.store.sql))
-            }
-            return query
-        }
+    RecordController<OrgUnitRecord>(path: "org-units", read: .viewOrgUnits, write: .manageOrgUnits) { _, q in
+        .orgUnits(kind: try q.value("kind", OrgUnitKind.self), parentId: try q.int("parentId"), name: try q.string("q"))
     }.register(api)
-    RecordController<CustomerRecord>(path: "customers", read: .viewCustomers, write: .manageCustomers) { req, q in
-        let tier = try q.value("tier", CustomerTier.self)
-        let kind = try q.value("kind", CustomerKind.self)
-        let name = try q.string("q")
-        let phone = try q.string("phone", max: Limits.phone).map(PhoneNumber.digits)
-        var subtree: [Int]?
-        if let unit = try q.int("orgUnitId") { subtree = try await OrgUnitRecord.subtree(of: unit, on: req.store.sql) }
-        return { query in
-            var query = query
-            if let tier { query = query.where(CustomerRecord.column("tier"), .equal, SQLBind(tier.rawValue)) }
-            if let kind { query = query.where(CustomerRecord.column("kind"), .equal, SQLBind(kind.rawValue)) }
-            if let name {
-                query = query.where(TextMatch.column(CustomerRecord.column("name"), contains: name, on: req.store.sql))
-            }
-            if let subtree = subtree {
-                query = query.where(
-                    CustomerRecord.column("org_unit_id"), .in, SQLBind.group(subtree.isEmpty ? [-1] : subtree))
-            }
-            if let phone {
-                query = query.where(
-                    CustomerRecord.column("id"), .in,
-                    SQLSubquery.select {
-                        $0.column("customer_id").from("customer_phones").where("digits", .equal, phone)
-                    })
-            }
-            return query
-        }
+    RecordController<CustomerRecord>(path: "customers", read: .viewCustomers, write: .manageCustomers) { _, q in
+        .customers(
+            tier: try q.value("tier", CustomerTier.self), kind: try q.value("kind", CustomerKind.self),
+            name: try q.string("q"), orgUnitId: try q.int("orgUnitId"),
+            phoneDigits: try q.string("phone", max: Limits.phone).map(PhoneNumber.digits))
     }.register(api)
     RecordController<ProductLineRecord>(path: "product-lines", read: .viewCatalogue, write: .manageCatalogue) { _, _ in
-        { $0 }
+        .all
     }.register(api)
     RecordController<ProductModelRecord>(path: "product-models", read: .viewCatalogue, write: .manageCatalogue) {
-        _, q in
-        let line = try q.int("productLineId")
-        return { query in
-            guard let line else { return query }
-            return query.where(ProductModelRecord.column("product_line_id"), .equal, SQLBind(line))
-        }
+        _, q in .productModels(lineId: try q.int("productLineId"))
     }.register(api)
     RecordController<ProjectRecord>(path: "projects", read: .viewInstalledBase, write: .manageInstalledBase) {
-        _, q in
-        let customer = try q.int("customerId")
-        return { query in
-            guard let customer else { return query }
-            return query.where(ProjectRecord.column("customer_id"), .equal, SQLBind(customer))
-        }
+        _, q in .projects(customerId: try q.int("customerId"))
     }.register(api)
     RecordController<UnitRecord>(path: "units", read: .viewInstalledBase, write: .manageInstalledBase) { _, q in
-        let customer = try q.int("customerId")
-        let model = try q.int("modelId")
-        let project = try q.int("projectId")
-        let serial = try q.string("serial", max: Limits.code)
-        return { query in
-            var query = query
-            if let customer { query = query.where(UnitRecord.column("customer_id"), .equal, SQLBind(customer)) }
-            if let model { query = query.where(UnitRecord.column("model_id"), .equal, SQLBind(model)) }
-            if let project { query = query.where(UnitRecord.column("project_id"), .equal, SQLBind(project)) }
-            if let serial { query = query.where(UnitRecord.column("serial_number"), .equal, SQLBind(serial)) }
-            return query
-        }
+        .units(
+            customerId: try q.int("customerId"), modelId: try q.int("modelId"), projectId: try q.int("projectId"),
+            serial: try q.string("serial", max: Limits.code))
     }.register(api)
     ServiceRequestController().register(api)
     AccountController().register(api)

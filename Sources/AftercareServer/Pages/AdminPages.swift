@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// user administration within the administrator's own subtree: create, edit roles and unit, disable,

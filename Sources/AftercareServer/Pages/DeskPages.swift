@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// The web service desk: home per role, request list, detail with the allowed actions,
@@ -259,7 +258,7 @@ struct DeskPages: Sendable {
         }
         var sla: SLAPanelModel?
         if principal.may(.viewSLA),
-            let explanation = try await SLAClocks.explain(view.id, now: req.store.now, on: req.store.sql)
+            let explanation = try await SLAClocks.explain(view.id, now: req.store.now, in: req.store)
         {
             sla = SLAPanelModel(explanation, l)
         }
@@ -392,17 +391,8 @@ struct DeskPages: Sendable {
         var found: [NewModel.Found] = []
         let searched = !query.isEmpty
         if searched {
-            let customers = try await Records<CustomerRecord>(req.store).list(page: PageRequest(limit: 20)) { select in
-                let digits = PhoneNumber.digits(query)
-                if digits.count >= 3, PhoneNumber.isValid(query) {
-                    return select.where(
-                        CustomerRecord.column("id"), .in,
-                        SQLSubquery.select {
-                            $0.column("customer_id").from("customer_phones").where("digits", .equal, digits)
-                        })
-                }
-                return select.where(TextMatch.column(CustomerRecord.column("name"), contains: query, on: req.store.sql))
-            }
+            let customers = try await Records<CustomerRecord>(req.store).list(
+                page: PageRequest(limit: 20), filter: .lookup(query))
             found += customers.items.map {
                 .init(
                     link: "/requests/new?customerId=\($0.id)", label: $0.name, detail: l.t("tier.\($0.tier.rawValue)"))
@@ -419,9 +409,8 @@ struct DeskPages: Sendable {
         if let customerId = form.customerId {
             let customer = try await Records<CustomerRecord>(req.store).get(customerId)
             customerName = customer.name
-            let owned = try await Records<UnitRecord>(req.store).list(page: PageRequest(limit: 200)) {
-                $0.where(UnitRecord.column("customer_id"), .equal, SQLBind(customerId))
-            }
+            let owned = try await Records<UnitRecord>(req.store).list(
+                page: PageRequest(limit: 200), filter: .units(customerId: customerId))
             var open = RequestFilter()
             open.customerId = customerId
             open.statuses = RequestStatus.allCases.filter(\.isOpen)
@@ -453,11 +442,10 @@ struct DeskPages: Sendable {
         let cleaned = prefix.trimmingCharacters(in: .whitespaces)
         guard cleaned.count >= 2 else { return [] }
         // Serials are codes (letters, digits, '-', '_', '.', '/'): LIKE's wildcards are dropped, not escaped.
-        let plain = cleaned.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
-        guard plain.count >= 2 else { return [] }
-        return try await Records<UnitRecord>(req.store).list(page: PageRequest(limit: limit)) {
-            $0.where(SQLBinaryExpression(UnitRecord.column("serial_number"), .like, SQLBind(plain + "%")))
-        }.items
+        guard cleaned.filter({ $0 != "%" && $0 != "_" && $0 != "\\" }).count >= 2 else { return [] }
+        return try await Records<UnitRecord>(req.store).list(
+            page: PageRequest(limit: limit), filter: .units(serialPrefix: cleaned)
+        ).items
     }
 
     @Sendable func newRequest(_ req: Request) async throws -> Response {
@@ -533,7 +521,7 @@ struct DeskPages: Sendable {
                 contactPhone: form.contactPhone.nilIfEmpty, unitIds: form.unitIds, channel: form.channel,
                 type: form.type, faultDescription: form.faultDescription,
                 customerRequest: form.customerRequest.nilIfEmpty, preferredTime: form.preferredTime.nilIfEmpty,
-                priority: form.priority, emergency: form.emergency || form.priority == .emergency)
+                priority: form.priority, emergency: form.emergency ? true : nil)
             let key = reader.nonceKey("/requests", for: principal)
             let view = try await ServiceRequestController.register(input, key: key, req)
             return req.redirect(to: "/requests/\(view.id)")
@@ -619,9 +607,8 @@ struct DeskPages: Sendable {
         let principal = try req.requirePrincipal()
         let l = req.localizer
         let customer = try await Records<CustomerRecord>(req.store).get(Self.id(req))
-        let units = try await Records<UnitRecord>(req.store).list(page: PageRequest(limit: 200)) {
-            $0.where(UnitRecord.column("customer_id"), .equal, SQLBind(customer.id))
-        }
+        let units = try await Records<UnitRecord>(req.store).list(
+            page: PageRequest(limit: 200), filter: .units(customerId: customer.id))
         var filter = RequestFilter()
         filter.customerId = customer.id
         let requests =

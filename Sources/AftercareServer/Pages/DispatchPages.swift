@@ -2,7 +2,6 @@ import AftercareDispatch
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// the pages of dispatch: the board of a unit's day with the route planner and its map, the visit page with
@@ -308,7 +307,7 @@ struct DispatchPages: Sendable {
         let store = req.store
         let zone = store.timeZone
         let units = try await Records<OrgUnitRecord>(store).list(page: PageRequest(limit: 200)).items
-        let subtree = Set(try await OrgUnitRecord.subtree(of: unitId, on: store.sql))
+        let subtree = Set(try await Records<OrgUnitRecord>(store).subtree(of: unitId))
         var filter = VisitFilter()
         filter.orgUnitId = unitId
         filter.date = date

@@ -234,7 +234,7 @@ struct FollowUpRulePages: Sendable {
                 // Report the use case's problems with the form's, all at once.
                 var problems = v.error
                 do {
-                    _ = try await FollowUpRuleRecord.validate(input, id: rule.id, on: req.store.sql)
+                    _ = try await FollowUpRuleRecord.validate(input, id: rule.id, in: req.store)
                 } catch let error as ValidationError {
                     for (field, problem) in error.fields where problems.fields[field] == nil {
                         problems.fields[field] = problem

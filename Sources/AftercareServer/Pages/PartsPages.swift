@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// the pages of spare parts: stock balances with expiry warnings, a part's detail with its ledger, the
@@ -147,10 +146,9 @@ struct PartsPages: Sendable {
     static func warehouses(
         _ req: Request, kinds: [WarehouseKind] = WarehouseKind.allCases.filter { $0 != .van }
     ) async throws -> [WarehouseRecord.View] {
-        try await Records<WarehouseRecord>(req.store).list(page: PageRequest(limit: 200)) {
-            $0.where(
-                WarehouseRecord.column("kind"), .in, SQLGroupExpression(SQLList(kinds.map { SQLBind($0.rawValue) })))
-        }.items
+        try await Records<WarehouseRecord>(req.store).list(
+            page: PageRequest(limit: 200), filter: .warehouses(kinds: kinds)
+        ).items
     }
 
     static func warehouseOptions(_ list: [WarehouseRecord.View], selected: Int?, _ l: Localizer) -> [SelectOption] {
@@ -234,13 +232,9 @@ struct PartsPages: Sendable {
         var partIds: [Int] = []
         var noMatch = false
         if partId == nil, let text {
-            let like = "%" + text + "%"
-            let found = try await Records<PartRecord>(store).list(page: PageRequest(limit: 20)) { query in
-                query.where {
-                    $0.where(PartRecord.column("part_number"), .like, SQLBind(like))
-                        .orWhere(PartRecord.column("name"), .like, SQLBind(like))
-                }
-            }.items
+            let found = try await Records<PartRecord>(store).list(
+                page: PageRequest(limit: 20), filter: .parts(containing: text)
+            ).items
             if found.count == 1 {
                 partId = found[0].id
             } else {
@@ -761,9 +755,9 @@ struct PartsPages: Sendable {
             let text = index < quantities.count ? quantities[index].trimmingCharacters(in: .whitespaces) : ""
             if number.isEmpty && text.isEmpty { continue }
             typed.lines.append((number, text))
-            let found = try await Records<PartRecord>(store).list(page: PageRequest(limit: 1)) {
-                $0.where(PartRecord.column("part_number"), .equal, SQLBind(number))
-            }.items.first
+            let found = try await Records<PartRecord>(store).list(
+                page: PageRequest(limit: 1), filter: .parts(number: number)
+            ).items.first
             guard let found else {
                 v.add("lines.\(lines.count).partNumber", number.isEmpty ? .required : .notFound)
                 continue

@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// the customer portal. A customer account sees its own units and requests only (the store is scoped to

@@ -1,7 +1,6 @@
 import AftercareDomain
 import AftercareStore
 import Foundation
-import SQLKit
 import Vapor
 
 /// the pages of commitments: the at-risk and breached queue, the compliance report, policy and

@@ -148,7 +148,8 @@ public enum OrgUnitRecord: RecordKind {
 
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {
         View(
-            id: meta.id, code: row.code, name: row.name, kind: OrgUnitKind(rawValue: row.kind) ?? .outlet,
+            id: meta.id, code: row.code, name: row.name,
+            kind: try OrgUnitKind.stored(row.kind, column: "org_units.kind"),
             parentId: row.parentId, path: row.path.split(separator: "/").compactMap { Int($0) },
             timeZone: row.timeZone, latitude: row.latitude, longitude: row.longitude, version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
@@ -174,4 +175,20 @@ public enum OrgUnitRecord: RecordKind {
 extension String {
     /// Without leading and trailing white space.
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+extension Records where Kind == OrgUnitRecord {
+    /// The ids of `id` and every unit below it.
+    public func subtree(of id: Int) async throws -> [Int] {
+        try await OrgUnitRecord.subtree(of: id, on: store.sql)
+    }
+
+    /// A unit by its code, or by its id written as text (the CLI's `--unit`).
+    public func find(codeOrId text: String) async throws -> OrgUnitRecord.View? {
+        let row = try await store.sql.raw(
+            "SELECT id FROM org_units WHERE code = \(bind: text) OR CAST(id AS TEXT) = \(bind: text)"
+        ).first()
+        guard let id = try row?.decode(column: "id", as: Int.self) else { return nil }
+        return try await get(id)
+    }
 }

@@ -216,3 +216,10 @@ final class RememberedJSON: @unchecked Sendable {
         values[key] = value
     }
 }
+
+extension Store {
+    /// Answers when the database does (the health check).
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+    }
+}

@@ -1,8 +1,6 @@
 import AftercareDomain
-import AftercareStore
 import Foundation
 import SQLKit
-import Vapor
 
 /// `aftercare bench stock [--entries N] [--parts N]`: the stock ledger's three figures (issue 6), on the configured
 /// database (run it on a fresh one after `aftercare demo --requests 1000`, which provides the organisation units):
@@ -11,16 +9,21 @@ import Vapor
 ///    sequentially and from 8 concurrent clients, and many to one transaction (an opening-balance import);
 /// 2. on hand for a part across all warehouses (`Stock.of(partId:)`) with `--entries` ledger entries, p50/p95/p99;
 /// 3. the variance report of a full stocktake of a `--parts`-part warehouse, median of 5.
-enum StockBench {
-    static func run(store: Store, entries: Int, partCount: Int, console: any Console) async throws {
+public enum StockBench {
+    /// The database has no organisation unit to own the benchmark's warehouses.
+    public struct Unprepared: Error, CustomStringConvertible {
+        public var description: String {
+            "no organisation unit: run `aftercare demo --requests 1000` on this database first"
+        }
+    }
+
+    /// Runs the three measurements, reporting each figure as a line through `report`.
+    public static func run(store: Store, entries: Int, partCount: Int, report: (String) -> Void) async throws {
         let db = store.sql
         guard
             let unit = try await db.raw("SELECT id FROM org_units ORDER BY id LIMIT 1").first(
                 decodingColumn: "id", as: Int.self)
-        else {
-            console.error("no organisation unit: run `aftercare demo --requests 1000` on this database first")
-            throw ExitCode(1)
-        }
+        else { throw Unprepared() }
         let actor = Actor(name: "bench")
         let tag = String(Int(Date().timeIntervalSince1970) % 1_000_000)
         // Warehouses: one big store (the stocktake) and 19 more.
@@ -60,7 +63,7 @@ enum StockBench {
         let partIds = try await db.raw(
             "SELECT id FROM parts WHERE part_number LIKE \(bind: "P\(tag)-%") ORDER BY id"
         ).all().map { try $0.decode(column: "id", as: Int.self) }
-        console.print("setup: \(partIds.count) parts, \(warehouses.count) warehouses in \(seconds(since: clock)) s")
+        report("setup: \(partIds.count) parts, \(warehouses.count) warehouses in \(seconds(since: clock)) s")
 
         // 1. Posting.
         let stock = Stock(store)
@@ -77,11 +80,11 @@ enum StockBench {
         clock = .now
         let imported = try await PartsTransfer(store).importBalances(csv, by: actor)
         let batched = Double(imported.imported) / seconds(since: clock)
-        console.print(
+        report(
             String(
                 format: "posting, %d receipts in one transaction (opening-balance import): %.2f s = %.0f movements/s",
                 imported.imported, Double(imported.imported) / batched, batched))
-        console.print(
+        report(
             String(
                 format: "posting, sequential receipts: %d in %.2f s = %.0f movements/s", postings,
                 Double(postings) / sequential, sequential))
@@ -109,7 +112,7 @@ enum StockBench {
                 try await group.waitForAll()
             }
             let concurrent = Double(8 * perClient) / seconds(since: clock)
-            console.print(
+            report(
                 String(
                     format: "posting, 8 clients issuing and receiving: %d in %.2f s = %.0f movements/s", 8 * perClient,
                     Double(8 * perClient) / concurrent, concurrent))
@@ -167,10 +170,10 @@ enum StockBench {
                 """
             ).run()
         }
-        console.print("ledger: \(written) entries (grown in \(seconds(since: clock)) s)")
+        report("ledger: \(written) entries (grown in \(seconds(since: clock)) s)")
         clock = .now
         let mismatches = try await stock.verify()
-        console.print(
+        report(
             String(
                 format: "verify (balances = ledger sums) over %d entries: %.1f s, %d mismatches", written,
                 seconds(since: clock), mismatches.count))
@@ -183,7 +186,7 @@ enum StockBench {
             timings.append(seconds(since: t) * 1000)
         }
         timings.sort()
-        console.print(
+        report(
             String(
                 format: "on hand across warehouses, 2000 parts: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", timings[999],
                 timings[1899], timings[1979]))
@@ -208,13 +211,13 @@ enum StockBench {
             lines = report.lines.count
         }
         reports.sort()
-        console.print(
+        report(
             String(
                 format: "stocktake variance report, %d lines: median %.3f s (min %.3f, max %.3f)", lines, reports[2],
                 reports[0], reports[4]))
         clock = .now
         let approved = try await Stocktakes(store).approve(take.id, by: actor)
-        console.print(
+        report(
             String(
                 format: "stocktake approval posting %d adjustments: %.2f s", approved.linesWithVariance,
                 seconds(since: clock)))

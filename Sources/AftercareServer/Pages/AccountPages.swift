@@ -146,8 +146,7 @@ struct AccountPages: Sendable {
     @Sendable func changePassword(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let form = try FormReader(req)
-        let l = req.localizer
-        do {
+        return try await FormCycle.run(req) {
             guard form.raw("newPassword") == form.raw("confirmPassword") else {
                 throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
             }
@@ -156,26 +155,11 @@ struct AccountPages: Sendable {
             let response = req.redirect(to: "/account?changed=1")
             req.setCookie(Cookies.session, token, maxAge: Int(Accounts.sessionLifetime), on: response)
             return response
-        } catch let error as ValidationError {
+        } again: { failure in
+            if failure.error is PasswordCheckLocked { req.logger.notice("current-password check locked") }
             return try await PageRenderer.render(
-                "account", title: "account.title",
-                try await accountModel(req, errors: PageRenderer.messages(error, l)), for: req,
-                status: .unprocessableEntity)
-        } catch is WrongPassword {
-            let message = FieldMessage(
-                field: "currentPassword", label: l.t("field.currentPassword"), message: l.t("account.wrongPassword"))
-            return try await PageRenderer.render(
-                "account", title: "account.title", try await accountModel(req, errors: [message]), for: req,
-                status: .unprocessableEntity)
-        } catch let locked as PasswordCheckLocked {
-            req.logger.notice("current-password check locked")
-            let message = FieldMessage(
-                field: "currentPassword", label: l.t("field.currentPassword"),
-                message: l.t("account.passwordLocked").replacingOccurrences(
-                    of: "{time}", with: l.dateTime(locked.until)))
-            return try await PageRenderer.render(
-                "account", title: "account.title", try await accountModel(req, errors: [message]), for: req,
-                status: .tooManyRequests)
+                "account", title: "account.title", try await accountModel(req, errors: failure.messages), for: req,
+                status: failure.status)
         }
     }
 
@@ -185,18 +169,17 @@ struct AccountPages: Sendable {
         var v = AftercareDomain.Validator()
         let days = form.int("expiresInDays", into: &v)
         let roles = form.all("roles").compactMap(Role.init)
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             let made = try await req.accounts.createToken(
                 for: principal, name: form.string("name") ?? "", roles: roles.isEmpty ? nil : roles, expiresInDays: days
             )
             return try await PageRenderer.render(
                 "account", title: "account.title", try await accountModel(req, newToken: made.secret), for: req)
-        } catch let error as ValidationError {
-            return try await PageRenderer.render(
-                "account", title: "account.title",
-                try await accountModel(req, errors: PageRenderer.messages(error, req.localizer)), for: req,
-                status: .unprocessableEntity)
+        } again: { failure in
+            try await PageRenderer.render(
+                "account", title: "account.title", try await accountModel(req, errors: failure.messages), for: req,
+                status: failure.status)
         }
     }
 
@@ -224,17 +207,17 @@ struct AccountPages: Sendable {
         let token = req.parameters.get("token") ?? ""
         let form = try FormReader(req)
         guard let user = try await req.accounts.resetTarget(token) else { throw ResetLinkInvalid() }
-        do {
+        return try await FormCycle.run(req) {
             guard form.raw("newPassword") == form.raw("confirmPassword") else {
                 throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
             }
             try await req.accounts.consumeReset(token, newPassword: form.raw("newPassword"))
             return req.redirect(to: "/login")
-        } catch let error as ValidationError {
-            return try await PageRenderer.render(
+        } again: { failure in
+            try await PageRenderer.render(
                 "reset", title: "reset.title",
-                ResetModel(username: user.username, token: token, errors: PageRenderer.messages(error, req.localizer)),
-                for: req, status: .unprocessableEntity)
+                ResetModel(username: user.username, token: token, errors: failure.messages),
+                for: req, status: failure.status)
         }
     }
 }

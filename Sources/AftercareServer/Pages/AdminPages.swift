@@ -99,16 +99,16 @@ struct AdminPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let input = Self.input(form, into: &v)
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             let password = form.raw("password")
             let user = try await req.accounts.create(
                 input, password: password.isEmpty ? nil : password, by: principal.actor)
             return req.redirect(to: "/admin/users/\(user.id)")
-        } catch let error as ValidationError {
-            let model = try await formModel(req, user: input, errors: PageRenderer.messages(error, req.localizer))
+        } again: { failure in
+            let model = try await formModel(req, user: input, errors: failure.messages)
             return try await PageRenderer.render(
-                "admin-user", title: "admin.userTitle", model, for: req, status: .unprocessableEntity)
+                "admin-user", title: "admin.userTitle", model, for: req, status: failure.status)
         }
     }
 
@@ -134,20 +134,15 @@ struct AdminPages: Sendable {
         var v = AftercareDomain.Validator()
         let input = Self.input(form, into: &v)
         let version = form.int("version", into: &v)
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             _ = try await req.accounts.update(id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/users/\(id)")
-        } catch let error as ValidationError {
-            return try await show(
-                req, id: id, errors: PageRenderer.messages(error, req.localizer), input: input,
-                status: .unprocessableEntity)
-        } catch is StaleVersion {
-            let l = req.localizer
-            return try await show(
-                req, id: id,
-                errors: [FieldMessage(field: "version", label: l.t("field.version"), message: l.t("request.stale"))],
-                status: .conflict)
+        } again: { failure in
+            // A stale edit shows the record as it now is; a refused one shows what was typed.
+            try await show(
+                req, id: id, errors: failure.messages, input: failure.error is StaleVersion ? nil : input,
+                status: failure.status)
         }
     }
 

@@ -292,13 +292,12 @@ struct DeskPages: Sendable {
         let principal = try req.requirePrincipal()
         let id = try Self.id(req)
         let form = try FormReader(req)
-        let l = req.localizer
         var v = AftercareDomain.Validator()
         let event = form.value("event", RequestEventKind.self, into: &v)
         let cause = form.value("faultCause", FaultCause.self, into: &v)
         let priority = form.value("priority", Priority.self, into: &v)
         let version = form.int("version", into: &v)
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             guard principal.may(.for(event)) else { throw Forbidden(action: .for(event)) }
@@ -308,24 +307,12 @@ struct DeskPages: Sendable {
                 priority: event == .triage ? priority : nil)
             _ = try await ServiceRequests(req.store).post(input, to: id, by: principal.actor, expectedVersion: version)
             return req.redirect(to: "/requests/\(id)")
-        } catch let error as ValidationError {
-            let messages = PageRenderer.messages(error, l).map { "\($0.label): \($0.message)" }
+        } again: { failure in
+            // The request page lists plain lines; a stale version is said without naming the field.
+            let lines = failure.error is StaleVersion ? failure.messages.map(\.message) : failure.messages.map(\.line)
             return try await PageRenderer.render(
-                "request", title: "request.title", try await detailModel(req, id: id, errors: messages), for: req,
-                status: .unprocessableEntity)
-        } catch let error as LifecycleError {
-            let message: String
-            switch error {
-            case .notAllowed: message = l.t("request.eventNotAllowed")
-            case .noteRequired: message = "\(l.t("field.note")): \(l.t("problem.required"))"
-            }
-            return try await PageRenderer.render(
-                "request", title: "request.title", try await detailModel(req, id: id, errors: [message]), for: req,
-                status: .conflict)
-        } catch is StaleVersion {
-            return try await PageRenderer.render(
-                "request", title: "request.title",
-                try await detailModel(req, id: id, errors: [l.t("request.stale")]), for: req, status: .conflict)
+                "request", title: "request.title", try await detailModel(req, id: id, errors: lines), for: req,
+                status: failure.status)
         }
     }
 
@@ -463,7 +450,7 @@ struct DeskPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let kind = form.value("kind", CustomerKind.self, into: &v) ?? .company
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             let phone = form.string("phone")
             let input = CustomerRecord.Input(
@@ -474,18 +461,16 @@ struct DeskPages: Sendable {
                 ])
             let created = try await Records<CustomerRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/requests/new?customerId=\(created.id)")
-        } catch let error as ValidationError {
-            let model = try await newModel(
-                req, query: "", form: RegistrationForm(), errors: PageRenderer.messages(error, req.localizer))
+        } again: { failure in
+            let model = try await newModel(req, query: "", form: RegistrationForm(), errors: failure.messages)
             return try await PageRenderer.render(
-                "request-new", title: "register.title", model, for: req, status: .unprocessableEntity)
+                "request-new", title: "register.title", model, for: req, status: failure.status)
         }
     }
 
     @Sendable func registerRequest(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let reader = try FormReader(req)
-        let l = req.localizer
         var v = AftercareDomain.Validator()
         var form = RegistrationForm()
         form.customerId = reader.int("customerId", into: &v)
@@ -500,7 +485,7 @@ struct DeskPages: Sendable {
         form.contactName = reader.string("contactName") ?? ""
         form.contactPhone = reader.string("contactPhone") ?? ""
         form.emergency = reader.bool("emergency")
-        do {
+        return try await FormCycle.run(req) {
             guard let customerId = form.customerId else { throw ValidationError(["customerId": .required]) }
             try v.finish()
             // A unit with an open request: say so and ask for confirmation before registering another.
@@ -525,10 +510,10 @@ struct DeskPages: Sendable {
             let key = reader.nonceKey("/requests", for: principal)
             let view = try await ServiceRequestController.register(input, key: key, req)
             return req.redirect(to: "/requests/\(view.id)")
-        } catch let error as ValidationError {
-            let model = try await newModel(req, query: "", form: form, errors: PageRenderer.messages(error, l))
+        } again: { failure in
+            let model = try await newModel(req, query: "", form: form, errors: failure.messages)
             return try await PageRenderer.render(
-                "request-new", title: "register.title", model, for: req, status: .unprocessableEntity)
+                "request-new", title: "register.title", model, for: req, status: failure.status)
         }
     }
 

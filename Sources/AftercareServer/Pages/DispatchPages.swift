@@ -86,21 +86,6 @@ struct DispatchPages: Sendable {
         return digits.isEmpty ? nil : "tel:\(digits)"
     }
 
-    /// The label of a form field of these pages, in the reader's language.
-    static func label(_ field: String, prefix: String, _ l: Localizer) -> String {
-        let base = String(field.split(whereSeparator: { $0 == "." || $0 == "[" }).first ?? Substring(field))
-        for key in ["\(prefix).field.\(base)", "field.\(base)"] where l.catalogue.has(key) { return l.t(key) }
-        return base
-    }
-
-    static func messages(_ error: ValidationError, prefix: String, _ l: Localizer) -> [FieldMessage] {
-        error.fields.keys.sorted().map { field in
-            FieldMessage(
-                field: field, label: label(field, prefix: prefix, l),
-                message: PageRenderer.message(error.fields[field]!, l))
-        }
-    }
-
     static func today(_ req: Request) -> CalendarDate { CalendarDate(req.store.now, in: req.store.timeZone) }
 
     static func shifted(_ date: CalendarDate, days: Int, _ zone: TimeZone) -> CalendarDate {
@@ -443,7 +428,6 @@ struct DispatchPages: Sendable {
     /// "Plan the day": runs the optimiser for the unit's day and shows its proposal.
     @Sendable func plan(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let unitId = form.int("unit", into: &v) ?? principal.orgUnitId
@@ -463,20 +447,13 @@ struct DispatchPages: Sendable {
             return try await PageRenderer.render(
                 "dispatch-board", title: "dispatch.title", model, for: req, status: status)
         }
-        do {
+        return try await FormCycle.run(req, labels: .area("dispatch")) {
             try v.finish()
             _ = try await DispatchPlanning(req.store).propose(
                 orgUnitId: unitId, date: date, seconds: Double(seconds ?? 2), seed: 1, threads: 1, by: principal.actor)
             return req.redirect(to: Self.boardLink(unit: unitId, date: date) + "#proposal")
-        } catch let error as ValidationError {
-            return try await failed(Self.messages(error, prefix: "dispatch", l), .unprocessableEntity)
-        } catch is NothingToPlan {
-            return try await failed(
-                [
-                    FieldMessage(
-                        field: "unit", label: l.t("dispatch.field.unit"), message: l.t("dispatch.nothingToPlan"))
-                ],
-                .conflict)
+        } again: { failure in
+            try await failed(failure.messages, failure.status)
         }
     }
 
@@ -489,7 +466,7 @@ struct DispatchPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let engineerId = form.int("engineerId", into: &v)
-        do {
+        return try await FormCycle.run(req, labels: .area("dispatch")) {
             try v.finish()
             let result = try await planning.accept(id, engineerIds: engineerId.map { [$0] }, by: principal.actor)
             return req.redirect(
@@ -499,12 +476,11 @@ struct DispatchPages: Sendable {
                         ("unit", "\(proposal.orgUnitId)"), ("date", proposal.date.description),
                         ("applied", "\(result.applied.count)"), ("skipped", "\(result.skipped.count)"),
                     ]) + "#proposal")
-        } catch let error as ValidationError {
+        } again: { failure in
             let model = try await boardModel(
-                req, unitId: proposal.orgUnitId, date: proposal.date,
-                errors: Self.messages(error, prefix: "dispatch", req.localizer))
+                req, unitId: proposal.orgUnitId, date: proposal.date, errors: failure.messages)
             return try await PageRenderer.render(
-                "dispatch-board", title: "dispatch.title", model, for: req, status: .unprocessableEntity)
+                "dispatch-board", title: "dispatch.title", model, for: req, status: failure.status)
         }
     }
 
@@ -518,16 +494,15 @@ struct DispatchPages: Sendable {
         var v = AftercareDomain.Validator()
         let visitId = form.int("visitId", into: &v)
         if visitId == nil { v.add("visitId", .required) }
-        do {
+        return try await FormCycle.run(req, labels: .area("dispatch")) {
             try v.finish()
             _ = try await planning.insert(visitId: visitId ?? 0, into: id, by: principal.actor)
             return req.redirect(to: Self.boardLink(unit: proposal.orgUnitId, date: proposal.date) + "#proposal")
-        } catch let error as ValidationError {
+        } again: { failure in
             let model = try await boardModel(
-                req, unitId: proposal.orgUnitId, date: proposal.date,
-                errors: Self.messages(error, prefix: "dispatch", req.localizer))
+                req, unitId: proposal.orgUnitId, date: proposal.date, errors: failure.messages)
             return try await PageRenderer.render(
-                "dispatch-board", title: "dispatch.title", model, for: req, status: .unprocessableEntity)
+                "dispatch-board", title: "dispatch.title", model, for: req, status: failure.status)
         }
     }
 
@@ -892,7 +867,7 @@ struct DispatchPages: Sendable {
             let model = try await visitModel(req, id: id, typed: typed, errors: errors, conflicts: conflicts)
             return try await PageRenderer.render("visit", title: "visit.title", model, for: req, status: status)
         }
-        do {
+        return try await FormCycle.run(req, labels: .area("visit")) {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             let appointing: [VisitEventKind] = [.assign, .schedule, .reschedule]
@@ -911,34 +886,15 @@ struct DispatchPages: Sendable {
                 return try await PageRenderer.render("visit", title: "visit.title", model, for: req)
             }
             return req.redirect(to: LocalRedirect.path(form.string("back")) ?? "/visits/\(id)")
-        } catch let error as ValidationError {
-            return try await failed(Self.messages(error, prefix: "visit", l), .unprocessableEntity)
-        } catch let error as VisitLifecycleError {
-            let message: FieldMessage
-            switch error {
-            case .notAllowed:
-                message = FieldMessage(
-                    field: "event", label: l.t("visit.field.event"), message: l.t("visit.eventNotAllowed"))
-            case .reasonRequired:
-                message = FieldMessage(
-                    field: "reason", label: l.t("visit.field.reason"), message: l.t("problem.required"))
-            case .consentRequired:
-                message = FieldMessage(
-                    field: "customerConsent", label: l.t("visit.field.customerConsent"),
-                    message: l.t("visit.consentRequired"))
-            case .nextStepRequired:
-                message = FieldMessage(
-                    field: "nextStep", label: l.t("visit.field.nextStep"), message: l.t("problem.required"))
+        } again: { failure in
+            guard let refused = failure.error as? AppointmentRefused else {
+                return try await failed(failure.messages, failure.status)
             }
-            return try await failed([message], .conflict)
-        } catch let error as AppointmentRefused {
             let lines = try await Self.lineNames(req)
             return try await failed(
                 [],
-                conflicts: error.conflicts.map { .init(code: $0.code, message: Self.conflict($0, lines: lines, l)) },
-                .conflict)
-        } catch is StaleVersion {
-            return try await failed(SLAPages.stale(l), .conflict)
+                conflicts: refused.conflicts.map { .init(code: $0.code, message: Self.conflict($0, lines: lines, l)) },
+                failure.status)
         }
     }
 
@@ -956,15 +912,14 @@ struct DispatchPages: Sendable {
         var v = AftercareDomain.Validator()
         let warehouseId = form.int("warehouseId", into: &v)
         if warehouseId == nil, form.string("warehouseId") == nil { v.add("warehouseId", .required) }
-        do {
+        return try await FormCycle.run(req, labels: .area("parts")) {
             try v.finish()
             let requisition = try await Requisitions(store).fromVisit(
                 id, warehouseId: warehouseId ?? 0, by: principal.actor)
             return req.redirect(to: "/requisitions/\(requisition.id)")
-        } catch {
-            guard let (status, messages) = PartsPages.refusal(error, req.localizer) else { throw error }
-            let model = try await visitModel(req, id: id, errors: messages, warehouseId: warehouseId)
-            return try await PageRenderer.render("visit", title: "visit.title", model, for: req, status: status)
+        } again: { failure in
+            let model = try await visitModel(req, id: id, errors: failure.messages, warehouseId: warehouseId)
+            return try await PageRenderer.render("visit", title: "visit.title", model, for: req, status: failure.status)
         }
     }
 
@@ -1058,7 +1013,6 @@ struct DispatchPages: Sendable {
     @Sendable func addVisit(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try DeskPages.id(req)
-        let l = req.localizer
         let reader = try FormReader(req)
         var v = AftercareDomain.Validator()
         let zone = req.store.timeZone
@@ -1087,15 +1041,12 @@ struct DispatchPages: Sendable {
             model.visits = try await Self.requestVisits(req, requestId: id, form: typed)
             return try await PageRenderer.render("request", title: "request.title", model, for: req, status: status)
         }
-        do {
+        return try await FormCycle.run(req, labels: .area("visit")) {
             try v.finish()
             let visit = try await Visits(req.store).create(input, requestId: id, by: principal.actor)
             return req.redirect(to: "/visits/\(visit.id)")
-        } catch let error as ValidationError {
-            return try await failed(
-                Self.messages(error, prefix: "visit", l).map { "\($0.label): \($0.message)" }, .unprocessableEntity)
-        } catch is RequestNotEditable {
-            return try await failed([l.t("visit.requestClosed")], .conflict)
+        } again: { failure in
+            try await failed(failure.messages.map(\.line), failure.status)
         }
     }
 
@@ -1410,15 +1361,14 @@ struct DispatchPages: Sendable {
         var v = AftercareDomain.Validator()
         let lines = try await Self.productLines(req).map(\.id)
         let (form, input) = Self.readEngineer(try FormReader(req), existing: nil, lines: lines, into: &v)
-        do {
+        return try await FormCycle.run(req, labels: .area("engineers")) {
             try v.finish()
             let engineer = try await Records<EngineerRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/engineers/\(engineer.id)")
-        } catch let error as ValidationError {
-            let model = try await engineerModel(
-                req, form: form, errors: Self.messages(error, prefix: "engineers", req.localizer))
+        } again: { failure in
+            let model = try await engineerModel(req, form: form, errors: failure.messages)
             return try await PageRenderer.render(
-                "admin-engineer", title: "engineers.itemTitle", model, for: req, status: .unprocessableEntity)
+                "admin-engineer", title: "engineers.itemTitle", model, for: req, status: failure.status)
         }
     }
 
@@ -1438,20 +1388,14 @@ struct DispatchPages: Sendable {
         let lines = try await Self.productLines(req).map(\.id)
         let (form, input) = Self.readEngineer(reader, existing: engineer, lines: lines, into: &v)
         let version = reader.int("version", into: &v)
-        do {
+        return try await FormCycle.run(req, labels: .area("engineers")) {
             try v.finish()
             _ = try await records.update(engineer.id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/engineers/\(engineer.id)")
-        } catch let error as ValidationError {
-            let model = try await engineerModel(
-                req, form: form, engineer: engineer, errors: Self.messages(error, prefix: "engineers", req.localizer))
+        } again: { failure in
+            let model = try await engineerModel(req, form: form, engineer: engineer, errors: failure.messages)
             return try await PageRenderer.render(
-                "admin-engineer", title: "engineers.itemTitle", model, for: req, status: .unprocessableEntity)
-        } catch is StaleVersion {
-            let model = try await engineerModel(
-                req, form: form, engineer: engineer, errors: SLAPages.stale(req.localizer))
-            return try await PageRenderer.render(
-                "admin-engineer", title: "engineers.itemTitle", model, for: req, status: .conflict)
+                "admin-engineer", title: "engineers.itemTitle", model, for: req, status: failure.status)
         }
     }
 }

@@ -193,29 +193,18 @@ struct FollowUpRulePages: Sendable {
         return (typed, [delay ?? 0, window ?? 0], parts.compactMap { $0 })
     }
 
-    /// The label of a field the form names, in the reader's language (`retryMinutes.1` is the second retry).
-    static func label(_ field: String, _ l: Localizer) -> String {
+    /// How the form names its fields (`retryMinutes.1` is the second retry).
+    static let labels = FieldLabels.area("followUpRules") { field, l in
         let parts = field.split(separator: ".").map(String.init)
-        if parts.count == 2, parts[0] == "retryMinutes", let index = Int(parts[1]) {
-            let retry = l.t("followUpRules.retryNumber").replacingOccurrences(of: "{n}", with: l.number(index + 1))
-            return "\(l.t("followUpRules.field.retryMinutes")) · \(retry)"
-        }
-        if l.catalogue.has("followUpRules.field.\(field)") { return l.t("followUpRules.field.\(field)") }
-        if l.catalogue.has("field.\(field)") { return l.t("field.\(field)") }
-        return field
-    }
-
-    static func messages(_ error: ValidationError, _ l: Localizer) -> [FieldMessage] {
-        error.fields.keys.sorted().map { field in
-            FieldMessage(field: field, label: label(field, l), message: PageRenderer.message(error.fields[field]!, l))
-        }
+        guard parts.count == 2, parts[0] == "retryMinutes", let index = Int(parts[1]) else { return nil }
+        let retry = l.t("followUpRules.retryNumber").replacingOccurrences(of: "{n}", with: l.number(index + 1))
+        return "\(l.t("followUpRules.field.retryMinutes")) · \(retry)"
     }
 
     /// R-10.1: saves the edited rule when the form is whole and the version is the stored one; else shows the form
     /// again, as typed, with each problem named, and changes nothing.
     @Sendable func update(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
         let records = Records<FollowUpRuleRecord>(req.store)
         let rule = try await records.get(DeskPages.id(req))
         let reader = try FormReader(req)
@@ -229,7 +218,7 @@ struct FollowUpRulePages: Sendable {
         input.basis = form.basis ?? rule.basis
         input.retryMinutes = retries
         input.enabled = form.enabled
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             if !v.error.isEmpty {
                 // Report the use case's problems with the form's, all at once.
                 var problems = v.error
@@ -253,16 +242,8 @@ struct FollowUpRulePages: Sendable {
                 return changed
             }
             return req.redirect(to: "/admin/follow-up-rules")
-        } catch let error as ValidationError {
-            return try await render(
-                req, rule: rule, form: form, errors: Self.messages(error, l), status: .unprocessableEntity)
-        } catch is StaleVersion {
-            return try await render(req, rule: rule, form: form, errors: SLAPages.stale(l), status: .conflict)
-        } catch is RecordArchived {
-            let errors = [
-                FieldMessage(field: "version", label: l.t("field.version"), message: l.t("followUpRules.archived"))
-            ]
-            return try await render(req, rule: rule, form: form, errors: errors, status: .conflict)
+        } again: { failure in
+            try await render(req, rule: rule, form: form, errors: failure.messages, status: failure.status)
         }
     }
 }

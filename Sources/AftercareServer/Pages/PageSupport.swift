@@ -45,13 +45,6 @@ struct PageContext<Model: Encodable>: Encodable {
     var page: Model
 }
 
-/// A problem of one form field, in the reader's language.
-struct FieldMessage: Encodable {
-    var field: String
-    var label: String
-    var message: String
-}
-
 enum PageRenderer {
     /// Renders `template` with the chrome around `model`, with status `status`.
     static func render<Model: Encodable>(
@@ -88,28 +81,6 @@ enum PageRenderer {
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         CSRF.attach(to: response, for: req)
         return response
-    }
-
-    /// Field problems of a validation error as localized messages.
-    static func messages(_ error: ValidationError, _ l: Localizer) -> [FieldMessage] {
-        error.fields.keys.sorted().map { field in
-            let base = field.split(separator: "[").first.map(String.init) ?? field
-            let label = l.catalogue.has("field.\(base)") ? l.t("field.\(base)") : base
-            return FieldMessage(field: base, label: label, message: message(error.fields[field]!, l))
-        }
-    }
-
-    /// One field problem in the reader's language.
-    static func message(_ problem: FieldProblem, _ l: Localizer) -> String {
-        let text = l.t("problem.\(problem.code)")
-        switch problem {
-        case .tooLong(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max))
-        case .tooShort(let min): return text.replacingOccurrences(of: "{n}", with: l.number(min))
-        case .outOfRange(let min, let max):
-            return text.replacingOccurrences(of: "{min}", with: l.number(min))
-                .replacingOccurrences(of: "{max}", with: l.number(max))
-        default: return text
-        }
     }
 }
 

@@ -33,20 +33,7 @@ struct PartsPages: Sendable {
         root.post("stocktakes", ":id", "cancel", use: cancelStocktake).requires(.action(.moveStock))
     }
 
-    // MARK: Formatting
-
-    /// A quantity in the reader's language: whole numbers without decimals, up to three otherwise.
-    static func qty(_ value: Double, _ l: Localizer) -> String {
-        value.formatted(.number.precision(.fractionLength(0...3)).locale(l.locale))
-    }
-
-    /// An amount in minor units (fen, cents) with two decimals.
-    static func money(_ minor: Int?, _ l: Localizer) -> String? {
-        guard let minor else { return nil }
-        return (Double(minor) / 100).formatted(.number.precision(.fractionLength(2)).locale(l.locale))
-    }
-
-    static func unit(_ unit: UnitOfMeasure, _ l: Localizer) -> String { l.t("uom.\(unit.rawValue)") }
+    // MARK: Reading typed amounts
 
     /// A decimal amount as typed (`12.5`, `12,50`) in minor units.
     static func minor(_ text: String?) -> Int? {
@@ -68,78 +55,8 @@ struct PartsPages: Sendable {
         return list.isEmpty ? nil : list
     }
 
-    static func message(_ field: String, _ key: String, _ values: [String: String] = [:], _ l: Localizer)
-        -> FieldMessage
-    {
-        var text = l.t(key)
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return FieldMessage(field: field, label: DispatchPages.label(field, prefix: "parts", l), message: text)
-    }
-
-    /// A refusal of the store in the reader's language, with the status to answer; `nil` for errors the error
-    /// pages answer (not found, forbidden, unexpected).
-    static func refusal(_ error: any Error, _ l: Localizer) -> (HTTPStatus, [FieldMessage])? {
-        switch error {
-        case let error as ValidationError:
-            return (.unprocessableEntity, DispatchPages.messages(error, prefix: "parts", l))
-        case let error as StockShortage:
-            return (
-                .conflict,
-                [
-                    message(
-                        "quantity", "parts.error.shortage",
-                        [
-                            "part": error.partNumber, "warehouse": error.warehouseCode,
-                            "requested": qty(Quantity.units(error.shortfall.requested), l),
-                            "present": qty(Quantity.units(error.shortfall.present), l),
-                            "unit": unit(error.unit, l), "measure": l.t("stock.measure.\(error.shortfall.of.rawValue)"),
-                        ], l)
-                ]
-            )
-        case let error as SerialNotAvailable:
-            return (
-                .conflict,
-                [message("serials", "parts.error.serial", ["serial": error.serial, "part": error.partNumber], l)]
-            )
-        case let error as RequisitionEventNotAllowed:
-            return (
-                .conflict,
-                [
-                    message(
-                        "event", "parts.error.eventNotAllowed",
-                        [
-                            "event": l.t("requisitionEvent.\(error.event.rawValue)"),
-                            "status": l.t("requisitionStatus.\(error.status.rawValue)"),
-                        ], l)
-                ]
-            )
-        case let error as ApprovalNotAllowed:
-            return (
-                .forbidden,
-                [message("event", "parts.error.approvalNotAllowed", ["role": l.t("role.\(error.needed.rawValue)")], l)]
-            )
-        case let error as RequisitionNotSettled:
-            return (
-                .conflict,
-                [
-                    message(
-                        "event", "parts.error.notSettled", ["parts": error.outstanding.joined(separator: ", ")], l)
-                ]
-            )
-        case is PurchaseOrderClosed:
-            return (.conflict, [message("event", "parts.error.orderClosed", [:], l)])
-        case is ReceiptAlreadyInspected:
-            return (.conflict, [message("event", "parts.error.alreadyInspected", [:], l)])
-        case is StocktakeOpen:
-            return (.conflict, [message("warehouseId", "parts.error.stocktakeOpen", [:], l)])
-        case is StocktakeClosed:
-            return (.conflict, [message("event", "parts.error.stocktakeClosed", [:], l)])
-        case is StaleVersion:
-            return (.conflict, SLAPages.stale(l))
-        default:
-            return nil
-        }
-    }
+    /// How the parts pages name their fields (`parts.field.…`, then `field.…`).
+    static let labels = FieldLabels.area("parts")
 
     /// The caller's warehouses of these kinds (all but vans by default: one per engineer, they would crowd the
     /// lists), chosen in SQL before the page limit.
@@ -182,10 +99,10 @@ struct PartsPages: Sendable {
         BalanceRow(
             partId: b.partId, partNumber: b.partNumber, partName: b.partName, warehouseId: b.warehouseId,
             warehouseCode: b.warehouseCode, warehouseName: b.warehouseName,
-            kind: l.t("warehouseKind.\(b.warehouseKind.rawValue)"), onHand: qty(b.onHand, l),
-            reserved: qty(b.reserved, l), available: qty(b.available, l), inTransit: qty(b.inTransit, l),
-            inspecting: qty(b.inspecting, l), unit: unit(b.unit, l), bin: b.bin,
-            reorderPoint: b.reorderPoint.map { qty($0, l) }, low: b.low)
+            kind: l.t("warehouseKind.\(b.warehouseKind.rawValue)"), onHand: l.quantity(b.onHand),
+            reserved: l.quantity(b.reserved), available: l.quantity(b.available), inTransit: l.quantity(b.inTransit),
+            inspecting: l.quantity(b.inspecting), unit: l.unit(b.unit), bin: b.bin,
+            reorderPoint: b.reorderPoint.map { l.quantity($0) }, low: b.low)
     }
 
     struct ExpiryRow: Encodable {
@@ -280,7 +197,7 @@ struct PartsPages: Sendable {
             expiring: expiring.filter { partId == nil || $0.partId == partId }.map {
                 .init(
                     partId: $0.partId, partNumber: $0.partNumber, partName: $0.partName,
-                    warehouseCode: $0.warehouseCode, expiresOn: $0.expiresOn, quantity: Self.qty($0.quantity, l),
+                    warehouseCode: $0.warehouseCode, expiresOn: $0.expiresOn, quantity: l.quantity($0.quantity),
                     expired: $0.expired)
             })
         return try await PageRenderer.render("stock", title: "stock.title", model, for: req)
@@ -349,27 +266,27 @@ struct PartsPages: Sendable {
             LedgerFilter(partId: id), page: try QueryReader(req: req).page(defaultLimit: 30))
         let model = PartModel(
             id: part.id, partNumber: part.partNumber, name: part.name, specification: part.specification,
-            unit: Self.unit(part.unit, l), partClass: part.partClass.rawValue.uppercased(),
+            unit: l.unit(part.unit), partClass: part.partClass.rawValue.uppercased(),
             serialTracked: part.serialTracked, shelfLifeDays: part.shelfLifeDays.map { l.number($0) },
-            lastPrice: Self.money(part.lastPrice, l),
+            lastPrice: l.money(part.lastPrice),
             managementFee: DispatchPages.number(part.managementFeePercent, digits: 1, l) + " %",
             suppliers: part.suppliers.map { supplier in
                 [supplier.name, supplier.supplierPartNumber].compactMap { $0 }.joined(separator: " · ")
-            }, archived: part.archivedAt != nil, onHand: Self.qty(stock.onHand, l),
-            reserved: Self.qty(stock.reserved, l), available: Self.qty(stock.available, l),
-            inTransit: Self.qty(stock.inTransit, l), inspecting: Self.qty(stock.inspecting, l),
+            }, archived: part.archivedAt != nil, onHand: l.quantity(stock.onHand),
+            reserved: l.quantity(stock.reserved), available: l.quantity(stock.available),
+            inTransit: l.quantity(stock.inTransit), inspecting: l.quantity(stock.inspecting),
             warehouses: stock.warehouses.map { Self.row($0, l) },
             prices: prices.map {
                 .init(
-                    supplier: $0.supplier, price: Self.money($0.price, l) ?? "", purchaseOrderId: $0.purchaseOrderId,
+                    supplier: $0.supplier, price: l.money($0.price) ?? "", purchaseOrderId: $0.purchaseOrderId,
                     at: l.dateTime($0.at))
             },
             ledger: ledger.items.map { e in
                 .init(
                     id: e.id, at: l.dateTime(e.at), actor: e.actor, kind: l.t("movement.\(e.kind.rawValue)"),
-                    kindCode: e.kind.rawValue, warehouseCode: e.warehouseCode, onHand: Self.qty(e.onHand, l),
-                    reserved: Self.qty(e.reserved, l), inTransit: Self.qty(e.inTransit, l),
-                    inspecting: Self.qty(e.inspecting, l), serial: e.serial ?? e.faultySerial, expiresOn: e.expiresOn,
+                    kindCode: e.kind.rawValue, warehouseCode: e.warehouseCode, onHand: l.quantity(e.onHand),
+                    reserved: l.quantity(e.reserved), inTransit: l.quantity(e.inTransit),
+                    inspecting: l.quantity(e.inspecting), serial: e.serial ?? e.faultySerial, expiresOn: e.expiresOn,
                     requisitionId: e.requisitionId, purchaseOrderId: e.purchaseOrderId, stocktakeId: e.stocktakeId,
                     reason: e.reason)
             },
@@ -397,8 +314,8 @@ struct PartsPages: Sendable {
         RequisitionRow(
             id: r.id, number: r.number, engineer: r.engineerName, warehouseCode: r.warehouseCode,
             status: l.t("requisitionStatus.\(r.status.rawValue)"), statusCode: r.status.rawValue,
-            lines: r.lines.map { "\($0.partNumber) × \(qty($0.quantity, l))" }.joined(separator: ", "),
-            requestNumber: r.requestNumber, visitId: r.visitId, value: money(r.value, l) ?? "",
+            lines: r.lines.map { "\($0.partNumber) × \(l.quantity($0.quantity))" }.joined(separator: ", "),
+            requestNumber: r.requestNumber, visitId: r.visitId, value: l.money(r.value) ?? "",
             created: l.dateTime(r.createdAt))
     }
 
@@ -555,16 +472,16 @@ struct PartsPages: Sendable {
         return RequisitionModel(
             id: r.id, number: r.number, engineer: r.engineerName, warehouseCode: r.warehouseCode,
             status: l.t("requisitionStatus.\(r.status.rawValue)"), statusCode: r.status.rawValue,
-            requestNumber: r.requestNumber, visitId: r.visitId, value: Self.money(r.value, l) ?? "",
+            requestNumber: r.requestNumber, visitId: r.visitId, value: l.money(r.value) ?? "",
             approver: l.t("role.\(r.approverRole.rawValue)"), requestedBy: r.requestedBy,
             created: l.dateTime(r.createdAt), note: r.note,
             lines: r.lines.map {
                 .init(
-                    partId: $0.partId, partNumber: $0.partNumber, partName: $0.partName, unit: Self.unit($0.unit, l),
-                    quantity: Self.qty($0.quantity, l), issued: Self.qty($0.issued, l),
-                    consumed: Self.qty($0.consumed, l), returned: Self.qty($0.returned, l),
-                    writtenOff: Self.qty($0.writtenOff, l), outstanding: Self.qty($0.outstanding, l),
-                    serials: $0.serials.joined(separator: ", "), unitPrice: Self.money($0.unitPrice, l))
+                    partId: $0.partId, partNumber: $0.partNumber, partName: $0.partName, unit: l.unit($0.unit),
+                    quantity: l.quantity($0.quantity), issued: l.quantity($0.issued),
+                    consumed: l.quantity($0.consumed), returned: l.quantity($0.returned),
+                    writtenOff: l.quantity($0.writtenOff), outstanding: l.quantity($0.outstanding),
+                    serials: $0.serials.joined(separator: ", "), unitPrice: l.money($0.unitPrice))
             },
             timeline: r.timeline.map {
                 .init(
@@ -593,7 +510,6 @@ struct PartsPages: Sendable {
     @Sendable func requisitionEvent(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try DeskPages.id(req)
-        let l = req.localizer
         let view = try await Self.visibleRequisition(req, id)
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
@@ -615,7 +531,7 @@ struct PartsPages: Sendable {
                 issueSerials[line.partNumber] = serials
             }
         }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             let input = RequisitionEventInput(
@@ -624,12 +540,11 @@ struct PartsPages: Sendable {
                 faultySerial: form.string("faultySerial"), visitId: visitId)
             _ = try await Requisitions(req.store).post(input, to: id, roles: principal.roles, by: principal.actor)
             return req.redirect(to: LocalRedirect.path(form.string("back")) ?? "/requisitions/\(id)")
-        } catch {
-            guard let (status, messages) = Self.refusal(error, l) else { throw error }
+        } again: { failure in
             let fresh = try await Requisitions(req.store).get(id)
             return try await PageRenderer.render(
-                "requisition", title: "requisition.title", try requisitionModel(req, fresh, errors: messages),
-                for: req, status: status)
+                "requisition", title: "requisition.title", try requisitionModel(req, fresh, errors: failure.messages),
+                for: req, status: failure.status)
         }
     }
 
@@ -738,7 +653,6 @@ struct PartsPages: Sendable {
 
     @Sendable func createRequisition(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
         let store = req.store
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
@@ -770,7 +684,7 @@ struct PartsPages: Sendable {
         }
         if typed.lines.isEmpty { v.add("lines", .required) }
         if typed.warehouseId == nil { v.add("warehouseId", .required) }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             let (ownOnly, own) = try await Self.ownEngineer(req)
             var engineerId = typed.engineerId ?? own?.id
@@ -783,11 +697,11 @@ struct PartsPages: Sendable {
                     engineerId: engineerId, warehouseId: typed.warehouseId ?? 0, visitId: typed.visitId, lines: lines,
                     note: form.string("note")), by: principal.actor)
             return req.redirect(to: "/requisitions/\(view.id)")
-        } catch {
-            guard let (status, messages) = Self.refusal(error, l) else { throw error }
+        } again: { failure in
             return try await PageRenderer.render(
                 "requisition-new", title: "requisition.newTitle",
-                try await newRequisitionModel(req, typed: typed, errors: messages), for: req, status: status)
+                try await newRequisitionModel(req, typed: typed, errors: failure.messages), for: req,
+                status: failure.status)
         }
     }
 
@@ -843,12 +757,12 @@ struct PartsPages: Sendable {
             suggestions: suggestions.map { s in
                 .init(
                     key: Self.key(s), partId: s.partId, partNumber: s.partNumber, partName: s.partName,
-                    warehouseCode: s.warehouseCode, available: Self.qty(s.available, l),
-                    onOrder: Self.qty(s.onOrder, l),
-                    openDemand: Self.qty(s.openDemand, l), position: Self.qty(s.position, l),
-                    reorderPoint: Self.qty(s.reorderPoint, l), suggested: Self.qty(s.suggested, l),
+                    warehouseCode: s.warehouseCode, available: l.quantity(s.available),
+                    onOrder: l.quantity(s.onOrder),
+                    openDemand: l.quantity(s.openDemand), position: l.quantity(s.position),
+                    reorderPoint: l.quantity(s.reorderPoint), suggested: l.quantity(s.suggested),
                     suggestedInput: s.suggested.formatted(.number.precision(.fractionLength(0...3)).grouping(.never)),
-                    unit: Self.unit(s.unit, l), supplier: s.supplier,
+                    unit: l.unit(s.unit), supplier: s.supplier,
                     price: s.lastPrice.map {
                         (Double($0) / 100).formatted(.number.precision(.fractionLength(2)).grouping(.never))
                     } ?? "")
@@ -857,7 +771,7 @@ struct PartsPages: Sendable {
                 .init(
                     id: o.id, number: o.number, supplier: o.supplier, warehouseCode: o.warehouseCode,
                     status: l.t("purchaseStatus.\(o.status.rawValue)"), statusCode: o.status.rawValue,
-                    expectedOn: o.expectedOn, total: Self.money(o.total, l) ?? "", created: l.dateTime(o.createdAt))
+                    expectedOn: o.expectedOn, total: l.money(o.total) ?? "", created: l.dateTime(o.createdAt))
             }, next: orders.nextCursor.map { SLAPages.link("/purchasing", [("cursor", $0)]) + "#orders" },
             errors: errors)
     }
@@ -889,14 +803,16 @@ struct PartsPages: Sendable {
             }
             lines.append(.init(partId: s.partId, quantity: quantity, unitPrice: price))
         }
-        if chosen.isEmpty { errors.append(Self.message("lines", "purchasing.error.nothingChecked", [:], l)) }
+        if chosen.isEmpty {
+            errors.append(PageError.message("lines", "purchasing.error.nothingChecked", [:], Self.labels, l))
+        }
         let supplier = form.string("supplier") ?? chosen.first?.supplier
         let suppliers = Set(chosen.map { $0.supplier ?? "" })
         if form.string("supplier") == nil, suppliers.count > 1 {
-            errors.append(Self.message("supplier", "purchasing.error.mixedSupplier", [:], l))
+            errors.append(PageError.message("supplier", "purchasing.error.mixedSupplier", [:], Self.labels, l))
         }
         if Set(chosen.map(\.warehouseId)).count > 1 {
-            errors.append(Self.message("warehouseId", "purchasing.error.mixedWarehouse", [:], l))
+            errors.append(PageError.message("warehouseId", "purchasing.error.mixedWarehouse", [:], Self.labels, l))
         }
         if supplier == nil, !chosen.isEmpty { v.add("supplier", .required) }
         var expected: CalendarDate?
@@ -904,7 +820,7 @@ struct PartsPages: Sendable {
             expected = CalendarDate(iso: text)
             if expected == nil { v.add("expectedOn", .invalidFormat(expected: "YYYY-MM-DD")) }
         }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             if !errors.isEmpty { throw ValidationError([:]) }
             try v.finish()
             let order = try await Purchasing(req.store).create(
@@ -912,11 +828,11 @@ struct PartsPages: Sendable {
                     supplier: supplier ?? "", warehouseId: chosen[0].warehouseId, expectedOn: expected, lines: lines,
                     note: form.string("note")), by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(order.id)")
-        } catch {
-            guard let (status, messages) = Self.refusal(error, l) else { throw error }
+        } again: { failure in
             return try await PageRenderer.render(
-                "purchasing", title: "purchasing.title", try await purchasingModel(req, errors: errors + messages),
-                for: req, status: errors.isEmpty ? status : .unprocessableEntity)
+                "purchasing", title: "purchasing.title",
+                try await purchasingModel(req, errors: errors + failure.messages),
+                for: req, status: errors.isEmpty ? failure.status : .unprocessableEntity)
         }
     }
 
@@ -976,25 +892,25 @@ struct PartsPages: Sendable {
         return OrderModel(
             id: o.id, number: o.number, supplier: o.supplier, warehouseCode: o.warehouseCode,
             status: l.t("purchaseStatus.\(o.status.rawValue)"), statusCode: o.status.rawValue, expectedOn: o.expectedOn,
-            note: o.note, total: Self.money(o.total, l) ?? "",
+            note: o.note, total: l.money(o.total) ?? "",
             lines: o.lines.map { line in
                 let rest = max(0, line.quantity - line.received)
                 return .init(
                     id: line.id, partId: line.partId, partNumber: line.partNumber, partName: line.partName,
-                    unit: Self.unit(line.unit, l), quantity: Self.qty(line.quantity, l),
-                    unitPrice: Self.money(line.unitPrice, l) ?? "", received: Self.qty(line.received, l),
-                    accepted: Self.qty(line.accepted, l), rejected: Self.qty(line.rejected, l), open: Self.qty(rest, l),
+                    unit: l.unit(line.unit), quantity: l.quantity(line.quantity),
+                    unitPrice: l.money(line.unitPrice) ?? "", received: l.quantity(line.received),
+                    accepted: l.quantity(line.accepted), rejected: l.quantity(line.rejected), open: l.quantity(rest),
                     openInput: rest.formatted(.number.precision(.fractionLength(0...3)).grouping(.never)))
             },
             receipts: o.receipts.map { r in
                 .init(
-                    id: r.id, partNumber: numbers[r.lineId] ?? "#\(r.lineId)", quantity: Self.qty(r.quantity, l),
+                    id: r.id, partNumber: numbers[r.lineId] ?? "#\(r.lineId)", quantity: l.quantity(r.quantity),
                     quantityInput: r.quantity.formatted(.number.precision(.fractionLength(0...3)).grouping(.never)),
                     expiresOn: r.expiresOn, serials: r.serials.joined(separator: ", "),
                     status: l.t("receiptStatus.\(r.status == "inspecting" ? "inspecting" : "inspected")"),
                     inspecting: r.status == "inspecting", received: "\(l.dateTime(r.receivedAt)) · \(r.receivedBy)",
                     inspected: r.inspectedAt.map { "\(l.dateTime($0)) · \(r.inspectedBy ?? "")" },
-                    passed: r.passed.map { Self.qty($0, l) }, failed: r.failed.map { Self.qty($0, l) },
+                    passed: r.passed.map { l.quantity($0) }, failed: r.failed.map { l.quantity($0) },
                     reason: r.reason)
             }, canManage: principal.may(.managePurchasing), canReceive: open && principal.may(.managePurchasing),
             errors: errors)
@@ -1006,12 +922,11 @@ struct PartsPages: Sendable {
             "purchase-order", title: "purchasing.orderTitle", try orderModel(req, view), for: req)
     }
 
-    func orderFailed(_ req: Request, _ id: Int, _ error: any Error) async throws -> Response {
-        guard let (status, messages) = Self.refusal(error, req.localizer) else { throw error }
+    func orderFailed(_ req: Request, _ id: Int, _ failure: PageFailure) async throws -> Response {
         let view = try await Purchasing(req.store).get(id)
         return try await PageRenderer.render(
-            "purchase-order", title: "purchasing.orderTitle", try orderModel(req, view, errors: messages), for: req,
-            status: status)
+            "purchase-order", title: "purchasing.orderTitle", try orderModel(req, view, errors: failure.messages),
+            for: req, status: failure.status)
     }
 
     @Sendable func receiveOrder(_ req: Request) async throws -> Response {
@@ -1039,12 +954,12 @@ struct PartsPages: Sendable {
                     serials: Self.serials(form.string("serials.\(line.id)"))))
         }
         if lines.isEmpty { v.add("quantity", .required) }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             _ = try await Purchasing(req.store).receive(ReceiptLinesInput(lines: lines), order: id, by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(id)#receipts")
-        } catch {
-            return try await orderFailed(req, id, error)
+        } again: { failure in
+            try await orderFailed(req, id, failure)
         }
     }
 
@@ -1059,26 +974,26 @@ struct PartsPages: Sendable {
         let failed = Self.decimal(form.string("failed") ?? "0")
         if passed == nil { v.add("passed", .invalidFormat(expected: "a number")) }
         if failed == nil { v.add("failed", .invalidFormat(expected: "a number")) }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             _ = try await Purchasing(req.store).inspect(
                 InspectionInput(
                     passed: passed ?? 0, failed: failed ?? 0, failedSerials: Self.serials(form.string("failedSerials")),
                     reason: form.string("reason")), receipt: receipt, order: id, by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(id)#receipts")
-        } catch {
-            return try await orderFailed(req, id, error)
+        } again: { failure in
+            try await orderFailed(req, id, failure)
         }
     }
 
     @Sendable func closeOrder(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try DeskPages.id(req)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             _ = try await Purchasing(req.store).close(id, by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(id)")
-        } catch {
-            return try await orderFailed(req, id, error)
+        } again: { failure in
+            try await orderFailed(req, id, failure)
         }
     }
 
@@ -1136,16 +1051,16 @@ struct PartsPages: Sendable {
         var v = AftercareDomain.Validator()
         let warehouseId = form.int("warehouseId", into: &v)
         if warehouseId == nil { v.add("warehouseId", .required) }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             let take = try await Stocktakes(req.store).start(
                 StocktakeInput(warehouseId: warehouseId ?? 0, note: form.string("note")), by: principal.actor)
             return req.redirect(to: "/stocktakes/\(take.id)")
-        } catch {
-            guard let (status, messages) = Self.refusal(error, req.localizer) else { throw error }
+        } again: { failure in
             return try await PageRenderer.render(
                 "stocktakes", title: "stocktake.listTitle",
-                try await stocktakesModel(req, selected: warehouseId, errors: messages), for: req, status: status)
+                try await stocktakesModel(req, selected: warehouseId, errors: failure.messages), for: req,
+                status: failure.status)
         }
     }
 
@@ -1208,13 +1123,13 @@ struct PartsPages: Sendable {
                     line.variance.map { $0 == 0 ? "none" : ($0 > 0 ? "over" : "short") } ?? "uncounted"
                 return .init(
                     partId: line.partId, partNumber: line.partNumber, partName: line.partName,
-                    unit: Self.unit(line.unit, l), bin: line.bin, book: Self.qty(line.book, l),
-                    counted: line.counted.map { Self.qty($0, l) },
-                    variance: line.variance.map { ($0 > 0 ? "+" : "") + Self.qty($0, l) }, varianceCode: code,
-                    varianceValue: Self.money(line.varianceValue, l), countedBy: line.countedBy)
+                    unit: l.unit(line.unit), bin: line.bin, book: l.quantity(line.book),
+                    counted: line.counted.map { l.quantity($0) },
+                    variance: line.variance.map { ($0 > 0 ? "+" : "") + l.quantity($0) }, varianceCode: code,
+                    varianceValue: l.money(line.varianceValue), countedBy: line.countedBy)
             }, countedLines: l.number(report.countedLines), uncountedLines: l.number(report.uncountedLines),
-            linesWithVariance: l.number(report.linesWithVariance), netValue: Self.money(report.netValue, l) ?? "",
-            grossValue: Self.money(report.grossValue, l) ?? "", partNumber: partNumber, quantity: quantity,
+            linesWithVariance: l.number(report.linesWithVariance), netValue: l.money(report.netValue) ?? "",
+            grossValue: l.money(report.grossValue) ?? "", partNumber: partNumber, quantity: quantity,
             modeOptions: SelectOption.of(CountInput.Mode.self, prefix: "stocktake.mode", selected: mode, l),
             lastCounted: lastCounted, errors: errors)
     }
@@ -1239,34 +1154,34 @@ struct PartsPages: Sendable {
         if number == nil { v.add("partNumber", .required) }
         let quantity = Self.decimal(text)
         if quantity == nil { v.add("quantity", text == nil ? .required : .invalidFormat(expected: "a number")) }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             try v.finish()
             let line = try await Stocktakes(req.store).count(
                 CountInput(partNumber: number, quantity: quantity ?? 0, mode: mode), stocktake: id,
                 by: principal.actor)
             return req.redirect(to: SLAPages.link("/stocktakes/\(id)", [("counted", line.partNumber)]))
-        } catch {
-            guard let (status, messages) = Self.refusal(error, req.localizer) else { throw error }
+        } again: { failure in
             let model = try await stocktakeModel(
-                req, id, partNumber: number ?? "", quantity: text ?? "", mode: mode, errors: messages)
-            return try await PageRenderer.render("stocktake", title: "stocktake.title", model, for: req, status: status)
+                req, id, partNumber: number ?? "", quantity: text ?? "", mode: mode, errors: failure.messages)
+            return try await PageRenderer.render(
+                "stocktake", title: "stocktake.title", model, for: req, status: failure.status)
         }
     }
 
     func decide(_ req: Request, approve: Bool) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try DeskPages.id(req)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels) {
             if approve {
                 _ = try await Stocktakes(req.store).approve(id, by: principal.actor)
             } else {
                 _ = try await Stocktakes(req.store).cancel(id, by: principal.actor)
             }
             return req.redirect(to: "/stocktakes/\(id)")
-        } catch {
-            guard let (status, messages) = Self.refusal(error, req.localizer) else { throw error }
-            let model = try await stocktakeModel(req, id, errors: messages)
-            return try await PageRenderer.render("stocktake", title: "stocktake.title", model, for: req, status: status)
+        } again: { failure in
+            let model = try await stocktakeModel(req, id, errors: failure.messages)
+            return try await PageRenderer.render(
+                "stocktake", title: "stocktake.title", model, for: req, status: failure.status)
         }
     }
 

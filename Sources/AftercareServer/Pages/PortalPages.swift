@@ -84,7 +84,7 @@ struct PortalPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let unitId = form.int("unitId", into: &v)
-        do {
+        return try await FormCycle.run(req) {
             try v.finish()
             guard let unitId else { throw ValidationError(["unitId": .required]) }
             // Another customer's unit is not found: the scoped store does not see it.
@@ -98,11 +98,10 @@ struct PortalPages: Sendable {
             let key = form.nonceKey("/portal/requests", for: principal)
             let view = try await ServiceRequestController.register(input, key: key, req)
             return req.redirect(to: "/portal/requests/\(view.id)")
-        } catch let error as ValidationError {
-            let model = try await newModel(
-                req, unitId: unitId, form: form, errors: PageRenderer.messages(error, req.localizer))
+        } again: { failure in
+            let model = try await newModel(req, unitId: unitId, form: form, errors: failure.messages)
             return try await PageRenderer.render(
-                "portal-new", title: "portal.newTitle", model, for: req, status: .unprocessableEntity)
+                "portal-new", title: "portal.newTitle", model, for: req, status: failure.status)
         }
     }
 

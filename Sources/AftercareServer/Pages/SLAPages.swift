@@ -145,35 +145,24 @@ struct SLAPages: Sendable {
 
     // MARK: Field messages
 
-    /// The label of a field the policy and calendar forms name, in the reader's language.
-    static func label(_ field: String, targets: [SLATarget], _ l: Localizer) -> String {
-        let parts = field.split(separator: ".").map(String.init)
-        if parts.first == "targets", parts.count >= 2, let index = Int(parts[1]), index < targets.count {
-            let target = l.t("slaTarget.\(targets[index].rawValue)")
-            return parts.count > 2 ? "\(target) · \(l.t("sla.field.\(parts[2])"))" : target
+    /// How the policy, calendar and follow-up forms name their fields: `targets.1.minutes` is the second target's
+    /// minutes, `calendar.week.mon` is Monday.
+    static func labels(targets: [SLATarget] = []) -> FieldLabels {
+        .area("sla") { field, l in
+            let parts = field.split(separator: ".").map(String.init)
+            if parts.first == "targets", parts.count >= 2, let index = Int(parts[1]), index < targets.count {
+                let target = l.t("slaTarget.\(targets[index].rawValue)")
+                return parts.count > 2 ? "\(target) · \(l.t("sla.field.\(parts[2])"))" : target
+            }
+            if parts.first == "match", parts.count == 2, l.catalogue.has("sla.match.\(parts[1])") {
+                return l.t("sla.match.\(parts[1])")
+            }
+            if parts.first == "calendar", parts.count >= 2 {
+                if parts[1] == "week", parts.count == 3 { return l.t("weekday.\(parts[2])") }
+                if l.catalogue.has("sla.field.\(parts[1])") { return l.t("sla.field.\(parts[1])") }
+            }
+            return nil
         }
-        if parts.first == "match", parts.count == 2, l.catalogue.has("sla.match.\(parts[1])") {
-            return l.t("sla.match.\(parts[1])")
-        }
-        if parts.first == "calendar", parts.count >= 2 {
-            if parts[1] == "week", parts.count == 3 { return l.t("weekday.\(parts[2])") }
-            if l.catalogue.has("sla.field.\(parts[1])") { return l.t("sla.field.\(parts[1])") }
-        }
-        if l.catalogue.has("sla.field.\(field)") { return l.t("sla.field.\(field)") }
-        if l.catalogue.has("field.\(field)") { return l.t("field.\(field)") }
-        return field
-    }
-
-    static func messages(_ error: ValidationError, targets: [SLATarget] = [], _ l: Localizer) -> [FieldMessage] {
-        error.fields.keys.sorted().map { field in
-            FieldMessage(
-                field: field, label: label(field, targets: targets, l),
-                message: PageRenderer.message(error.fields[field]!, l))
-        }
-    }
-
-    static func stale(_ l: Localizer) -> [FieldMessage] {
-        [FieldMessage(field: "version", label: l.t("field.version"), message: l.t("request.stale"))]
     }
 
     // MARK: Policies
@@ -399,15 +388,15 @@ struct SLAPages: Sendable {
         let principal = try req.requirePrincipal()
         var v = AftercareDomain.Validator()
         let (form, input, order) = Self.readPolicy(try FormReader(req), existing: [], into: &v)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels(targets: order)) {
             try v.finish()
             let policy = try await Records<SLAPolicyRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/sla/policies/\(policy.id)")
-        } catch let error as ValidationError {
-            let errors = Self.messages(error, targets: order, req.localizer)
-            return try await PageRenderer.render(
-                "sla-policy", title: "sla.policyTitle", try await policyModel(req, form: form, errors: errors),
-                for: req, status: .unprocessableEntity)
+        } again: { failure in
+            try await PageRenderer.render(
+                "sla-policy", title: "sla.policyTitle",
+                try await policyModel(req, form: form, errors: failure.messages),
+                for: req, status: failure.status)
         }
     }
 
@@ -426,21 +415,15 @@ struct SLAPages: Sendable {
         var v = AftercareDomain.Validator()
         let (form, input, order) = Self.readPolicy(reader, existing: policy.targets, into: &v)
         let version = reader.int("version", into: &v)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels(targets: order)) {
             try v.finish()
             _ = try await records.update(policy.id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/sla/policies/\(policy.id)")
-        } catch let error as ValidationError {
-            let errors = Self.messages(error, targets: order, req.localizer)
-            return try await PageRenderer.render(
+        } again: { failure in
+            try await PageRenderer.render(
                 "sla-policy", title: "sla.policyTitle",
-                try await policyModel(req, form: form, policy: policy, errors: errors), for: req,
-                status: .unprocessableEntity)
-        } catch is StaleVersion {
-            return try await PageRenderer.render(
-                "sla-policy", title: "sla.policyTitle",
-                try await policyModel(req, form: form, policy: policy, errors: Self.stale(req.localizer)), for: req,
-                status: .conflict)
+                try await policyModel(req, form: form, policy: policy, errors: failure.messages), for: req,
+                status: failure.status)
         }
     }
 
@@ -603,14 +586,14 @@ struct SLAPages: Sendable {
         let principal = try req.requirePrincipal()
         var v = AftercareDomain.Validator()
         let (form, input) = Self.readCalendar(try FormReader(req), exceptions: [], into: &v)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels()) {
             try v.finish()
             let calendar = try await Records<CalendarRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/sla/calendars/\(calendar.id)")
-        } catch let error as ValidationError {
-            let model = try await calendarModel(req, form: form, errors: Self.messages(error, req.localizer))
+        } again: { failure in
+            let model = try await calendarModel(req, form: form, errors: failure.messages)
             return try await PageRenderer.render(
-                "sla-calendar", title: "sla.calendarTitle", model, for: req, status: .unprocessableEntity)
+                "sla-calendar", title: "sla.calendarTitle", model, for: req, status: failure.status)
         }
     }
 
@@ -629,7 +612,7 @@ struct SLAPages: Sendable {
         var v = AftercareDomain.Validator()
         let (form, input) = Self.readCalendar(reader, exceptions: calendar.calendar.exceptions, into: &v)
         let version = reader.int("version", into: &v)
-        do {
+        return try await FormCycle.run(req, labels: Self.labels()) {
             try v.finish()
             _ = try await records.update(calendar.id, expectedVersion: version ?? 0, by: principal.actor) { before in
                 var changed = input
@@ -637,16 +620,10 @@ struct SLAPages: Sendable {
                 return changed
             }
             return req.redirect(to: "/admin/sla/calendars/\(calendar.id)")
-        } catch let error as ValidationError {
-            let model = try await calendarModel(
-                req, form: form, calendar: calendar, errors: Self.messages(error, req.localizer))
+        } again: { failure in
+            let model = try await calendarModel(req, form: form, calendar: calendar, errors: failure.messages)
             return try await PageRenderer.render(
-                "sla-calendar", title: "sla.calendarTitle", model, for: req, status: .unprocessableEntity)
-        } catch is StaleVersion {
-            let model = try await calendarModel(
-                req, form: form, calendar: calendar, errors: Self.stale(req.localizer))
-            return try await PageRenderer.render(
-                "sla-calendar", title: "sla.calendarTitle", model, for: req, status: .conflict)
+                "sla-calendar", title: "sla.calendarTitle", model, for: req, status: failure.status)
         }
     }
 
@@ -687,7 +664,7 @@ struct SLAPages: Sendable {
             return try await PageRenderer.render(
                 "sla-calendar", title: "sla.calendarTitle", model, for: req, status: status)
         }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels()) {
             try v.finish()
             guard problems.isEmpty, let year else { return try await failed(problems, .unprocessableEntity) }
             let replacing = exceptions
@@ -697,10 +674,9 @@ struct SLAPages: Sendable {
                 return input
             }
             return req.redirect(to: "/admin/sla/calendars/\(calendar.id)")
-        } catch let error as ValidationError {
-            return try await failed(Self.messages(error, l) + problems, .unprocessableEntity)
-        } catch is StaleVersion {
-            return try await failed(Self.stale(l), .conflict)
+        } again: { failure in
+            // The form's own problems are shown with the use case's, all at once.
+            try await failed(failure.messages + (failure.error is ValidationError ? problems : []), failure.status)
         }
     }
 
@@ -826,7 +802,6 @@ struct SLAPages: Sendable {
     @Sendable func recordFollowUp(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try DeskPages.id(req)
-        let l = req.localizer
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let outcome = form.value("outcome", FollowUpOutcome.self, into: &v)
@@ -841,7 +816,7 @@ struct SLAPages: Sendable {
                 "follow-up", title: "followUps.itemTitle",
                 try await followUpModel(req, id: id, typed: input, errors: errors), for: req, status: status)
         }
-        do {
+        return try await FormCycle.run(req, labels: Self.labels()) {
             try v.finish()
             if input.outcome == .notSolved, !principal.may(.reopenRequests) {
                 throw Forbidden(action: .reopenRequests)
@@ -849,14 +824,8 @@ struct SLAPages: Sendable {
             _ = try await FollowUps(req.store).record(
                 input, for: id, expectedVersion: version ?? 0, by: principal.actor)
             return req.redirect(to: "/follow-ups/\(id)")
-        } catch let error as ValidationError {
-            return try await failed(Self.messages(error, l), .unprocessableEntity)
-        } catch is StaleVersion {
-            return try await failed(Self.stale(l), .conflict)
-        } catch is FollowUpClosed {
-            return try await failed(
-                [FieldMessage(field: "status", label: l.t("field.status"), message: l.t("followUps.closed"))],
-                .conflict)
+        } again: { failure in
+            try await failed(failure.messages, failure.status)
         }
     }
 

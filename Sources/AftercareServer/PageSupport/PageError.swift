@@ -1,0 +1,200 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+/// One problem a page shows next to its form: which field, its name in the reader's language, and what is wrong.
+struct FieldMessage: Encodable, Sendable {
+    var field: String
+    var label: String
+    var message: String
+
+    /// `label: message`, or the message alone when it names no field (for pages that list plain lines).
+    var line: String { label.isEmpty ? message : "\(label): \(message)" }
+}
+
+/// What a failed form step shows: the status to answer and the messages, and the error itself for the pages that
+/// show more of it (an appointment's conflicts).
+struct PageFailure: Sendable {
+    var status: HTTPStatus
+    var messages: [FieldMessage]
+    var error: any Error
+}
+
+/// How a page names the fields of its form.
+struct FieldLabels: Sendable {
+    /// The area whose catalogue names a field first (`parts` → `parts.field.quantity`), before `field.…`.
+    var area: String?
+    /// Labels the catalogues cannot give by key alone (an SLA target's minutes, the n-th retry).
+    var special: (@Sendable (String, Localizer) -> String?)?
+
+    /// The desk's forms: `field.…` only, and a message is attached to the field without its index.
+    static let standard = FieldLabels()
+
+    static func area(_ name: String, special: (@Sendable (String, Localizer) -> String?)? = nil) -> FieldLabels {
+        FieldLabels(area: name, special: special)
+    }
+
+    /// The field a message is attached to: the desk's forms drop the index (`unitIds[0]` → `unitIds`).
+    func field(_ path: String) -> String {
+        area == nil ? String(path.split(separator: "[").first ?? Substring(path)) : path
+    }
+
+    func label(_ path: String, _ l: Localizer) -> String {
+        if let special, let label = special(path, l) { return label }
+        guard let area else {
+            let base = field(path)
+            return l.catalogue.has("field.\(base)") ? l.t("field.\(base)") : base
+        }
+        let base = String(path.split(whereSeparator: { $0 == "." || $0 == "[" }).first ?? Substring(path))
+        for key in ["\(area).field.\(path)", "\(area).field.\(base)", "field.\(path)", "field.\(base)"]
+        where l.catalogue.has(key) {
+            return l.t(key)
+        }
+        return base
+    }
+}
+
+/// DESIGN 12: the one place that turns a store or domain error into what a page shows, beside `APIError.from`
+/// for the API. `nil` for the errors the error page answers (not found, forbidden, unexpected).
+enum PageError {
+    static func from(_ error: any Error, _ l: Localizer, labels: FieldLabels = .standard) -> PageFailure? {
+        func failure(_ status: HTTPStatus, _ messages: [FieldMessage]) -> PageFailure {
+            PageFailure(status: status, messages: messages, error: error)
+        }
+        func one(_ status: HTTPStatus, _ field: String, _ key: String, _ values: [String: String] = [:])
+            -> PageFailure
+        {
+            failure(status, [message(field, key, values, labels, l)])
+        }
+        switch error {
+        case let error as ValidationError:
+            return failure(.unprocessableEntity, messages(error, l, labels: labels))
+        case is StaleVersion:
+            return failure(.conflict, [stale(l)])
+        case is RecordArchived:
+            // An area may say what being archived means for its records (`followUpRules.archived`).
+            let own = labels.area.map { "\($0).archived" }.flatMap { l.catalogue.has($0) ? $0 : nil }
+            return one(.conflict, "version", own ?? "record.archived")
+        // Accounts
+        case is WrongPassword:
+            return one(.unprocessableEntity, "currentPassword", "account.wrongPassword")
+        case let error as PasswordCheckLocked:
+            return one(.tooManyRequests, "currentPassword", "account.passwordLocked", ["time": l.dateTime(error.until)])
+        // Service requests and follow-ups
+        case let error as LifecycleError:
+            switch error {
+            case .notAllowed:
+                return failure(
+                    .conflict, [FieldMessage(field: "event", label: "", message: l.t("request.eventNotAllowed"))])
+            case .noteRequired:
+                return one(.conflict, "note", "problem.required")
+            }
+        case is FollowUpClosed:
+            return one(.conflict, "status", "followUps.closed")
+        // Dispatch
+        case let error as VisitLifecycleError:
+            switch error {
+            case .notAllowed: return one(.conflict, "event", "visit.eventNotAllowed")
+            case .reasonRequired: return one(.conflict, "reason", "problem.required")
+            case .consentRequired: return one(.conflict, "customerConsent", "visit.consentRequired")
+            case .nextStepRequired: return one(.conflict, "nextStep", "problem.required")
+            }
+        case is AppointmentRefused:
+            // The page lists the conflicts themselves (`PageFailure.error`).
+            return failure(.conflict, [])
+        case is NothingToPlan:
+            return one(.conflict, "unit", "dispatch.nothingToPlan")
+        case is RequestNotEditable:
+            return failure(.conflict, [FieldMessage(field: "request", label: "", message: l.t("visit.requestClosed"))])
+        // Spare parts
+        case let error as StockShortage:
+            return one(
+                .conflict, "quantity", "parts.error.shortage",
+                [
+                    "part": error.partNumber, "warehouse": error.warehouseCode,
+                    "requested": l.quantity(Quantity.units(error.shortfall.requested)),
+                    "present": l.quantity(Quantity.units(error.shortfall.present)),
+                    "unit": l.unit(error.unit),
+                    "measure": l.t("stock.measure.\(error.shortfall.of.rawValue)"),
+                ])
+        case let error as SerialNotAvailable:
+            return one(.conflict, "serials", "parts.error.serial", ["serial": error.serial, "part": error.partNumber])
+        case let error as RequisitionEventNotAllowed:
+            return one(
+                .conflict, "event", "parts.error.eventNotAllowed",
+                [
+                    "event": l.t("requisitionEvent.\(error.event.rawValue)"),
+                    "status": l.t("requisitionStatus.\(error.status.rawValue)"),
+                ])
+        case let error as ApprovalNotAllowed:
+            return one(
+                .forbidden, "event", "parts.error.approvalNotAllowed", ["role": l.t("role.\(error.needed.rawValue)")])
+        case let error as RequisitionNotSettled:
+            return one(
+                .conflict, "event", "parts.error.notSettled", ["parts": error.outstanding.joined(separator: ", ")])
+        case is PurchaseOrderClosed:
+            return one(.conflict, "event", "parts.error.orderClosed")
+        case is ReceiptAlreadyInspected:
+            return one(.conflict, "event", "parts.error.alreadyInspected")
+        case is StocktakeOpen:
+            return one(.conflict, "warehouseId", "parts.error.stocktakeOpen")
+        case is StocktakeClosed:
+            return one(.conflict, "event", "parts.error.stocktakeClosed")
+        default:
+            return nil
+        }
+    }
+
+    /// The field problems of a validation error, in the reader's language.
+    static func messages(_ error: ValidationError, _ l: Localizer, labels: FieldLabels = .standard) -> [FieldMessage] {
+        error.fields.keys.sorted().map { path in
+            FieldMessage(
+                field: labels.field(path), label: labels.label(path, l), message: message(error.fields[path]!, l))
+        }
+    }
+
+    /// One field problem in the reader's language.
+    static func message(_ problem: FieldProblem, _ l: Localizer) -> String {
+        let text = l.t("problem.\(problem.code)")
+        switch problem {
+        case .tooLong(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max))
+        case .tooShort(let min): return text.replacingOccurrences(of: "{n}", with: l.number(min))
+        case .outOfRange(let min, let max):
+            return text.replacingOccurrences(of: "{min}", with: l.number(min))
+                .replacingOccurrences(of: "{max}", with: l.number(max))
+        default: return text
+        }
+    }
+
+    /// A message from the catalogue with its `{placeholders}` filled, attached to `field`.
+    static func message(
+        _ field: String, _ key: String, _ values: [String: String] = [:], _ labels: FieldLabels, _ l: Localizer
+    ) -> FieldMessage {
+        var text = l.t(key)
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return FieldMessage(field: field, label: labels.label(field, l), message: text)
+    }
+
+    /// Someone else saved the record since this form was opened.
+    static func stale(_ l: Localizer) -> FieldMessage {
+        FieldMessage(field: "version", label: l.t("field.version"), message: l.t("request.stale"))
+    }
+}
+
+/// The one form cycle of the pages: read the form, run the use case (`save`, which redirects after a successful
+/// post), and when the store or the domain refuses, show the same page again (`again`) with what was typed, each
+/// problem in the reader's language and the status `PageError` chose. Other errors go to the error page.
+enum FormCycle {
+    static func run(
+        _ req: Request, labels: FieldLabels = .standard, save: () async throws -> Response,
+        again: (PageFailure) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await save()
+        } catch {
+            guard let failure = PageError.from(error, req.localizer, labels: labels) else { throw error }
+            return try await again(failure)
+        }
+    }
+}

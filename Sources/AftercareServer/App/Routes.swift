@@ -85,6 +85,7 @@ func routes(_ app: Application) throws {
     PortalPages().register(root)
     AdminPages().register(root)
     SLAPages().register(root)
+    InboxPages().register(root)
     DispatchPages().register(root)
     PartsPages().register(root)
     FollowUpRulePages().register(root)

@@ -17,3 +17,10 @@ extension Localizer {
     /// A unit of measure's name.
     func unit(_ unit: UnitOfMeasure) -> String { t("uom.\(unit.rawValue)") }
 }
+
+extension Localizer {
+    /// A decimal number with exactly `digits` decimals.
+    func number(_ value: Double, digits: Int) -> String {
+        value.formatted(.number.precision(.fractionLength(digits)).locale(locale))
+    }
+}

@@ -120,7 +120,7 @@ struct PortalPages: Sendable {
 
     @Sendable func detail(_ req: Request) async throws -> Response {
         let l = req.localizer
-        let view = try await ServiceRequests(req.store).get(DeskPages.id(req))
+        let view = try await ServiceRequests(req.store).get(req.pageId())
         let model = DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
             nextStep: l.t(NextStep.key(for: view.status)), type: l.t("type.\(view.type.rawValue)"),

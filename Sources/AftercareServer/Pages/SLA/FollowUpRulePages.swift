@@ -164,7 +164,7 @@ struct FollowUpRulePages: Sendable {
     }
 
     @Sendable func edit(_ req: Request) async throws -> Response {
-        let rule = try await Records<FollowUpRuleRecord>(req.store).get(DeskPages.id(req))
+        let rule = try await Records<FollowUpRuleRecord>(req.store).get(req.pageId())
         return try await render(req, rule: rule, form: RuleForm(rule))
     }
 
@@ -206,7 +206,7 @@ struct FollowUpRulePages: Sendable {
     @Sendable func update(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let records = Records<FollowUpRuleRecord>(req.store)
-        let rule = try await records.get(DeskPages.id(req))
+        let rule = try await records.get(req.pageId())
         let reader = try FormReader(req)
         var v = AftercareDomain.Validator()
         let (form, times, retries) = Self.read(reader, into: &v)

@@ -124,12 +124,12 @@ struct AdminPages: Sendable {
     }
 
     @Sendable func edit(_ req: Request) async throws -> Response {
-        try await show(req, id: try DeskPages.id(req))
+        try await show(req, id: try req.pageId())
     }
 
     @Sendable func update(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let id = try DeskPages.id(req)
+        let id = try req.pageId()
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let input = Self.input(form, into: &v)
@@ -147,20 +147,20 @@ struct AdminPages: Sendable {
     }
 
     @Sendable func disable(_ req: Request) async throws -> Response {
-        let id = try DeskPages.id(req)
+        let id = try req.pageId()
         _ = try await req.accounts.setDisabled(id, true, by: try req.requirePrincipal().actor)
         return req.redirect(to: "/admin/users/\(id)")
     }
 
     @Sendable func enable(_ req: Request) async throws -> Response {
-        let id = try DeskPages.id(req)
+        let id = try req.pageId()
         _ = try await req.accounts.setDisabled(id, false, by: try req.requirePrincipal().actor)
         return req.redirect(to: "/admin/users/\(id)")
     }
 
     /// Issues a one-time reset link and shows it to the administrator once.
     @Sendable func reset(_ req: Request) async throws -> Response {
-        let id = try DeskPages.id(req)
+        let id = try req.pageId()
         let token = try await req.accounts.issueReset(for: id, by: try req.requirePrincipal().actor)
         // The Host header is the client's word: only a plain host[:port] is echoed into the link.
         let sent = req.headers.first(name: .host) ?? ""

@@ -1,0 +1,32 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+extension Request {
+    /// The record id in a page's path (`/requests/:id`); anything else is a page that does not exist.
+    func pageId(_ name: String = "id") throws -> Int {
+        guard let text = parameters.get(name), let id = Int(text), id > 0 else {
+            throw RecordNotFound(entity: "record", id: 0)
+        }
+        return id
+    }
+
+    /// The organisation units the caller sees, for a choice, and their names (`code · name`) by id.
+    func orgUnitChoices() async throws -> (options: [OrgUnitRecord.View], names: [Int: String]) {
+        let units = try await Records<OrgUnitRecord>(store).list(page: PageRequest(limit: 200)).items
+        return (units, Dictionary(units.map { ($0.id, "\($0.code) · \($0.name)") }, uniquingKeysWith: { a, _ in a }))
+    }
+}
+
+/// Links between pages.
+enum PageLink {
+    /// `path` with `items` as its query (nil values left out), percent-encoded.
+    static func make(_ path: String, _ items: [(String, String?)]) -> String {
+        var components = URLComponents()
+        components.path = path
+        let query = items.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        components.queryItems = query.isEmpty ? nil : query
+        return components.string ?? path
+    }
+}

@@ -1,0 +1,134 @@
+import AftercareDispatch
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+extension DispatchPages {
+    // MARK: Request page: visits panel
+
+    struct RequestVisitsModel: Encodable {
+        struct Row: Encodable {
+            var id: Int
+            var sequence: Int
+            var purpose: String
+            var status: String
+            var statusCode: String
+            var engineer: String?
+            var window: String?
+        }
+
+        var rows: [Row]
+        var canAdd: Bool
+        var purposeOptions: [SelectOption]
+        var durationMinutes: String
+        var windowStart: String
+        var windowEnd: String
+        var tools: String
+        var parts: String
+        var loanerUnit: Bool
+    }
+
+    /// What the add-visit form held.
+    struct VisitForm {
+        var purpose: VisitPurpose?
+        var durationMinutes = ""
+        var windowStart = ""
+        var windowEnd = ""
+        var tools = ""
+        var parts = ""
+        var loanerUnit = false
+    }
+
+    /// R-4: the request page's visits, for those who may see visits; `nil` for the others.
+    static func requestVisits(_ req: Request, requestId: Int, form: VisitForm = VisitForm()) async throws
+        -> RequestVisitsModel?
+    {
+        let principal = try req.requirePrincipal()
+        guard principal.may(.viewVisits) else { return nil }
+        let l = req.localizer
+        var filter = VisitFilter()
+        filter.requestId = requestId
+        let visits = try await Visits(req.store).list(filter, page: PageRequest(limit: 100)).items
+        return RequestVisitsModel(
+            rows: visits.sorted { $0.sequence < $1.sequence }.map {
+                .init(
+                    id: $0.id, sequence: $0.sequence, purpose: l.t("visitPurpose.\($0.purpose.rawValue)"),
+                    status: l.t("visitStatus.\($0.status.rawValue)"), statusCode: $0.status.rawValue,
+                    engineer: $0.engineerName, window: Self.window($0.windowStart, $0.windowEnd, l))
+            }, canAdd: principal.may(.dispatchVisits),
+            purposeOptions: SelectOption.of(
+                VisitPurpose.self, prefix: "visitPurpose", selected: form.purpose ?? .repair, l),
+            durationMinutes: form.durationMinutes, windowStart: form.windowStart, windowEnd: form.windowEnd,
+            tools: form.tools, parts: form.parts, loanerUnit: form.loanerUnit)
+    }
+
+    /// Parts as typed, one a line: `name`, `name × 2` or `part number; name; quantity`.
+    static func parts(_ text: String, into v: inout AftercareDomain.Validator) -> [VisitPreparation.Part] {
+        var parts: [VisitPreparation.Part] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ";" || $0 == "；" })
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            if fields.count == 1 {
+                let name = fields[0]
+                guard !name.isEmpty else { continue }
+                // `name × 2` (or `x 2`, `* 2`): a quantity at the end.
+                if let range = name.range(of: #"(\s+[xX*]\s*|\s*×\s*)[0-9]+$"#, options: .regularExpression),
+                    range.lowerBound > name.startIndex,
+                    let quantity = Int(name[range].filter(\.isNumber))
+                {
+                    parts.append(.init(name: String(name[..<range.lowerBound]), quantity: quantity))
+                } else {
+                    parts.append(.init(name: name, quantity: 1))
+                }
+            } else if fields.count == 3, let quantity = Int(fields[2]) {
+                parts.append(
+                    .init(partNumber: fields[0].isEmpty ? nil : fields[0], name: fields[1], quantity: quantity))
+            } else {
+                v.add("preparation.parts", .invalidFormat(expected: "part number; name; quantity"))
+            }
+        }
+        return parts
+    }
+
+    /// R-4: a new visit from the request page.
+    @Sendable func addVisit(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        let reader = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let zone = req.store.timeZone
+        var typed = VisitForm()
+        typed.purpose = reader.value("purpose", VisitPurpose.self, into: &v)
+        if typed.purpose == nil, reader.string("purpose") == nil { v.add("purpose", .required) }
+        typed.durationMinutes = reader.string("durationMinutes") ?? ""
+        typed.windowStart = reader.string("windowStart") ?? ""
+        typed.windowEnd = reader.string("windowEnd") ?? ""
+        typed.tools = reader.raw("tools")
+        typed.parts = reader.raw("parts")
+        typed.loanerUnit = reader.bool("loanerUnit")
+        let duration = reader.int("durationMinutes", into: &v)
+        let start = Self.localTime(reader, "windowStart", zone, into: &v)
+        let end = Self.localTime(reader, "windowEnd", zone, into: &v)
+        let tools = typed.tools.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        let parts = Self.parts(typed.parts, into: &v)
+        let input = VisitInput(
+            purpose: typed.purpose ?? .repair, durationMinutes: duration,
+            preparation: VisitPreparation(
+                tools: tools, parts: parts, loanerUnit: typed.loanerUnit, notes: reader.string("preparationNotes")),
+            windowStart: start, windowEnd: end, note: reader.string("note"))
+        func failed(_ messages: [String], _ status: HTTPStatus) async throws -> Response {
+            var model = try await DeskPages().detailModel(req, id: id, errors: messages)
+            model.visits = try await Self.requestVisits(req, requestId: id, form: typed)
+            return try await PageRenderer.render("request", title: "request.title", model, for: req, status: status)
+        }
+        return try await FormCycle.run(req, labels: .area("visit")) {
+            try v.finish()
+            let visit = try await Visits(req.store).create(input, requestId: id, by: principal.actor)
+            return req.redirect(to: "/visits/\(visit.id)")
+        } again: { failure in
+            try await failed(failure.messages.map(\.line), failure.status)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+extension PartsPages {
+    // MARK: New requisition
+
+    struct NewRequisitionModel: Encodable {
+        struct Line: Encodable {
+            var partNumber: String
+            var quantity: String
+        }
+
+        struct Part: Encodable {
+            var partNumber: String
+            var name: String
+        }
+
+        var hasProfile: Bool
+        var choosesEngineer: Bool
+        var engineerOptions: [SelectOption]
+        var warehouseOptions: [SelectOption]
+        var visitOptions: [SelectOption]
+        var parts: [Part]
+        var lines: [Line]
+        var note: String
+        var errors: [FieldMessage]
+    }
+
+    struct TypedRequisition {
+        var engineerId: Int?
+        var warehouseId: Int?
+        var visitId: Int?
+        var lines: [(String, String)] = []
+        var note = ""
+    }
+
+    func newRequisitionModel(_ req: Request, typed: TypedRequisition = .init(), errors: [FieldMessage] = [])
+        async throws -> NewRequisitionModel
+    {
+        let l = req.localizer
+        let store = req.store
+        let (ownOnly, own) = try await Self.ownEngineer(req)
+        let issuable = try await Self.warehouses(req, kinds: WarehouseKind.allCases.filter(\.issuable))
+        let engineers =
+            ownOnly ? [] : try await Records<EngineerRecord>(store).list(page: PageRequest(limit: 200)).items
+        let engineerId = typed.engineerId ?? own?.id
+        var visits: [VisitView] = []
+        if let engineerId {
+            var filter = VisitFilter()
+            filter.engineerId = engineerId
+            filter.statuses = VisitStatus.allCases.filter(\.isOpen)
+            visits = try await Visits(store).list(filter, page: PageRequest(limit: 100)).items
+        }
+        let parts = try await Records<PartRecord>(store).list(page: PageRequest(limit: 200)).items
+        var lines = typed.lines.map { NewRequisitionModel.Line(partNumber: $0.0, quantity: $0.1) }
+        while lines.count < 5 { lines.append(.init(partNumber: "", quantity: "")) }
+        return NewRequisitionModel(
+            hasProfile: own != nil || !ownOnly, choosesEngineer: !ownOnly,
+            engineerOptions: engineers.map {
+                SelectOption(value: "\($0.id)", label: $0.name, selected: $0.id == engineerId)
+            },
+            warehouseOptions: Self.warehouseOptions(issuable, selected: typed.warehouseId, l),
+            visitOptions: visits.map {
+                SelectOption(
+                    value: "\($0.id)", label: "\($0.requestNumber) · \($0.customerName)",
+                    selected: $0.id == typed.visitId)
+            }, parts: parts.map { .init(partNumber: $0.partNumber, name: $0.name) }, lines: lines, note: typed.note,
+            errors: errors)
+    }
+
+    @Sendable func newRequisition(_ req: Request) async throws -> Response {
+        var typed = TypedRequisition()
+        typed.visitId = try QueryReader(req: req).int("visitId")
+        return try await PageRenderer.render(
+            "requisition-new", title: "requisition.newTitle", try await newRequisitionModel(req, typed: typed),
+            for: req)
+    }
+
+    @Sendable func createRequisition(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let store = req.store
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        var typed = TypedRequisition()
+        typed.engineerId = form.int("engineerId", into: &v)
+        typed.warehouseId = form.int("warehouseId", into: &v)
+        typed.visitId = form.int("visitId", into: &v)
+        typed.note = form.string("note") ?? ""
+        let numbers = form.all("partNumber")
+        let quantities = form.all("quantity")
+        var lines: [RequisitionInput.Line] = []
+        for (index, raw) in numbers.enumerated() {
+            let number = raw.trimmingCharacters(in: .whitespaces)
+            let text = index < quantities.count ? quantities[index].trimmingCharacters(in: .whitespaces) : ""
+            if number.isEmpty && text.isEmpty { continue }
+            typed.lines.append((number, text))
+            let found = try await Records<PartRecord>(store).list(
+                page: PageRequest(limit: 1), filter: .parts(number: number)
+            ).items.first
+            guard let found else {
+                v.add("lines.\(lines.count).partNumber", number.isEmpty ? .required : .notFound)
+                continue
+            }
+            guard let quantity = Self.decimal(text) else {
+                v.add("lines.\(lines.count).quantity", text.isEmpty ? .required : .invalidFormat(expected: "a number"))
+                continue
+            }
+            lines.append(.init(partId: found.id, quantity: quantity))
+        }
+        if typed.lines.isEmpty { v.add("lines", .required) }
+        if typed.warehouseId == nil { v.add("warehouseId", .required) }
+        return try await FormCycle.run(req, labels: Self.labels) {
+            try v.finish()
+            let (ownOnly, own) = try await Self.ownEngineer(req)
+            var engineerId = typed.engineerId ?? own?.id
+            if ownOnly {
+                if let other = typed.engineerId, other != own?.id { throw Forbidden(action: .dispatchVisits) }
+                engineerId = own?.id
+            }
+            let view = try await Requisitions(store).create(
+                RequisitionInput(
+                    engineerId: engineerId, warehouseId: typed.warehouseId ?? 0, visitId: typed.visitId, lines: lines,
+                    note: form.string("note")), by: principal.actor)
+            return req.redirect(to: "/requisitions/\(view.id)")
+        } again: { failure in
+            return try await PageRenderer.render(
+                "requisition-new", title: "requisition.newTitle",
+                try await newRequisitionModel(req, typed: typed, errors: failure.messages), for: req,
+                status: failure.status)
+        }
+    }
+}

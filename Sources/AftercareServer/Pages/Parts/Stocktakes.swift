@@ -1,0 +1,198 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+extension PartsPages {
+    // MARK: Stocktakes
+
+    struct StocktakeRow: Encodable {
+        var id: Int
+        var warehouseCode: String
+        var status: String
+        var statusCode: String
+        var started: String
+        var decided: String?
+        var counted: String
+        var note: String?
+    }
+
+    static func stocktakeRow(_ s: StocktakeView, _ l: Localizer) -> StocktakeRow {
+        StocktakeRow(
+            id: s.id, warehouseCode: s.warehouseCode, status: l.t("stocktakeStatus.\(s.status.rawValue)"),
+            statusCode: s.status.rawValue, started: "\(l.dateTime(s.startedAt)) · \(s.startedBy)",
+            decided: s.decidedAt.map { "\(l.dateTime($0)) · \(s.decidedBy ?? "")" }, counted: l.number(s.counted),
+            note: s.note)
+    }
+
+    struct StocktakesModel: Encodable {
+        var canStart: Bool
+        var warehouseOptions: [SelectOption]
+        var rows: [StocktakeRow]
+        var next: String?
+        var errors: [FieldMessage]
+    }
+
+    func stocktakesModel(_ req: Request, selected: Int? = nil, errors: [FieldMessage] = []) async throws
+        -> StocktakesModel
+    {
+        let l = req.localizer
+        let principal = try req.requirePrincipal()
+        let page = try await Stocktakes(req.store).list(warehouseId: nil, page: try QueryReader(req: req).page())
+        let countable = try await Self.warehouses(req)
+        return StocktakesModel(
+            canStart: principal.may(.moveStock),
+            warehouseOptions: Self.warehouseOptions(countable, selected: selected, l),
+            rows: page.items.map { Self.stocktakeRow($0, l) },
+            next: page.nextCursor.map { PageLink.make("/stocktakes", [("cursor", $0)]) }, errors: errors)
+    }
+
+    @Sendable func stocktakes(_ req: Request) async throws -> Response {
+        try await PageRenderer.render(
+            "stocktakes", title: "stocktake.listTitle", try await stocktakesModel(req), for: req)
+    }
+
+    @Sendable func startStocktake(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let warehouseId = form.int("warehouseId", into: &v)
+        if warehouseId == nil { v.add("warehouseId", .required) }
+        return try await FormCycle.run(req, labels: Self.labels) {
+            try v.finish()
+            let take = try await Stocktakes(req.store).start(
+                StocktakeInput(warehouseId: warehouseId ?? 0, note: form.string("note")), by: principal.actor)
+            return req.redirect(to: "/stocktakes/\(take.id)")
+        } again: { failure in
+            return try await PageRenderer.render(
+                "stocktakes", title: "stocktake.listTitle",
+                try await stocktakesModel(req, selected: warehouseId, errors: failure.messages), for: req,
+                status: failure.status)
+        }
+    }
+
+    struct StocktakeModel: Encodable {
+        struct Line: Encodable {
+            var partId: Int
+            var partNumber: String
+            var partName: String
+            var unit: String
+            var bin: String?
+            var book: String
+            var counted: String?
+            var variance: String?
+            var varianceCode: String
+            var varianceValue: String?
+            var countedBy: String?
+        }
+
+        var id: Int
+        var warehouseCode: String
+        var status: String
+        var statusCode: String
+        var started: String
+        var decided: String?
+        var note: String?
+        var counting: Bool
+        var canCount: Bool
+        var canApprove: Bool
+        var canCancel: Bool
+        var lines: [Line]
+        var countedLines: String
+        var uncountedLines: String
+        var linesWithVariance: String
+        var netValue: String
+        var grossValue: String
+        var partNumber: String
+        var quantity: String
+        var modeOptions: [SelectOption]
+        var lastCounted: String?
+        var errors: [FieldMessage]
+    }
+
+    func stocktakeModel(
+        _ req: Request, _ id: Int, partNumber: String = "", quantity: String = "", mode: CountInput.Mode = .set,
+        lastCounted: String? = nil, errors: [FieldMessage] = []
+    ) async throws -> StocktakeModel {
+        let l = req.localizer
+        let principal = try req.requirePrincipal()
+        let report = try await Stocktakes(req.store).variance(id)
+        let take = report.stocktake
+        let counting = take.status == .counting
+        return StocktakeModel(
+            id: take.id, warehouseCode: take.warehouseCode, status: l.t("stocktakeStatus.\(take.status.rawValue)"),
+            statusCode: take.status.rawValue, started: "\(l.dateTime(take.startedAt)) · \(take.startedBy)",
+            decided: take.decidedAt.map { "\(l.dateTime($0)) · \(take.decidedBy ?? "")" }, note: take.note,
+            counting: counting, canCount: counting && principal.may(.moveStock),
+            canApprove: counting && principal.may(.approveStocktakes), canCancel: counting && principal.may(.moveStock),
+            lines: report.lines.map { line in
+                let code =
+                    line.variance.map { $0 == 0 ? "none" : ($0 > 0 ? "over" : "short") } ?? "uncounted"
+                return .init(
+                    partId: line.partId, partNumber: line.partNumber, partName: line.partName,
+                    unit: l.unit(line.unit), bin: line.bin, book: l.quantity(line.book),
+                    counted: line.counted.map { l.quantity($0) },
+                    variance: line.variance.map { ($0 > 0 ? "+" : "") + l.quantity($0) }, varianceCode: code,
+                    varianceValue: l.money(line.varianceValue), countedBy: line.countedBy)
+            }, countedLines: l.number(report.countedLines), uncountedLines: l.number(report.uncountedLines),
+            linesWithVariance: l.number(report.linesWithVariance), netValue: l.money(report.netValue) ?? "",
+            grossValue: l.money(report.grossValue) ?? "", partNumber: partNumber, quantity: quantity,
+            modeOptions: SelectOption.of(CountInput.Mode.self, prefix: "stocktake.mode", selected: mode, l),
+            lastCounted: lastCounted, errors: errors)
+    }
+
+    @Sendable func stocktake(_ req: Request) async throws -> Response {
+        let id = try req.pageId()
+        let last = try QueryReader(req: req).string("counted")
+        return try await PageRenderer.render(
+            "stocktake", title: "stocktake.title", try await stocktakeModel(req, id, lastCounted: last), for: req)
+    }
+
+    /// One count: a part number (typed or scanned), a quantity, set or add.
+    @Sendable func count(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        _ = try await Stocktakes(req.store).get(id)
+        let form = try FormReader(req)
+        var v = AftercareDomain.Validator()
+        let number = form.string("partNumber")
+        let text = form.string("quantity")
+        let mode = form.value("mode", CountInput.Mode.self, into: &v) ?? .set
+        if number == nil { v.add("partNumber", .required) }
+        let quantity = Self.decimal(text)
+        if quantity == nil { v.add("quantity", text == nil ? .required : .invalidFormat(expected: "a number")) }
+        return try await FormCycle.run(req, labels: Self.labels) {
+            try v.finish()
+            let line = try await Stocktakes(req.store).count(
+                CountInput(partNumber: number, quantity: quantity ?? 0, mode: mode), stocktake: id,
+                by: principal.actor)
+            return req.redirect(to: PageLink.make("/stocktakes/\(id)", [("counted", line.partNumber)]))
+        } again: { failure in
+            let model = try await stocktakeModel(
+                req, id, partNumber: number ?? "", quantity: text ?? "", mode: mode, errors: failure.messages)
+            return try await PageRenderer.render(
+                "stocktake", title: "stocktake.title", model, for: req, status: failure.status)
+        }
+    }
+
+    func decide(_ req: Request, approve: Bool) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        return try await FormCycle.run(req, labels: Self.labels) {
+            if approve {
+                _ = try await Stocktakes(req.store).approve(id, by: principal.actor)
+            } else {
+                _ = try await Stocktakes(req.store).cancel(id, by: principal.actor)
+            }
+            return req.redirect(to: "/stocktakes/\(id)")
+        } again: { failure in
+            let model = try await stocktakeModel(req, id, errors: failure.messages)
+            return try await PageRenderer.render(
+                "stocktake", title: "stocktake.title", model, for: req, status: failure.status)
+        }
+    }
+
+    @Sendable func approveStocktake(_ req: Request) async throws -> Response { try await decide(req, approve: true) }
+
+    @Sendable func cancelStocktake(_ req: Request) async throws -> Response { try await decide(req, approve: false) }
+}

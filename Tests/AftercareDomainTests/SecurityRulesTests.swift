@@ -77,41 +77,70 @@ struct TrustedProxiesTests {
         #expect(IPAddress("1::2::3") == nil)
     }
 
-    @Test("forwarding headers count only from a trusted peer, read from the right")
-    func clientAddress() throws {
+    /// A request's header values by lower-case name.
+    func headers(_ pairs: [String: [String]]) -> (String) -> [String] {
+        { pairs[$0] ?? [] }
+    }
+
+    @Test("X-Forwarded-For counts only from a trusted peer, read from the right; Forwarded is not read")
+    func xForwardedFor() throws {
         // given
         let proxies = try TrustedProxies.parse("127.0.0.1, 10.0.0.0/8")
         // then: an untrusted peer is the client whatever it writes
-        #expect(proxies.clientAddress(peer: "203.0.113.9", forwarded: [], forwardedFor: ["1.1.1.1"]) == "203.0.113.9")
+        #expect(
+            proxies.clientAddress(peer: "203.0.113.9", values: headers(["x-forwarded-for": ["1.1.1.1"]]))
+                == "203.0.113.9")
         // a trusted proxy names the client; the entries a client wrote before it are not believed
         #expect(
-            proxies.clientAddress(peer: "127.0.0.1", forwarded: [], forwardedFor: ["6.6.6.6, 198.51.100.4"])
+            proxies.clientAddress(peer: "127.0.0.1", values: headers(["x-forwarded-for": ["6.6.6.6, 198.51.100.4"]]))
                 == "198.51.100.4")
-        // a chain of trusted proxies is walked to the first untrusted hop
-        #expect(
-            proxies.clientAddress(peer: "10.0.0.2", forwarded: [], forwardedFor: ["198.51.100.4", "10.0.0.9"])
-                == "198.51.100.4")
-        // Forwarded (RFC 7239) wins, with quotes, brackets and ports
+        // a chain of trusted proxies is walked to the first untrusted hop, across header lines
         #expect(
             proxies.clientAddress(
-                peer: "127.0.0.1", forwarded: ["for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\""],
-                forwardedFor: ["9.9.9.9"]) == "2001:db8:cafe:0:0:0:0:17")
+                peer: "10.0.0.2", values: headers(["x-forwarded-for": ["198.51.100.4", "10.0.0.9"]]))
+                == "198.51.100.4")
+        // a Forwarded header the client sent and the proxy passed through is ignored
+        #expect(
+            proxies.clientAddress(
+                peer: "127.0.0.1",
+                values: headers(["forwarded": ["for=192.0.2.99"], "x-forwarded-for": ["198.51.100.4"]]))
+                == "198.51.100.4")
         // a hop that is not an address stops the walk at the last trusted hop
-        #expect(proxies.clientAddress(peer: "127.0.0.1", forwarded: [], forwardedFor: ["unknown"]) == "127.0.0.1")
+        #expect(
+            proxies.clientAddress(peer: "127.0.0.1", values: headers(["x-forwarded-for": ["unknown"]])) == "127.0.0.1")
         // no header: the proxy itself
-        #expect(proxies.clientAddress(peer: "127.0.0.1", forwarded: [], forwardedFor: []) == "127.0.0.1")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", values: headers([:])) == "127.0.0.1")
         // nothing trusted: headers are never read
         #expect(
-            TrustedProxies().clientAddress(peer: "127.0.0.1", forwarded: [], forwardedFor: ["1.2.3.4"]) == "127.0.0.1")
+            TrustedProxies().clientAddress(peer: "127.0.0.1", values: headers(["x-forwarded-for": ["1.2.3.4"]]))
+                == "127.0.0.1")
     }
 
-    @Test("TLS at the proxy is believed only from a trusted proxy")
+    @Test("with Forwarded chosen, only Forwarded is read, with quotes, brackets and ports")
+    func forwarded() throws {
+        let proxies = try TrustedProxies.parse("127.0.0.1", header: .forwarded)
+        let values = headers([
+            "forwarded": ["for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\""],
+            "x-forwarded-for": ["9.9.9.9"],
+        ])
+        #expect(proxies.clientAddress(peer: "127.0.0.1", values: values) == "2001:db8:cafe:0:0:0:0:17")
+    }
+
+    @Test("TLS at the proxy is believed only from a trusted proxy, and only as the nearest proxy wrote it")
     func forwardedSecure() throws {
         let proxies = try TrustedProxies.parse("127.0.0.1")
-        #expect(proxies.forwardedSecure(peer: "127.0.0.1", forwarded: [], forwardedProto: "https"))
-        #expect(proxies.forwardedSecure(peer: "127.0.0.1", forwarded: ["for=1.2.3.4;proto=https"], forwardedProto: nil))
-        #expect(!proxies.forwardedSecure(peer: "127.0.0.1", forwarded: [], forwardedProto: "http"))
-        #expect(!proxies.forwardedSecure(peer: "192.0.2.1", forwarded: [], forwardedProto: "https"))
+        #expect(proxies.forwardedSecure(peer: "127.0.0.1", values: headers(["x-forwarded-proto": ["https"]])))
+        #expect(!proxies.forwardedSecure(peer: "127.0.0.1", values: headers(["x-forwarded-proto": ["http"]])))
+        #expect(!proxies.forwardedSecure(peer: "127.0.0.1", values: headers(["x-forwarded-proto": ["https, http"]])))
+        #expect(!proxies.forwardedSecure(peer: "192.0.2.1", values: headers(["x-forwarded-proto": ["https"]])))
+        // in X-Forwarded-For mode a Forwarded proto is the client's word
+        #expect(
+            !proxies.forwardedSecure(peer: "127.0.0.1", values: headers(["forwarded": ["for=1.2.3.4;proto=https"]])))
+        let rfc = try TrustedProxies.parse("127.0.0.1", header: .forwarded)
+        #expect(rfc.forwardedSecure(peer: "127.0.0.1", values: headers(["forwarded": ["for=1.2.3.4;proto=https"]])))
+        #expect(
+            !rfc.forwardedSecure(
+                peer: "127.0.0.1", values: headers(["forwarded": ["for=6.6.6.6;proto=https, for=1.2.3.4;proto=http"]])))
     }
 }
 
@@ -140,6 +169,7 @@ struct CSVEncodingTests {
         }
         do {
             _ = try CSV.text(utf8: truncated)
+            Issue.record("a truncated sequence must be refused")
         } catch let error as CSV.ParseError {
             #expect(error.line == 2)
         } catch {

@@ -193,6 +193,9 @@ struct SecurityFindingsTests {
                 ("/css/" + String(repeating: "a", count: 300) + ".css", .notFound),
                 ("/reset/" + String(repeating: "a", count: 5000), .uriTooLong),
                 ("/api/v1/customers/" + String(repeating: "a", count: 5000), .uriTooLong),
+                ("/css/app.css/x", .notFound),
+                ("/css/app.css/", .notFound),
+                ("/js/app.js/..", .notFound),
                 ("/css/app.css", .ok),
             ]
             for (path, expected) in cases {
@@ -213,7 +216,7 @@ struct SecurityFindingsTests {
             let pieces = [
                 "a", "..", ".", "%2e%2e", "%00", "%ff", "%", "%2F", "%5C", "css", "js", "api", "v1", "customers",
                 "reset", "requests", "1", "-1", "99999999999999999999999", "%E6%89%93", "~", "'", "\"", "<x>",
-                ";", "%0d%0a", "app.css", "login", "portal", "%c0%ae", "..%2f", "%252e",
+                ";", "%0d%0a", "app.css", "css/app.css", "js/app.js", "login", "portal", "%c0%ae", "..%2f", "%252e",
             ]
             // when
             var failures: [String] = []
@@ -262,7 +265,7 @@ struct SecurityFindingsTests {
 
     // MARK: 7. Behind a reverse proxy
 
-    @Test("X-Forwarded-For and Forwarded name the client only when the peer is a trusted proxy")
+    @Test("the configured forwarding header names the client only when the peer is a trusted proxy")
     func trustedProxies() async throws {
         let proxies = try TrustedProxies.parse("127.0.0.1")
         let behindProxy: (inout AppConfig) -> Void = { $0.trustedProxies = proxies }
@@ -274,13 +277,14 @@ struct SecurityFindingsTests {
             }
             // when
             let forwarded = try request(peer: "127.0.0.1", headers: ["X-Forwarded-For": "198.51.100.7"])
-            let rfc7239 = try request(peer: "127.0.0.1", headers: ["Forwarded": "for=198.51.100.8"])
+            let spoofed = try request(
+                peer: "127.0.0.1", headers: ["Forwarded": "for=192.0.2.66", "X-Forwarded-For": "198.51.100.8"])
             let untrusted = try request(peer: "203.0.113.5", headers: ["X-Forwarded-For": "198.51.100.7"])
             let proxiedTLS = try request(peer: "127.0.0.1", headers: ["X-Forwarded-Proto": "https"])
             let claimedTLS = try request(peer: "203.0.113.5", headers: ["X-Forwarded-Proto": "https"])
             // then
             #expect(forwarded.clientAddress == "198.51.100.7")
-            #expect(rfc7239.clientAddress == "198.51.100.8")
+            #expect(spoofed.clientAddress == "198.51.100.8", "a Forwarded header passed through is not read")
             #expect(untrusted.clientAddress == "203.0.113.5")
             #expect(proxiedTLS.isSecure)
             #expect(!claimedTLS.isSecure)
@@ -294,8 +298,8 @@ struct SecurityFindingsTests {
         try await withTestApp(database) { app in
             // given: every in-memory test request shares one address, like users behind one proxy
             let fixture = try await Fixture.make(app.store)
-            try await makeUser(app, "colleague", roles: [.dispatcher], unit: fixture.branch.id)
-            try await makeUser(app, "firsttimer", roles: [.dispatcher], unit: fixture.branch.id)
+            let colleagueUser = try await makeUser(app, "colleague", roles: [.dispatcher], unit: fixture.branch.id)
+            let first = try await makeUser(app, "firsttimer", roles: [.dispatcher], unit: fixture.branch.id)
             let earlier = try await postSignedOut(
                 app, "/login", [("login", "colleague"), ("password", "password-123")])
             let device = earlier.headers.setCookie?[Cookies.device]?.string ?? ""
@@ -307,13 +311,100 @@ struct SecurityFindingsTests {
             let colleague = try await postSignedOut(
                 app, "/login", [("login", "colleague"), ("password", "password-123")],
                 cookies: [Cookies.device: device])
+            // a cookie naming firsttimer with a MAC the server did not make
             let forged = try await postSignedOut(
                 app, "/login", [("login", "firsttimer"), ("password", "password-123")],
-                cookies: [Cookies.device: "2-99999999999.forged"])
+                cookies: [Cookies.device: "\(first.user.id)-99999999999.bm90LWEtcmVhbC1tYWM"])
+            // the colleague's genuine cookie, used to sign in as someone else
+            let borrowed = try await postSignedOut(
+                app, "/login", [("login", "firsttimer"), ("password", "password-123")],
+                cookies: [Cookies.device: device])
             // then
             #expect(colleague.status == .seeOther)
             #expect(forged.status == .tooManyRequests)
+            #expect(borrowed.status == .tooManyRequests)
+            #expect(colleagueUser.user.id != first.user.id)
         }
+    }
+
+    @Test(
+        "parallel guesses cannot all pass the lock: at most five passwords are compared per account",
+        arguments: TestDatabase.all)
+    func parallelGuesses(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given
+            let fixture = try await Fixture.make(app.store)
+            try await makeUser(app, "besieged", roles: [.dispatcher], unit: fixture.branch.id)
+            let count = ComparisonCount()
+            let counting = Accounts(
+                app.store, hasher: CountingHasher(inner: app.storage[AuthSettingsKey.self]!.hasher, count: count))
+            let session = try await AftercareServerTests.signIn(app, "besieged")
+            let principal = try #require(try await counting.principal(sessionToken: session))
+            let before = await count.value
+            // when: 24 sign-ins and 24 current-password checks, all wrong, all at once
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<24 {
+                    group.addTask {
+                        _ = try await counting.signIn(
+                            login: "besieged", password: "guess-\(i)-abc", address: "198.51.100.\(i)")
+                    }
+                    group.addTask {
+                        _ = try? await counting.changeOwnPassword(
+                            principal, current: "guess-\(i)-xyz", new: "stolen-pass-1")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // then: the one account key allows five comparisons whichever way they come
+            let compared = await count.value - before
+            #expect(compared <= 5, "\(compared) comparisons")
+            #expect(compared >= 1)
+        }
+    }
+
+    @Test("before sign-in, a form posted from another site is refused even with a genuine planted token")
+    func crossSiteSignIn() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given
+            let fixture = try await Fixture.make(app.store)
+            try await makeUser(app, "planted", roles: [.dispatcher], unit: fixture.branch.id)
+            let genuine = try await preSignInCSRF(app)
+            func post(_ headers: [(String, String)]) async throws -> TestingHTTPResponse {
+                try await app.testing().sendRequest(.POST, "/login") { req in
+                    req.headers.contentType = .urlEncodedForm
+                    req.headers.cookie = [Cookies.csrf: .init(string: genuine)]
+                    for (name, value) in headers { req.headers.replaceOrAdd(name: name, value: value) }
+                    req.body = ByteBuffer(
+                        string: formBody([("_csrf", genuine), ("login", "planted"), ("password", "password-123")]))
+                }
+            }
+            // when
+            let crossSite = try await post([("Sec-Fetch-Site", "cross-site")])
+            let sameSiteOtherHost = try await post([("Sec-Fetch-Site", "same-site")])
+            let otherOrigin = try await post([("Origin", "https://evil.example"), ("Host", "service.example")])
+            let sameOrigin = try await post([("Sec-Fetch-Site", "same-origin")])
+            // then
+            #expect(crossSite.status == .forbidden)
+            #expect(sameSiteOtherHost.status == .forbidden)
+            #expect(otherOrigin.status == .forbidden)
+            #expect(sameOrigin.status == .seeOther)
+        }
+    }
+
+    @Test("a pre-sign-in token expires after twelve hours and is never a device cookie")
+    func signedTokenLifetimes() {
+        let signing = SignedTokens(key: SymmetricKey(size: .bits256))
+        let now = Date()
+        let token = signing.makeCSRF(now: now)
+        #expect(signing.isCSRF(token, now: now.addingTimeInterval(11 * 3600)))
+        #expect(!signing.isCSRF(token, now: now.addingTimeInterval(13 * 3600)))
+        #expect(!signing.isCSRF(token + "x", now: now))
+        #expect(!SignedTokens(key: SymmetricKey(size: .bits256)).isCSRF(token, now: now))
+        #expect(signing.deviceUser(token, now: now) == nil)
+        let device = signing.device(userId: 7, expires: now.addingTimeInterval(60))
+        #expect(signing.deviceUser(device, now: now) == 7)
+        #expect(signing.deviceUser(device, now: now.addingTimeInterval(120)) == nil)
+        #expect(!signing.isCSRF(device, now: now))
     }
 
     // MARK: 8. The smaller findings

@@ -62,19 +62,28 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// R-14.2: the reverse proxies whose word on the client's address is taken (`AFTERCARE_TRUSTED_PROXIES`).
+/// R-14.2: the reverse proxies whose word on the client's address is taken (`AFTERCARE_TRUSTED_PROXIES`), and
+/// the one header they write it in (`AFTERCARE_FORWARDED_HEADER`).
 ///
 /// Rate limits, lockout and the audit need the real client. Behind nginx or a load balancer every request
-/// comes from the proxy, so the proxy's `X-Forwarded-For` or `Forwarded` header is read, but only when the
-/// request really comes from a proxy listed here: anyone else could write those headers.
+/// comes from the proxy, so the proxy's header is read, but only when the request really comes from a proxy
+/// listed here: anyone else could write it. Only the one configured header is read: a proxy passes the headers it
+/// does not set through unchanged, so reading a second one would let the client choose its address.
 public struct TrustedProxies: Sendable, Equatable {
+    /// The header the proxies write the chain of addresses in.
+    public enum Header: String, Sendable, Equatable, CaseIterable {
+        /// `X-Forwarded-For: client, proxy1` with `X-Forwarded-Proto` (nginx's `$proxy_add_x_forwarded_for`).
+        case xForwardedFor = "x-forwarded-for"
+        /// RFC 7239 `Forwarded: for=client;proto=https, for=proxy1`.
+        case forwarded
+    }
+
     /// One address or a CIDR range.
     public struct Range: Sendable, Equatable {
         public var network: IPAddress
         public var prefixLength: Int
 
         public func contains(_ address: IPAddress) -> Bool {
-            guard address.isIPv4 == network.isIPv4 || !network.isIPv4 else { return false }
             var remaining = prefixLength
             for index in 0..<16 {
                 if remaining <= 0 { return true }
@@ -88,14 +97,16 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     public var ranges: [Range]
+    public var header: Header
 
-    public init(ranges: [Range] = []) {
+    public init(ranges: [Range] = [], header: Header = .xForwardedFor) {
         self.ranges = ranges
+        self.header = header
     }
 
     /// A comma- or space-separated list such as `127.0.0.1, 10.0.0.0/8, ::1`; the entry that is not an address
     /// or range is named in the error.
-    public static func parse(_ text: String) throws -> TrustedProxies {
+    public static func parse(_ text: String, header: Header = .xForwardedFor) throws -> TrustedProxies {
         var ranges: [Range] = []
         let entries = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "\t" })
         for entry in entries {
@@ -113,7 +124,7 @@ public struct TrustedProxies: Sendable, Equatable {
             }
             ranges.append(Range(network: address, prefixLength: address.isIPv4 ? 96 + length : length))
         }
-        return TrustedProxies(ranges: ranges)
+        return TrustedProxies(ranges: ranges, header: header)
     }
 
     /// An entry that is neither an address nor a range.
@@ -131,15 +142,17 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     /// The client's address: the peer itself unless the peer is trusted; then the nearest address in the
-    /// forwarding chain (read from the right) that is not a trusted proxy. `Forwarded` (RFC 7239) is preferred to
-    /// `X-Forwarded-For`. A chain entry that is not an address (`unknown`, an obfuscated name) stops the walk:
-    /// the last trusted hop is answered, never a text a client chose.
-    public func clientAddress(peer: String?, forwarded: [String], forwardedFor: [String]) -> String? {
+    /// configured header's chain (read from the right) that is not a trusted proxy. A chain entry that is not an
+    /// address (`unknown`, an obfuscated name) stops the walk: the last trusted hop is answered, never a text a
+    /// client chose. `values` gives every value of a request header by its lower-case name.
+    public func clientAddress(peer: String?, values: (String) -> [String]) -> String? {
         guard let peer, trusts(peer) else { return peer }
-        let fromForwarded = forwarded.flatMap(Self.forValues)
-        let chain =
-            fromForwarded.isEmpty
-            ? forwardedFor.flatMap { $0.split(separator: ",").map { Self.bare(String($0)) } } : fromForwarded
+        let lines = values(header.rawValue)
+        let chain: [String] =
+            switch header {
+            case .xForwardedFor: lines.flatMap { $0.split(separator: ",").map { Self.bare(String($0)) } }
+            case .forwarded: lines.flatMap(Self.forValues)
+            }
         var client = peer
         for hop in chain.reversed() {
             guard let address = IPAddress(hop) else { return client }
@@ -149,20 +162,27 @@ public struct TrustedProxies: Sendable, Equatable {
         return client
     }
 
-    /// Whether the client reached the trusted proxy through TLS (`Forwarded: proto=https` or
-    /// `X-Forwarded-Proto: https`); from an untrusted peer the headers are not read.
-    public func forwardedSecure(peer: String?, forwarded: [String], forwardedProto: String?) -> Bool {
+    /// Whether the client reached the trusted proxy through TLS: the proto the nearest proxy wrote (the last
+    /// `X-Forwarded-Proto`, or the last element's `proto=` of `Forwarded`); from an untrusted peer nothing is read.
+    public func forwardedSecure(peer: String?, values: (String) -> [String]) -> Bool {
         guard trusts(peer) else { return false }
-        for element in forwarded.flatMap({ $0.split(separator: ",") }) {
-            for pair in element.split(separator: ";") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map {
-                    $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                }
-                if kv.count == 2, kv[0].lowercased() == "proto" { return kv[1].lowercased() == "https" }
-            }
+        let proto: String?
+        switch header {
+        case .xForwardedFor:
+            proto = values("x-forwarded-proto").flatMap { $0.split(separator: ",") }.last.map(String.init)
+        case .forwarded:
+            let last = values("forwarded").flatMap { $0.split(separator: ",") }.last ?? ""
+            proto =
+                last.split(separator: ";").compactMap { pair -> String? in
+                    let kv = pair.split(separator: "=", maxSplits: 1)
+                    guard kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces).lowercased() == "proto" else {
+                        return nil
+                    }
+                    return String(kv[1])
+                }.last
         }
-        return forwardedProto?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces).lowercased()
-            == "https"
+        return proto?.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            .lowercased() == "https"
     }
 
     /// The `for=` values of a `Forwarded` header, in order.

@@ -51,7 +51,8 @@ public struct AppConfig: Sendable, Equatable {
     /// `aftercare.sqlite` in the working directory). `AFTERCARE_TIME_ZONE` sets the numbering zone,
     /// `AFTERCARE_BCRYPT_COST` the password hashing cost, `AFTERCARE_LANGUAGE` the default page language and
     /// `AFTERCARE_SECURE_COOKIES=1` marks cookies Secure (behind TLS), `AFTERCARE_TRUSTED_PROXIES` lists the
-    /// reverse proxies (addresses or CIDR ranges) whose forwarding headers name the client, and
+    /// reverse proxies (addresses or CIDR ranges) whose forwarding header (`AFTERCARE_FORWARDED_HEADER`:
+    /// `x-forwarded-for`, the default, or `forwarded`) names the client, and
     /// `AFTERCARE_SECRET_KEY` (at least 32 characters) is the signing key shared by every server.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfig
@@ -89,9 +90,16 @@ public struct AppConfig: Sendable, Equatable {
             }
             config.secureCookies = text == "1"
         }
+        var header = TrustedProxies.Header.xForwardedFor
+        if let text = env["AFTERCARE_FORWARDED_HEADER"], !text.isEmpty {
+            guard let chosen = TrustedProxies.Header(rawValue: text.lowercased()) else {
+                throw Invalid(name: "AFTERCARE_FORWARDED_HEADER", reason: "must be x-forwarded-for or forwarded")
+            }
+            header = chosen
+        }
         if let text = env["AFTERCARE_TRUSTED_PROXIES"], !text.isEmpty {
             do {
-                config.trustedProxies = try TrustedProxies.parse(text)
+                config.trustedProxies = try TrustedProxies.parse(text, header: header)
             } catch let error as TrustedProxies.InvalidEntry {
                 throw Invalid(
                     name: "AFTERCARE_TRUSTED_PROXIES",

@@ -43,21 +43,30 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     }
 }
 
-/// Static files from `Public/` for the paths under its folders, and limits on every path before anything reads
-/// it: a path over 2,048 bytes answers 414, a segment over 255 bytes, a NUL or another control character 404.
-/// The file system never sees such a path (a long name made it throw, and every such request answered 500).
+/// Static files: exactly the files `Public/` held at start-up, by their path; and limits on every path before anything
+/// reads it: a path over 2,048 bytes answers 414, a segment over 255 bytes, a NUL or another control character 404.
+/// No other path reaches the file system (a long name, or a file's name used as a folder, made it throw, and
+/// the request answered 500).
 struct StaticFilesMiddleware: AsyncMiddleware {
     static let maximumPath = 2048
     static let maximumSegment = 255
 
     let files: FileMiddleware
-    /// The folders of `Public/`, as path prefixes (`/css/`, `/js/`).
-    let prefixes: [String]
+    /// The files of `Public/` as request paths (`/css/app.css`).
+    let served: Set<String>
 
     init(publicDirectory: String) {
         files = FileMiddleware(publicDirectory: publicDirectory)
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? []
-        prefixes = folders.filter { !$0.hasPrefix(".") }.map { "/\($0)/" }
+        let root = URL(fileURLWithPath: publicDirectory).standardizedFileURL
+        var served: Set<String> = []
+        let walker = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        while let url = walker?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let relative = url.standardizedFileURL.path.dropFirst(root.path.count)
+            served.insert(relative.hasPrefix("/") ? String(relative) : "/" + relative)
+        }
+        self.served = served
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -68,7 +77,7 @@ struct StaticFilesMiddleware: AsyncMiddleware {
             !decoded.split(separator: "/").contains(where: { $0.utf8.count > Self.maximumSegment }),
             !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw Abort(.notFound) }
-        if request.method == .GET || request.method == .HEAD, prefixes.contains(where: { path.hasPrefix($0) }) {
+        if request.method == .GET || request.method == .HEAD, served.contains(decoded) {
             return try await files.respond(to: request, chainingTo: next)
         }
         return try await next.respond(to: request)

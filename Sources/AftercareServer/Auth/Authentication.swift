@@ -94,21 +94,19 @@ extension Request {
 
     var authSettings: AuthSettings { application.storage[AuthSettingsKey.self]! }
 
-    /// Whether the request came through TLS: configured so, or said so by a trusted proxy.
+    /// Whether the request came through TLS: configured so, or said so by a trusted proxy. (The request line's
+    /// scheme is the client's word and is not read.)
     var isSecure: Bool {
         let settings = authSettings
-        return settings.secureCookies || url.scheme == "https"
-            || settings.trustedProxies.forwardedSecure(
-                peer: remoteAddress?.ipAddress, forwarded: headers[.forwarded],
-                forwardedProto: headers.first(name: "X-Forwarded-Proto"))
+        return settings.secureCookies
+            || settings.trustedProxies.forwardedSecure(peer: remoteAddress?.ipAddress) { headers[$0] }
     }
 
     /// Where the request comes from, for throttling sign-ins and the log: the peer, or the client a trusted
-    /// proxy names (`AFTERCARE_TRUSTED_PROXIES`). Forwarding headers from anyone else are ignored.
+    /// proxy names (`AFTERCARE_TRUSTED_PROXIES`, in `AFTERCARE_FORWARDED_HEADER`). Forwarding headers from anyone
+    /// else are ignored.
     var clientAddress: String {
-        authSettings.trustedProxies.clientAddress(
-            peer: remoteAddress?.ipAddress, forwarded: headers[.forwarded], forwardedFor: headers[.xForwardedFor])
-            ?? "unknown"
+        authSettings.trustedProxies.clientAddress(peer: remoteAddress?.ipAddress) { headers[$0] } ?? "unknown"
     }
 
     /// The API, the health check, the API description and the typeahead speak JSON (errors, 401s); pages speak
@@ -193,11 +191,12 @@ enum CSRF {
     /// The token a form of this request must carry, setting the pre-sign-in cookie on `response` if needed.
     static func token(for request: Request) -> String {
         if let token = request.principal?.csrfToken { return token }
-        if let existing = request.cookieValue(Cookies.csrf), request.authSettings.signing.isCSRF(existing) {
+        if let existing = request.cookieValue(Cookies.csrf), request.authSettings.signing.isCSRF(existing, now: Date())
+        {
             return existing
         }
         if let made = request.storage[FreshCSRFKey.self] { return made }
-        let made = request.authSettings.signing.makeCSRF()
+        let made = request.authSettings.signing.makeCSRF(now: Date())
         request.storage[FreshCSRFKey.self] = made
         return made
     }
@@ -205,7 +204,7 @@ enum CSRF {
     /// Sets the double-submit cookie when this request made a new token.
     static func attach(to response: Response, for request: Request) {
         if let made = request.storage[FreshCSRFKey.self] {
-            request.setCookie(Cookies.csrf, made, maxAge: 12 * 3600, on: response)
+            request.setCookie(Cookies.csrf, made, maxAge: Int(SignedTokens.csrfLifetime), on: response)
         }
     }
 
@@ -227,13 +226,32 @@ enum CSRF {
             // An API call without a token or session: the access check has already answered what it needed.
             return
         } else {
+            // Before sign-in the double-submit cookie could have been planted (a sibling subdomain, plain HTTP) with
+            // a token this server made for someone else; the browser's own word on where the form came from is
+            // asked first.
+            guard isSameOrigin(request) else { throw CSRFRefused() }
             expected = request.cookieValue(Cookies.csrf).flatMap {
-                request.authSettings.signing.isCSRF($0) ? $0 : nil
+                request.authSettings.signing.isCSRF($0, now: Date()) ? $0 : nil
             }
         }
         guard let sent, let expected, !expected.isEmpty, constantTimeEqual(sent, expected) else {
             throw CSRFRefused()
         }
+    }
+
+    /// Whether the browser says the form was posted from this site: `Sec-Fetch-Site` where the browser sends it
+    /// (every current one does), else `Origin` against `Host`. A request with neither (not a browser) passes on to
+    /// the token check.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers.first(name: "Sec-Fetch-Site")?.lowercased() {
+            return site == "same-origin" || site == "none"
+        }
+        guard let origin = request.headers.first(name: .origin) else { return true }
+        guard let url = URL(string: origin), let host = url.host, let sent = request.headers.first(name: .host) else {
+            return false
+        }
+        let port = url.port.map { ":\($0)" } ?? ""
+        return (host + port).lowercased() == sent.lowercased() || host.lowercased() == sent.lowercased()
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

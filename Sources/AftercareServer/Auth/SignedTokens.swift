@@ -28,10 +28,22 @@ struct SignedTokens: Sendable {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    /// A fresh pre-sign-in CSRF token: a random nonce, signed.
-    func makeCSRF() -> String { sign(Secret.make().text, purpose: "csrf") }
+    /// How long a pre-sign-in CSRF token is good for (its cookie lives as long).
+    static let csrfLifetime: TimeInterval = 12 * 3600
 
-    func isCSRF(_ token: String) -> Bool { verify(token, purpose: "csrf") != nil }
+    /// A fresh pre-sign-in CSRF token: a random nonce and the time it was made, signed.
+    func makeCSRF(now: Date) -> String {
+        sign(Secret.make().text + "~" + String(Int(now.timeIntervalSince1970)), purpose: "csrf")
+    }
+
+    /// Whether `token` is a CSRF token this key made in the last twelve hours.
+    func isCSRF(_ token: String, now: Date) -> Bool {
+        guard let payload = verify(token, purpose: "csrf"),
+            let made = payload.split(separator: "~").last.flatMap({ Int($0) })
+        else { return false }
+        let age = now.timeIntervalSince1970 - Double(made)
+        return age >= -60 && age <= Self.csrfLifetime
+    }
 
     /// How long a browser counts as known to an account after a sign-in from it.
     static let deviceLifetime: TimeInterval = 90 * 86400

@@ -223,15 +223,14 @@ public struct Accounts: Sendable {
             (Self.accountKey(userId: principal.userId), .account),
             (principal.tokenId.map { "token:\($0)" } ?? "session:\(principal.sessionId ?? 0)", .account),
         ]
-        for check in checks {
-            if let until = try await throttleState(check.key)?.lockedUntil, until > now {
-                throw PasswordCheckLocked(until: until)
-            }
+        let states: [LoginThrottle.State]
+        switch try await countAttempt(checks, userId: principal.userId, at: now) {
+        case .locked(let until): throw PasswordCheckLocked(until: until)
+        case .counted(let counted): states = counted
         }
         let stored = try await store.sql.select().column("password_hash").from("users")
             .where("id", .equal, principal.userId).first()?.decode(column: "password_hash", as: String?.self)
         guard let stored, try await hasher.verify(current, against: stored) else {
-            let states = try await recordFailure(checks, userId: principal.userId, at: now)
             if let until = states.compactMap(\.lockedUntil).max(), until > now {
                 throw PasswordCheckLocked(until: until)
             }
@@ -239,7 +238,7 @@ public struct Accounts: Sendable {
         }
         let hash = try await hasher.hash(new)
         return try await store.write { db in
-            try await db.delete(from: "login_throttle").where("key", .equal, checks[0].key).run()
+            try await Self.release(checks, on: db)
             try await Self.storePassword(hash, userId: principal.userId, by: principal.actor, at: now, on: db)
             return try await Self.openSession(userId: principal.userId, at: now, on: db)
         }
@@ -349,10 +348,11 @@ public struct Accounts: Sendable {
             ("address:" + address, .address),
         ]
         let trustedDevice = userId != nil && knownDevice == userId
-        for (index, check) in checks.enumerated() where !(index == 1 && trustedDevice) {
-            if let state = try await throttleState(check.key), let until = state.lockedUntil, until > now {
-                return .locked(until: until)
-            }
+        let counted = trustedDevice ? [checks[0]] : checks
+        let states: [LoginThrottle.State]
+        switch try await countAttempt(counted, userId: userId, at: now) {
+        case .locked(let until): return .locked(until: until)
+        case .counted(let after): states = after
         }
         let hash = try row?.decode(column: "password_hash", as: String?.self)
         let usable = try row.map { try $0.decodeNil(column: "disabled_at") && $0.decodeNil(column: "archived_at") }
@@ -360,12 +360,11 @@ public struct Accounts: Sendable {
         if let hash { compared = hash } else { compared = try await Self.timingHash(hasher) }
         let matches = try await hasher.verify(password, against: compared)
         guard let userId, hash != nil, matches, usable == true else {
-            let states = try await recordFailure(trustedDevice ? [checks[0]] : checks, userId: userId, at: now)
             if let until = states.compactMap(\.lockedUntil).max(), until > now { return .locked(until: until) }
             return .refused
         }
         let token = try await store.write { db in
-            try await db.delete(from: "login_throttle").where("key", .equal, checks[0].key).run()
+            try await Self.release(counted, on: db)
             return try await Self.openSession(userId: userId, at: now, on: db)
         }
         guard let principal = try await principal(sessionToken: token) else { return .refused }
@@ -383,25 +382,31 @@ public struct Accounts: Sendable {
         return hash
     }
 
-    func throttleState(_ key: String) async throws -> LoginThrottle.State? {
-        guard
-            let row = try await store.sql.select().columns("failures", "first_failure_at", "locked_until")
-                .from("login_throttle").where("key", .equal, key).first()
-        else { return nil }
-        return LoginThrottle.State(
-            failures: try row.decode(column: "failures", as: Int.self),
-            firstFailureAt: try row.decode(column: "first_failure_at", as: Date.self),
-            lockedUntil: try row.decode(column: "locked_until", as: Date?.self))
+    /// What counting an attempt found.
+    enum Attempt {
+        /// A key was locked already: the attempt is refused without comparing the password, and not counted.
+        case locked(until: Date)
+        /// Counted against every key (the states after it); the password may now be compared.
+        case counted([LoginThrottle.State])
     }
 
-    /// Counts one failure against each key. When the account's own key becomes locked, its owner finds a
-    /// notice in the inbox (once per lock).
-    func recordFailure(_ checks: [(key: String, rule: LoginThrottle)], userId: Int?, at now: Date) async throws
-        -> [LoginThrottle.State]
+    /// Counts an attempt against each key *before* the password is compared, in one transaction: parallel guesses
+    /// cannot all pass a check that none of them has failed yet, so at most `limit` comparisons run per key before
+    /// its lock. A right password gives the attempt back (`release`). When the account's own key becomes locked,
+    /// its owner finds a notice in the inbox (once per lock).
+    func countAttempt(_ checks: [(key: String, rule: LoginThrottle)], userId: Int?, at now: Date) async throws
+        -> Attempt
     {
         try await store.write { db in
-            var states: [LoginThrottle.State] = []
-            for (key, rule) in checks {
+            var olds: [LoginThrottle.State?] = []
+            for (key, _) in checks {
+                // The row exists before it is read for update, so two first attempts cannot both read nothing.
+                try await db.raw(
+                    """
+                    INSERT INTO login_throttle (key, failures, first_failure_at, locked_until) VALUES \
+                    (\(bind: key), 0, \(bind: now), NULL) ON CONFLICT (key) DO NOTHING
+                    """
+                ).run()
                 var query = db.select().columns("failures", "first_failure_at", "locked_until")
                     .from("login_throttle").where("key", .equal, key)
                 if db.dialect.name != "sqlite" { query = query.for(.update) }
@@ -411,17 +416,19 @@ public struct Accounts: Sendable {
                         firstFailureAt: try $0.decode(column: "first_failure_at", as: Date.self),
                         lockedUntil: try $0.decode(column: "locked_until", as: Date?.self))
                 }
+                if let until = old?.lockedUntil, until > now { return .locked(until: until) }
+                olds.append(old?.failures == 0 ? nil : old)
+            }
+            var states: [LoginThrottle.State] = []
+            for ((key, rule), old) in zip(checks, olds) {
                 let state = rule.failed(old, at: now)
-                try await db.raw(
-                    """
-                    INSERT INTO login_throttle (key, failures, first_failure_at, locked_until) VALUES \
-                    (\(bind: key), \(bind: state.failures), \(bind: state.firstFailureAt), \(bind: state.lockedUntil)) \
-                    ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
-                    first_failure_at = excluded.first_failure_at, locked_until = excluded.locked_until
-                    """
-                ).run()
+                try await db.update("login_throttle").set("failures", to: state.failures)
+                    .set("first_failure_at", to: state.firstFailureAt).set(
+                        "locked_until", to: SQLBind(state.lockedUntil)
+                    )
+                    .where("key", .equal, key).run()
                 if let userId, key == Self.accountKey(userId: userId), let until = state.lockedUntil,
-                    state.isLocked(at: now), old?.isLocked(at: now) != true
+                    state.isLocked(at: now)
                 {
                     _ = try await NewNotification.insert(
                         [
@@ -432,7 +439,24 @@ public struct Accounts: Sendable {
                 }
                 states.append(state)
             }
-            return states
+            return .counted(states)
+        }
+    }
+
+    /// Gives back the attempt a right password made: the account's and the session's counts start again; an
+    /// address keeps its other failures but not this one (nor a lock that only this one caused).
+    static func release(_ checks: [(key: String, rule: LoginThrottle)], on db: any SQLDatabase) async throws {
+        for (key, rule) in checks {
+            if key.hasPrefix("address:") {
+                try await db.raw(
+                    """
+                    UPDATE login_throttle SET failures = failures - 1, locked_until = CASE WHEN failures - 1 < \
+                    \(bind: rule.limit) THEN NULL ELSE locked_until END WHERE key = \(bind: key) AND failures > 0
+                    """
+                ).run()
+            } else {
+                try await db.delete(from: "login_throttle").where("key", .equal, key).run()
+            }
         }
     }
 

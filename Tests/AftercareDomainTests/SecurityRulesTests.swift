@@ -9,7 +9,7 @@ struct LocalRedirectTests {
         arguments: [
             "/", "/requests", "/requests/42", "/requests?status=triaged&sort=-updated", "/portal/requests/7#timeline",
             "/requests?q=%E6%89%93%E5%8D%B0", "/requests?q=打印模糊", "/stock?q=RL-PICK&low=1",
-            "/login?next=%2Frequests", "/a/b/c.d_e~f",
+            "/login?next=%2Frequests", "/a/b/c.d_e~f", "/stocktakes/3?counted=A%25B", "/%ZZ/x",
         ])
     func keeps(target: String) {
         #expect(LocalRedirect.path(target) == target)
@@ -31,8 +31,8 @@ struct LocalRedirectTests {
             // Unicode whitespace, separators and controls
             "/\u{00A0}/evil.example", "/\u{2028}x", "/\u{3000}x", "/\u{200E}x", "/%E2%80%A8x", "/\u{7F}x",
             "/%00", "/x%00y",
-            // a stray escape that does not decode
-            "/%ZZ/x", "/%E4%B8",
+            // escapes of bytes that are not UTF-8
+            "/%E4%B8", "/x%C0%AE", "/%FF",
         ])
     func refuses(target: String) {
         #expect(LocalRedirect.path(target) == nil)

@@ -27,11 +27,26 @@ public enum LocalRedirect {
         for _ in 0..<4 {
             guard plainlySafe(current) else { return false }
             guard let decoded = current.removingPercentEncoding else {
-                // Not decodable (a stray `%` or bytes that are not UTF-8): safe only if it holds no escape at all.
-                return !current.contains("%")
+                // Not decodable: escapes of bytes that are not UTF-8 are refused; a `%` that starts no escape
+                // (`A%B`, a part number that had `%25`) is a literal character and hides nothing.
+                return !hasEscape(current)
             }
             if decoded == current { return true }
             current = decoded
+        }
+        return false
+    }
+
+    /// Whether `text` holds a `%` followed by two hexadecimal digits.
+    static func hasEscape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "%") && index + 2 < bytes.count {
+            let pair = bytes[(index + 1)...(index + 2)]
+            if pair.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            }) {
+                return true
+            }
         }
         return false
     }

@@ -215,15 +215,7 @@ extension APIError {
     /// A body that is not the JSON the endpoint takes: name the field and what is wrong with it.
     init(decoding error: DecodingError) {
         func path(_ keys: [any CodingKey]) -> String {
-            var text = ""
-            for key in keys {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
-            }
-            return text.isEmpty ? "body" : text
+            JSONPathStep.text(keys.map { key in key.intValue.map(JSONPathStep.index) ?? .key(key.stringValue) })
         }
         let field: String
         let problem: APIErrorBody.Field

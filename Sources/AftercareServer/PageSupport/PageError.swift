@@ -71,7 +71,7 @@ enum PageError {
         case let error as ValidationError:
             return failure(.unprocessableEntity, messages(error, l, labels: labels))
         case is StaleVersion:
-            return failure(.conflict, [stale(l)])
+            return one(.conflict, "version", "request.stale")
         case is RecordArchived:
             // An area may say what being archived means for its records (`followUpRules.archived`).
             let own = labels.area.map { "\($0).archived" }.flatMap { l.catalogue.has($0) ? $0 : nil }
@@ -174,11 +174,6 @@ enum PageError {
         var text = l.t(key)
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return FieldMessage(field: field, label: labels.label(field, l), message: text)
-    }
-
-    /// Someone else saved the record since this form was opened.
-    static func stale(_ l: Localizer) -> FieldMessage {
-        FieldMessage(field: "version", label: l.t("field.version"), message: l.t("request.stale"))
     }
 }
 

@@ -447,7 +447,7 @@ public struct Accounts: Sendable {
     /// address keeps its other failures but not this one (nor a lock that only this one caused).
     static func release(_ checks: [(key: String, rule: LoginThrottle)], on db: any SQLDatabase) async throws {
         for (key, rule) in checks {
-            if key.hasPrefix("address:") {
+            if rule == .address {
                 try await db.raw(
                     """
                     UPDATE login_throttle SET failures = failures - 1, locked_until = CASE WHEN failures - 1 < \

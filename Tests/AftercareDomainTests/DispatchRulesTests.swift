@@ -16,6 +16,27 @@ struct DispatchRulesTests {
         .completed: [:], .incomplete: [:], .cancelled: [:],
     ]
 
+    static let now = Date(timeIntervalSince1970: 1_770_000_000)
+
+    /// what each event asks of the store (with a second visit as the next step of an incomplete one).
+    static let expectedEffects: [VisitEventKind: [VisitEffect]] = [
+        .assign: [], .schedule: [], .reschedule: [], .handBack: [.releaseEngineer], .depart: [.record(.departed)],
+        .arrive: [.record(.arrived)], .complete: [.record(.finished)], .cancel: [.record(.finished)],
+        .reportIncomplete: [.record(.finished), .planSecondVisit],
+    ]
+
+    @Test("an incomplete visit plans a second visit only when that is its next step", arguments: VisitNextStep.allCases)
+    func secondVisitEffect(next: VisitNextStep) throws {
+        // given a visit on site
+        var lifecycle = VisitLifecycle(status: .onSite)
+        // when it is reported incomplete
+        let effects = try lifecycle.apply(
+            VisitEvent(.reportIncomplete, reason: "part missing", nextStep: next), at: Self.now)
+        // then
+        #expect(effects == [.record(.finished)] + (next == .secondVisit ? [.planSecondVisit] : []))
+        #expect(lifecycle.status == .incomplete)
+    }
+
     @Test("the visit table has a row for every state and matches R-4")
     func table() {
         #expect(VisitLifecycle.transitions == Self.expected)
@@ -30,15 +51,16 @@ struct DispatchRulesTests {
         var lifecycle = VisitLifecycle(status: status)
         // when / then
         if let target = Self.expected[status]?[event] {
-            let step = try lifecycle.apply(event, reason: "why", customerConsent: true, nextStep: .secondVisit)
-            #expect(step.from == status)
-            #expect(step.to == target)
+            let effects = try lifecycle.apply(
+                VisitEvent(event, reason: "why", customerConsent: true, nextStep: .secondVisit), at: Self.now)
             #expect(lifecycle.status == target)
+            #expect(effects == Self.expectedEffects[event])
         } else {
             #expect(
                 throws: VisitLifecycleError.notAllowed(event: event, from: status, allowed: lifecycle.allowedEvents)
             ) {
-                try lifecycle.apply(event, reason: "why", customerConsent: true, nextStep: .secondVisit)
+                try lifecycle.apply(
+                    VisitEvent(event, reason: "why", customerConsent: true, nextStep: .secondVisit), at: Self.now)
             }
             #expect(lifecycle.status == status)
         }
@@ -48,16 +70,20 @@ struct DispatchRulesTests {
     func reasonsAndConsent() {
         var scheduled = VisitLifecycle(status: .scheduled)
         #expect(throws: VisitLifecycleError.reasonRequired(event: .reschedule)) {
-            try scheduled.apply(.reschedule, reason: "  ", customerConsent: true)
+            try scheduled.apply(VisitEvent(.reschedule, reason: "  ", customerConsent: true), at: Self.now)
         }
         #expect(throws: VisitLifecycleError.consentRequired) {
-            try scheduled.apply(.reschedule, reason: "customer away", customerConsent: false)
+            try scheduled.apply(VisitEvent(.reschedule, reason: "customer away", customerConsent: false), at: Self.now)
         }
-        #expect(throws: VisitLifecycleError.reasonRequired(event: .handBack)) { try scheduled.apply(.handBack) }
-        #expect(throws: VisitLifecycleError.reasonRequired(event: .cancel)) { try scheduled.apply(.cancel) }
+        #expect(throws: VisitLifecycleError.reasonRequired(event: .handBack)) {
+            try scheduled.apply(VisitEvent(.handBack), at: Self.now)
+        }
+        #expect(throws: VisitLifecycleError.reasonRequired(event: .cancel)) {
+            try scheduled.apply(VisitEvent(.cancel), at: Self.now)
+        }
         var onSite = VisitLifecycle(status: .onSite)
         #expect(throws: VisitLifecycleError.nextStepRequired) {
-            try onSite.apply(.reportIncomplete, reason: "part missing")
+            try onSite.apply(VisitEvent(.reportIncomplete, reason: "part missing"), at: Self.now)
         }
         #expect(scheduled.status == .scheduled)
         #expect(onSite.status == .onSite)

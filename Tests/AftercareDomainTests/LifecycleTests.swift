@@ -21,6 +21,35 @@ struct LifecycleTests {
         .cancelled: [:],
     ]
 
+    static let now = Date(timeIntervalSince1970: 1_770_000_000)
+
+    /// One step as the timeline records it: from, event, to, and the effects for the store.
+    struct Step: Equatable {
+        var event: RequestEventKind
+        var from: RequestStatus
+        var to: RequestStatus
+        var effects: [RequestEffect]
+    }
+
+    @discardableResult
+    static func step(_ lifecycle: inout RequestLifecycle, _ event: RequestEventKind, note: String? = nil) throws -> Step
+    {
+        let from = lifecycle.status
+        let effects = try lifecycle.apply(RequestEvent(event, note: note), at: now)
+        return Step(event: event, from: from, to: lifecycle.status, effects: effects)
+    }
+
+    /// The effects give each event: every step refreshes the clocks, triage decides the
+    /// warranty again, and resolving (by a visit or by phone) schedules the matching follow-up.
+    static func expectedEffects(_ event: RequestEventKind) -> [RequestEffect] {
+        switch event {
+        case .triage: [.decideWarranty, .refreshClocks]
+        case .resolve: [.refreshClocks, .scheduleFollowUp(.resolved, from: now)]
+        case .resolveRemotely: [.refreshClocks, .scheduleFollowUp(.phoneGuidance, from: now)]
+        default: [.refreshClocks]
+        }
+    }
+
     /// A waiting request remembers the state to resume; the exhaustive test waits from `inService`.
     static func lifecycle(in status: RequestStatus) -> RequestLifecycle {
         RequestLifecycle(status: status, resumeStatus: status == .waitingOnCustomer ? .inService : nil)
@@ -47,7 +76,7 @@ struct LifecycleTests {
         #expect((RequestLifecycle.transitions[status]?[event] != nil) == (expected != nil))
         if let expected {
             // when
-            let transition = try lifecycle.apply(event, note: "a reason")
+            let transition = try Self.step(&lifecycle, event, note: "a reason")
             // then
             let target: RequestStatus =
                 switch expected {
@@ -59,10 +88,11 @@ struct LifecycleTests {
             #expect(transition.from == status)
             #expect(transition.to == target)
             #expect(lifecycle.resumeStatus == (target == .waitingOnCustomer ? status : nil))
+            #expect(transition.effects == Self.expectedEffects(event))
         } else {
             // when / then
             #expect(throws: LifecycleError.notAllowed(event: event, from: status, allowed: before.allowedEvents)) {
-                try lifecycle.apply(event, note: "a reason")
+                try Self.step(&lifecycle, event, note: "a reason")
             }
             #expect(lifecycle == before)
         }
@@ -97,12 +127,12 @@ struct LifecycleTests {
     func waitAndResume(status: RequestStatus, path: [RequestEventKind]) throws {
         // given a new request brought to `status`
         var lifecycle = RequestLifecycle()
-        for event in path { try lifecycle.apply(event) }
+        for event in path { try Self.step(&lifecycle, event) }
         #expect(lifecycle.status == status)
         // when
-        let wait = try lifecycle.apply(.waitForCustomer)
+        let wait = try Self.step(&lifecycle, .waitForCustomer)
         let waiting = lifecycle
-        let respond = try lifecycle.apply(.customerResponded)
+        let respond = try Self.step(&lifecycle, .customerResponded)
         // then
         #expect(wait.from == status && wait.to == .waitingOnCustomer)
         #expect(waiting.status == .waitingOnCustomer && waiting.resumeStatus == status)
@@ -116,13 +146,13 @@ struct LifecycleTests {
         // given a new request
         var lifecycle = RequestLifecycle()
         // when
-        try lifecycle.apply(.waitForCustomer)
-        try lifecycle.apply(.customerResponded)
+        try Self.step(&lifecycle, .waitForCustomer)
+        try Self.step(&lifecycle, .customerResponded)
         let afterFirst = lifecycle.status
-        try lifecycle.apply(.triage)
-        try lifecycle.apply(.startService)
-        try lifecycle.apply(.waitForCustomer)
-        try lifecycle.apply(.customerResponded)
+        try Self.step(&lifecycle, .triage)
+        try Self.step(&lifecycle, .startService)
+        try Self.step(&lifecycle, .waitForCustomer)
+        try Self.step(&lifecycle, .customerResponded)
         // then
         #expect(afterFirst == .registered)
         #expect(lifecycle.status == .inService)
@@ -135,8 +165,8 @@ struct LifecycleTests {
         var withResume = RequestLifecycle(status: .waitingOnCustomer, resumeStatus: .registered)
         let notWaiting = RequestLifecycle(status: .inService, resumeStatus: .triaged)
         // when
-        try withoutResume.apply(.customerResponded)
-        try withResume.apply(.customerResponded)
+        try Self.step(&withoutResume, .customerResponded)
+        try Self.step(&withResume, .customerResponded)
         // then
         #expect(withoutResume.status == .triaged)
         #expect(withResume.status == .registered)
@@ -159,7 +189,7 @@ struct LifecycleTests {
         let before = lifecycle
         // when / then
         #expect(throws: LifecycleError.noteRequired(event: event)) {
-            try lifecycle.apply(event, note: note)
+            try Self.step(&lifecycle, event, note: note)
         }
         #expect(lifecycle == before)
     }
@@ -169,11 +199,21 @@ struct LifecycleTests {
         // given
         var lifecycle = Self.lifecycle(in: status)
         // when
-        let transition = try lifecycle.apply(event, note: "  customer withdrew  ")
+        let transition = try Self.step(&lifecycle, event, note: "  customer withdrew  ")
         // then
         #expect(lifecycle.status == (event == .cancel ? .cancelled : .inService))
         #expect(transition.from == status && transition.to == lifecycle.status)
         #expect(lifecycle.resumeStatus == nil)
+    }
+
+    @Test("an event that sets a fault cause decides the warranty again, before the clocks are refreshed")
+    func faultCauseDecidesWarranty() throws {
+        // given a request in service
+        var lifecycle = RequestLifecycle(status: .inService)
+        // when it is resolved with a fault cause
+        let effects = try lifecycle.apply(RequestEvent(.resolve, setsFaultCause: true), at: Self.now)
+        // then
+        #expect(effects == [.decideWarranty, .refreshClocks, .scheduleFollowUp(.resolved, from: Self.now)])
     }
 
     @Test("only cancel and reopen require a note", arguments: RequestEventKind.allCases)
@@ -192,7 +232,7 @@ struct LifecycleTests {
         // when / then
         #expect(throws: LifecycleError.notAllowed(event: .reopen, from: .registered, allowed: lifecycle.allowedEvents))
         {
-            try lifecycle.apply(.reopen)
+            try Self.step(&lifecycle, .reopen)
         }
         #expect(lifecycle.status == .registered)
     }
@@ -201,12 +241,12 @@ struct LifecycleTests {
     func cancelledIsTerminal(event: RequestEventKind) throws {
         // given a request cancelled on the way
         var lifecycle = RequestLifecycle()
-        try lifecycle.apply(.triage)
-        try lifecycle.apply(.cancel, note: "duplicate")
+        try Self.step(&lifecycle, .triage)
+        try Self.step(&lifecycle, .cancel, note: "duplicate")
         let before = lifecycle
         // when / then
         #expect(throws: LifecycleError.notAllowed(event: event, from: .cancelled, allowed: [])) {
-            try lifecycle.apply(event, note: "try anyway")
+            try Self.step(&lifecycle, event, note: "try anyway")
         }
         #expect(lifecycle == before)
         #expect(lifecycle.allowedEvents.isEmpty)
@@ -224,7 +264,7 @@ struct LifecycleTests {
         // when
         var timeline: [String] = []
         for (event, note) in steps {
-            let t = try lifecycle.apply(event, note: note)
+            let t = try Self.step(&lifecycle, event, note: note)
             timeline.append("\(t.from.rawValue)-[\(t.event.rawValue)]->\(t.to.rawValue)")
         }
         // then
@@ -243,9 +283,9 @@ struct LifecycleTests {
         // given
         var lifecycle = RequestLifecycle()
         // when
-        try lifecycle.apply(.triage)
-        let transition = try lifecycle.apply(.resolveRemotely)
-        try lifecycle.apply(.close)
+        try Self.step(&lifecycle, .triage)
+        let transition = try Self.step(&lifecycle, .resolveRemotely)
+        try Self.step(&lifecycle, .close)
         // then
         #expect(transition.from == .triaged && transition.to == .resolved)
         #expect(lifecycle.status == .closed)

@@ -194,9 +194,9 @@ struct SLAClockTests {
             let allowed = lifecycle.allowedEvents.filter { $0 != .cancel }
             guard !allowed.isEmpty else { break }
             let event = allowed[random.next(upTo: allowed.count)]
-            guard let step = try? lifecycle.apply(event, note: "n") else { break }
             time = time.addingTimeInterval(Double(60 + random.next(upTo: 3 * 86_400)))
-            events.append(ClockEvent(at: time, event: event.rawValue, to: step.to))
+            guard (try? lifecycle.apply(RequestEvent(event, note: "n"), at: time)) != nil else { break }
+            events.append(ClockEvent(at: time, event: event.rawValue, to: lifecycle.status))
         }
         return ClockTimeline(registeredAt: start, events: events)
     }

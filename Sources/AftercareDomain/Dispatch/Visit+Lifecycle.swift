@@ -80,8 +80,41 @@ public enum VisitLifecycleError: Error, Equatable, Sendable {
     case nextStepRequired
 }
 
+/// one event on a visit, with what it carries.
+public struct VisitEvent: LifecycleEvent, Equatable {
+    public var kind: VisitEventKind
+    public var reason: String?
+    /// the customer agreed to the new window.
+    public var customerConsent: Bool
+    public var nextStep: VisitNextStep?
+
+    public init(
+        _ kind: VisitEventKind, reason: String? = nil, customerConsent: Bool = false, nextStep: VisitNextStep? = nil
+    ) {
+        self.kind = kind
+        self.reason = reason
+        self.customerConsent = customerConsent
+        self.nextStep = nextStep
+    }
+}
+
+/// The moments a visit records.
+public enum VisitMoment: String, Sendable {
+    case departed, arrived, finished
+}
+
+/// What the store must do after a visit changes state.
+public enum VisitEffect: Equatable, Sendable {
+    /// The moment is recorded on the visit.
+    case record(VisitMoment)
+    /// the engineer and the place in their route are given up; the visit waits in the queue.
+    case releaseEngineer
+    /// the next visit is planned at once, under the same request.
+    case planSecondVisit
+}
+
 /// the lifecycle of a visit as a state machine value.
-public struct VisitLifecycle: Equatable, Sendable {
+public struct VisitLifecycle: Lifecycle {
     public private(set) var status: VisitStatus
 
     public init(status: VisitStatus = .planned) {
@@ -102,28 +135,25 @@ public struct VisitLifecycle: Equatable, Sendable {
         .cancelled: [:],
     ]
 
-    /// The events allowed now, in a stable order.
-    public var allowedEvents: [VisitEventKind] {
-        let row = Self.transitions[status] ?? [:]
-        return VisitEventKind.allCases.filter { row[$0] != nil }
-    }
-
     /// Applies an event or throws without changing anything.
-    @discardableResult
-    public mutating func apply(
-        _ event: VisitEventKind, reason: String? = nil, customerConsent: Bool = false, nextStep: VisitNextStep? = nil
-    ) throws -> (from: VisitStatus, to: VisitStatus) {
-        guard let to = Self.transitions[status]?[event] else {
-            throw VisitLifecycleError.notAllowed(event: event, from: status, allowed: allowedEvents)
+    public mutating func apply(_ event: VisitEvent, at now: Date) throws -> [VisitEffect] {
+        guard let to = target(of: event.kind) else {
+            throw VisitLifecycleError.notAllowed(event: event.kind, from: status, allowed: allowedEvents)
         }
-        if event.requiresReason, (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw VisitLifecycleError.reasonRequired(event: event)
+        if event.kind.requiresReason, event.reason.isBlank {
+            throw VisitLifecycleError.reasonRequired(event: event.kind)
         }
-        if event == .reschedule, !customerConsent { throw VisitLifecycleError.consentRequired }
-        if event == .reportIncomplete, nextStep == nil { throw VisitLifecycleError.nextStepRequired }
-        let from = status
+        if event.kind == .reschedule, !event.customerConsent { throw VisitLifecycleError.consentRequired }
+        if event.kind == .reportIncomplete, event.nextStep == nil { throw VisitLifecycleError.nextStepRequired }
         status = to
-        return (from, to)
+        switch event.kind {
+        case .assign, .schedule, .reschedule: return []
+        case .handBack: return [.releaseEngineer]
+        case .depart: return [.record(.departed)]
+        case .arrive: return [.record(.arrived)]
+        case .complete, .cancel: return [.record(.finished)]
+        case .reportIncomplete: return [.record(.finished)] + (event.nextStep == .secondVisit ? [.planSecondVisit] : [])
+        }
     }
 }
 

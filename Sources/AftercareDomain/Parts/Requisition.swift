@@ -1,3 +1,5 @@
+import Foundation
+
 /// a requisition (配件领用单) from request to close.
 public enum RequisitionStatus: String, CodedEnum {
     case requested, approved, rejected, issued, closed, cancelled
@@ -22,10 +24,46 @@ public enum RequisitionEventKind: String, CodedEnum {
 public struct RequisitionEventNotAllowed: Error, Equatable, Sendable {
     public var event: RequisitionEventKind
     public var status: RequisitionStatus
+
+    public init(event: RequisitionEventKind, status: RequisitionStatus) {
+        self.event = event
+        self.status = status
+    }
+}
+
+/// one step on a requisition, with its reason.
+public struct RequisitionEvent: LifecycleEvent, Equatable {
+    public var kind: RequisitionEventKind
+    public var reason: String?
+
+    public init(_ kind: RequisitionEventKind, reason: String? = nil) {
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
+/// What the store must do after a requisition step.
+public enum RequisitionEffect: Equatable, Sendable {
+    /// Approval reserves the requested parts in the warehouse.
+    case reserve
+    /// A cancelled approval gives the reservation back.
+    case releaseReservation
+    /// The reserved parts move into the engineer's van.
+    case issueToVan
+    /// One part of the issue is accounted for: fitted, returned, handed in faulty or written off.
+    case account
+    /// Closing needs every issued part accounted for.
+    case requireSettled
 }
 
 /// The one table of requisition steps.
-public enum RequisitionLifecycle {
+public struct RequisitionLifecycle: Lifecycle {
+    public private(set) var status: RequisitionStatus
+
+    public init(status: RequisitionStatus = .requested) {
+        self.status = status
+    }
+
     public static let transitions: [RequisitionStatus: [RequisitionEventKind: RequisitionStatus]] = [
         .requested: [.approve: .approved, .reject: .rejected, .cancel: .cancelled],
         .approved: [.issue: .issued, .cancel: .cancelled],
@@ -35,15 +73,24 @@ public enum RequisitionLifecycle {
         .rejected: [:], .closed: [:], .cancelled: [:],
     ]
 
-    public static func next(_ status: RequisitionStatus, _ event: RequisitionEventKind) throws -> RequisitionStatus {
-        guard let to = transitions[status]?[event] else {
-            throw RequisitionEventNotAllowed(event: event, status: status)
+    /// Applies a step or throws without changing anything. A rejection and a write-off say why.
+    public mutating func apply(_ event: RequisitionEvent, at now: Date) throws -> [RequisitionEffect] {
+        guard let to = target(of: event.kind) else {
+            throw RequisitionEventNotAllowed(event: event.kind, status: status)
         }
-        return to
-    }
-
-    public static func allowed(_ status: RequisitionStatus) -> [RequisitionEventKind] {
-        RequisitionEventKind.allCases.filter { transitions[status]?[$0] != nil }
+        if event.kind == .reject || event.kind == .writeOff, event.reason.isBlank {
+            throw ValidationError(["reason": .required])
+        }
+        let from = status
+        status = to
+        switch event.kind {
+        case .request, .reject: return []
+        case .approve: return [.reserve]
+        case .cancel: return from == .approved ? [.releaseReservation] : []
+        case .issue: return [.issueToVan]
+        case .consume, .returnUnused, .returnFaulty, .writeOff: return [.account]
+        case .close: return [.requireSettled]
+        }
     }
 }
 

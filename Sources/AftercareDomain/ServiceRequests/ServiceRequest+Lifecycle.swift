@@ -49,15 +49,32 @@ public enum LifecycleError: Error, Equatable, Sendable {
     case noteRequired(event: RequestEventKind)
 }
 
-/// One step on the timeline: who did what, when, from which state to which.
-public struct Transition: Equatable, Sendable {
-    public var event: RequestEventKind
-    public var from: RequestStatus
-    public var to: RequestStatus
+/// one event on a request, with what it carries.
+public struct RequestEvent: LifecycleEvent, Equatable {
+    public var kind: RequestEventKind
+    public var note: String?
+    /// The event sets a fault cause (triage or resolution), so the units' warranty is decided again.
+    public var setsFaultCause: Bool
+
+    public init(_ kind: RequestEventKind, note: String? = nil, setsFaultCause: Bool = false) {
+        self.kind = kind
+        self.note = note
+        self.setsFaultCause = setsFaultCause
+    }
+}
+
+/// What the store must do after a request changes state.
+public enum RequestEffect: Equatable, Sendable {
+    /// every change of state may start, pause, resume or stop one of the request's clocks.
+    case refreshClocks
+    /// each unit's warranty is decided again from the (new) fault cause.
+    case decideWarranty
+    /// a follow-up call is due, counted from `from`.
+    case scheduleFollowUp(FollowUpTrigger, from: Date)
 }
 
 /// the lifecycle of a service request as a state machine value.
-public struct RequestLifecycle: Equatable, Sendable {
+public struct RequestLifecycle: Lifecycle {
     public private(set) var status: RequestStatus
     /// While waiting on the customer: the state to resume.
     public private(set) var resumeStatus: RequestStatus?
@@ -86,21 +103,12 @@ public struct RequestLifecycle: Equatable, Sendable {
         .cancelled: [:],
     ]
 
-    /// The events allowed now, in a stable order.
-    public var allowedEvents: [RequestEventKind] {
-        let row = Self.transitions[status] ?? [:]
-        return RequestEventKind.allCases.filter { row[$0] != nil }
-    }
-
     /// Applies an event or throws without changing anything.
-    @discardableResult
-    public mutating func apply(_ event: RequestEventKind, note: String? = nil) throws -> Transition {
-        guard let target = Self.transitions[status]?[event] else {
-            throw LifecycleError.notAllowed(event: event, from: status, allowed: allowedEvents)
+    public mutating func apply(_ event: RequestEvent, at now: Date) throws -> [RequestEffect] {
+        guard let target = target(of: event.kind) else {
+            throw LifecycleError.notAllowed(event: event.kind, from: status, allowed: allowedEvents)
         }
-        if event.requiresNote, (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw LifecycleError.noteRequired(event: event)
-        }
+        if event.kind.requiresNote, event.note.isBlank { throw LifecycleError.noteRequired(event: event.kind) }
         let from = status
         let to: RequestStatus
         switch target {
@@ -109,7 +117,10 @@ public struct RequestLifecycle: Equatable, Sendable {
         }
         resumeStatus = to == .waitingOnCustomer ? from : nil
         status = to
-        return Transition(event: event, from: from, to: to)
+        var effects: [RequestEffect] = event.kind == .triage || event.setsFaultCause ? [.decideWarranty] : []
+        effects.append(.refreshClocks)
+        if let trigger = FollowUpTrigger.after(event.kind) { effects.append(.scheduleFollowUp(trigger, from: now)) }
+        return effects
     }
 }
 

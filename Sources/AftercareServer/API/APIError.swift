@@ -122,7 +122,7 @@ struct APIError: Error {
             var refused = APIError(
                 status: .conflict, code: "event_not_allowed",
                 message: "the requisition is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
-            refused.allowedEvents = RequisitionLifecycle.allowed(error.status).map(\.rawValue)
+            refused.allowedEvents = RequisitionLifecycle.allowed(in: error.status).map(\.rawValue)
             return refused
         case let error as ApprovalNotAllowed:
             return APIError(

@@ -288,11 +288,13 @@ public struct DemoData: Sendable {
                         case .resolve, .resolveRemotely: random.pick(DemoCatalog.resolutions)
                         default: nil
                         }
-                    let transition = try lifecycle.apply(event, note: note)
                     at += Double.random(in: 30...stepMax, using: &random).rounded(.down)
+                    let from = lifecycle.status
+                    // The bulk load refreshes every clock at the end; generated history schedules no follow-ups.
+                    _ = try lifecycle.apply(RequestEvent(event, note: note), at: Date(timeIntervalSince1970: at))
                     eventRows.append([
                         SQLBind(id), SQLBind(Date(timeIntervalSince1970: at)), SQLBind("demo"),
-                        SQLBind(event.rawValue), SQLBind(transition.from.rawValue), SQLBind(transition.to.rawValue),
+                        SQLBind(event.rawValue), SQLBind(from.rawValue), SQLBind(lifecycle.status.rawValue),
                         SQLBind(note),
                     ])
                 }

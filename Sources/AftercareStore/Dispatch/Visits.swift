@@ -313,10 +313,11 @@ public struct Visits: Sendable {
     ) async throws -> VisitEventResult {
         let before = try await lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
         var lifecycle = VisitLifecycle(status: before.status)
-        let transition = try lifecycle.apply(
-            input.event, reason: input.reason, customerConsent: input.customerConsent ?? false,
-            nextStep: input.nextStep)
-        var update = db.update("visits").set("status", to: transition.to.rawValue)
+        let effects = try lifecycle.apply(
+            VisitEvent(
+                input.event, reason: input.reason, customerConsent: input.customerConsent ?? false,
+                nextStep: input.nextStep), at: now)
+        var update = db.update("visits").set("status", to: lifecycle.status.rawValue)
             .set("version", to: before.version + 1).set("updated_at", to: now)
         var engineerId = before.engineerId
         var windowStart = before.windowStart
@@ -371,18 +372,30 @@ public struct Visits: Sendable {
             if engineerId != before.engineerId {
                 update = update.set("engineer_id", to: engineerId)
             }
-        case .handBack:
-            engineerId = nil
-            update = update.set("engineer_id", to: SQLLiteral.null).set("planned_arrival", to: SQLLiteral.null)
-                .set("departure_at", to: SQLLiteral.null).set("route_order", to: SQLLiteral.null)
-        case .depart:
-            update = update.set("departed_at", to: now)
-        case .arrive:
-            update = update.set("arrived_at", to: now)
         case .complete, .reportIncomplete, .cancel:
-            update = update.set("finished_at", to: now)
             if let step = input.nextStep { update = update.set("next_step", to: step.rawValue) }
             if let note = input.note ?? input.reason { update = update.set("note", to: note) }
+        case .handBack, .depart, .arrive:
+            break
+        }
+        var planSecondVisit = false
+        for effect in effects {
+            switch effect {
+            case .releaseEngineer:
+                engineerId = nil
+                update = update.set("engineer_id", to: SQLLiteral.null).set("planned_arrival", to: SQLLiteral.null)
+                    .set("departure_at", to: SQLLiteral.null).set("route_order", to: SQLLiteral.null)
+            case .record(let moment):
+                let column =
+                    switch moment {
+                    case .departed: "departed_at"
+                    case .arrived: "arrived_at"
+                    case .finished: "finished_at"
+                    }
+                update = update.set(column, to: now)
+            case .planSecondVisit:
+                planSecondVisit = true
+            }
         }
         try await update.where("id", .equal, id).run()
         try await db.insert(into: "visit_events")
@@ -392,7 +405,7 @@ public struct Visits: Sendable {
             )
             .values(
                 SQLBind(id), SQLBind(before.requestId), SQLBind(now), SQLBind(actor.name),
-                SQLBind(input.event.rawValue), SQLBind(transition.from.rawValue), SQLBind(transition.to.rawValue),
+                SQLBind(input.event.rawValue), SQLBind(before.status.rawValue), SQLBind(lifecycle.status.rawValue),
                 SQLBind(engineerId), SQLBind(windowStart), SQLBind(windowEnd), SQLBind(input.reason),
                 SQLBind(input.customerConsent),
                 SQLBind(data == EventData() ? nil : try JSONText.encode(data))
@@ -426,7 +439,7 @@ public struct Visits: Sendable {
             if input.event == .arrive { try await SLAClocks.refresh([before.requestId], now: now, on: db) }
         }
         var followUpVisitId: Int?
-        if input.event == .reportIncomplete, input.nextStep == .secondVisit {
+        if planSecondVisit {
             followUpVisitId = try await Self.insertSecondVisit(after: before, at: now, on: db)
         }
         guard var after = try await load(id, within: .everything, on: db) else {

@@ -91,10 +91,6 @@ public struct InspectionInput: Codable, Sendable, Equatable {
     }
 }
 
-public enum PurchaseOrderStatus: String, CodedEnum {
-    case open, partiallyReceived, received, closed
-}
-
 public struct PurchaseOrderLineView: Codable, Sendable, Equatable {
     public var id: Int
     public var partId: Int
@@ -367,9 +363,8 @@ public struct Purchasing: Sendable {
     /// A delivery: each line's quantity waits in inspection at the order's warehouse; the price is recorded.
     public func receive(_ input: ReceiptLinesInput, order id: Int, by actor: Actor) async throws -> PurchaseOrderView {
         try await change(id, by: actor) { db, order, now in
-            guard order.status == .open || order.status == .partiallyReceived else {
-                throw PurchaseOrderClosed(id: id, status: order.status)
-            }
+            var lifecycle = PurchaseOrderLifecycle(status: order.status)
+            _ = try lifecycle.apply(.receive, at: now) { PurchaseOrderClosed(id: id, status: $0) }
             var v = Validator()
             if input.lines.isEmpty { v.add("lines", .required) }
             if input.lines.count > 200 { v.add("lines", .outOfRange(min: 1, max: 200)) }
@@ -428,7 +423,10 @@ public struct Purchasing: Sendable {
                     AND received < quantity
                     """
                 ).first(decodingColumn: "n", as: Int.self) ?? 0
-            return remaining == 0 ? .received : .partiallyReceived
+            if remaining == 0 {
+                _ = try lifecycle.apply(.receiveInFull, at: now) { PurchaseOrderClosed(id: id, status: $0) }
+            }
+            return lifecycle.status
         }
     }
 
@@ -450,6 +448,8 @@ public struct Purchasing: Sendable {
                 """
             ).first()
             guard claimed != nil else { throw ReceiptAlreadyInspected(id: receiptId) }
+            var lifecycle = PurchaseOrderLifecycle(status: order.status)
+            _ = try lifecycle.apply(.inspect, at: now) { PurchaseOrderClosed(id: id, status: $0) }
             let lineId = try row.decode(column: "line_id", as: Int.self)
             let line = order.lines.first { $0.id == lineId }!
             let part = try await Stock.part(line.partId, field: "lineId", on: db)
@@ -519,15 +519,16 @@ public struct Purchasing: Sendable {
                 WHERE id = \(bind: lineId)
                 """
             ).run()
-            return order.status
+            return lifecycle.status
         }
     }
 
     /// Closes an order: nothing more is expected (what was not delivered is cancelled).
     public func close(_ id: Int, by actor: Actor) async throws -> PurchaseOrderView {
-        try await change(id, by: actor) { _, order, _ in
-            guard order.status != .closed else { throw PurchaseOrderClosed(id: id, status: order.status) }
-            return .closed
+        try await change(id, by: actor) { _, order, now in
+            var lifecycle = PurchaseOrderLifecycle(status: order.status)
+            _ = try lifecycle.apply(.close, at: now) { PurchaseOrderClosed(id: id, status: $0) }
+            return lifecycle.status
         }
     }
 

@@ -173,7 +173,8 @@ public struct Requisitions: Sendable {
             warehouseCode: try row.decode(column: "warehouse_code", as: String.self),
             visitId: try row.decode(column: "visit_id", as: Int?.self),
             requestNumber: try row.decode(column: "request_number", as: String?.self), status: status,
-            allowedEvents: RequisitionLifecycle.allowed(status), value: try row.decode(column: "value", as: Int.self),
+            allowedEvents: RequisitionLifecycle.allowed(in: status),
+            value: try row.decode(column: "value", as: Int.self),
             approverRole: try row.decodeStored("approver_role", as: Role.self),
             requestedBy: try row.decode(column: "requested_by", as: String.self),
             note: try row.decode(column: "note", as: String?.self), lines: lines, timeline: timeline,
@@ -406,12 +407,17 @@ public struct Requisitions: Sendable {
                 guard let before = try await Self.load(id, within: scope, forUpdate: true, on: db) else {
                     throw RecordNotFound(entity: "requisition", id: id)
                 }
-                let to = try RequisitionLifecycle.next(before.status, input.event)
+                var lifecycle = RequisitionLifecycle(status: before.status)
+                let effects = try lifecycle.apply(RequisitionEvent(input.event, reason: input.reason), at: now)
+                let to = lifecycle.status
                 var v = Validator()
                 v.text("reason", input.reason, max: Limits.note)
                 try v.finish()
-                let detail = try await self.apply(
-                    input, to: before, roles: roles, today: today, by: actor, at: now, on: db)
+                var detail: String?
+                for effect in effects {
+                    detail = try await self.perform(
+                        effect, input, to: before, roles: roles, today: today, by: actor, at: now, on: db)
+                }
                 try await db.raw(
                     """
                     UPDATE requisitions SET status = \(bind: to.rawValue), version = version + 1, \
@@ -438,25 +444,18 @@ public struct Requisitions: Sendable {
     }
 
     /// The ledger side of a step; returns a short description for the timeline.
-    private func apply(
-        _ input: RequisitionEventInput, to r: RequisitionView, roles: Set<Role>, today: CalendarDate, by actor: Actor,
-        at now: Date, on db: any SQLDatabase
+    private func perform(
+        _ effect: RequisitionEffect, _ input: RequisitionEventInput, to r: RequisitionView, roles: Set<Role>,
+        today: CalendarDate, by actor: Actor, at now: Date, on db: any SQLDatabase
     ) async throws -> String? {
-        switch input.event {
-        case .request, .close:
-            if input.event == .close {
-                let open = r.lines.filter { $0.outstanding != 0 }.map {
-                    "\($0.partNumber) × \(Quantity.text(Quantity.milli(units: $0.outstanding)))"
-                }
-                if !open.isEmpty { throw RequisitionNotSettled(outstanding: open) }
+        switch effect {
+        case .requireSettled:
+            let open = r.lines.filter { $0.outstanding != 0 }.map {
+                "\($0.partNumber) × \(Quantity.text(Quantity.milli(units: $0.outstanding)))"
             }
+            if !open.isEmpty { throw RequisitionNotSettled(outstanding: open) }
             return nil
-        case .reject:
-            guard let reason = input.reason, !reason.trimmed.isEmpty else {
-                throw ValidationError(["reason": .required])
-            }
-            return nil
-        case .approve:
+        case .reserve:
             let classes = try await Self.classes(of: r, on: db)
             let limit = try await Self.limit(r.warehouseId, on: db)
             guard RequisitionApproval.mayApprove(roles, value: r.value, classes: classes, keeperLimit: limit) else {
@@ -471,17 +470,15 @@ public struct Requisitions: Sendable {
                         delta: StockDelta(reserved: Quantity.milli(units: $0.quantity)), requisitionId: r.id)
                 }, by: actor, at: now, on: db)
             return nil
-        case .cancel:
-            if r.status == .approved {
-                try await StockLedger.post(
-                    r.lines.map {
-                        StockEntry(
-                            kind: .release, partId: $0.partId, warehouseId: r.warehouseId,
-                            delta: StockDelta(reserved: -Quantity.milli(units: $0.quantity)), requisitionId: r.id)
-                    }, by: actor, at: now, on: db)
-            }
+        case .releaseReservation:
+            try await StockLedger.post(
+                r.lines.map {
+                    StockEntry(
+                        kind: .release, partId: $0.partId, warehouseId: r.warehouseId,
+                        delta: StockDelta(reserved: -Quantity.milli(units: $0.quantity)), requisitionId: r.id)
+                }, by: actor, at: now, on: db)
             return nil
-        case .issue:
+        case .issueToVan:
             let van = try await Stock.van(of: r.engineerId, scope: .everything, at: now, on: db)
             var entries: [StockEntry] = []
             var v = Validator()
@@ -504,7 +501,7 @@ public struct Requisitions: Sendable {
             }
             try await StockLedger.post(entries, by: actor, at: now, on: db)
             return nil
-        case .consume, .returnUnused, .writeOff, .returnFaulty:
+        case .account:
             return try await account(input, r, today: today, by: actor, at: now, on: db)
         }
     }
@@ -563,9 +560,7 @@ public struct Requisitions: Sendable {
                 today: today, at: now, on: db)
             column = "returned"
         case .writeOff:
-            guard let reason = input.reason, !reason.trimmed.isEmpty else {
-                throw ValidationError(["reason": .required])
-            }
+            let reason = input.reason ?? ""
             entries = try await Stock.writeOffEntries(
                 part: part, warehouse: van, quantity: q, serials: serials, expiresOn: nil, reason: reason,
                 requisitionId: r.id, today: today, at: now, on: db)

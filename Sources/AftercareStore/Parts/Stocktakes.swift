@@ -2,10 +2,6 @@ import AftercareDomain
 import Foundation
 import SQLKit
 
-public enum StocktakeStatus: String, CodedEnum {
-    case counting, approved, cancelled
-}
-
 public struct StocktakeInput: Codable, Sendable, Equatable {
     public var warehouseId: Int
     public var note: String?
@@ -189,7 +185,8 @@ public struct Stocktakes: Sendable {
                 _ = try await db.raw("SELECT id FROM stocktakes WHERE id = \(bind: id) FOR UPDATE").first()
                 take = try await Self.load(id, within: scope, on: db) ?? take
             }
-            guard take.status == .counting else { throw StocktakeClosed(id: id, status: take.status) }
+            var lifecycle = StocktakeLifecycle(status: take.status)
+            _ = try lifecycle.apply(.count, at: now) { StocktakeClosed(id: id, status: $0) }
             var partId = input.partId
             if partId == nil, let number = input.partNumber {
                 partId = try await db.raw("SELECT id FROM parts WHERE part_number = \(bind: number)").first(
@@ -289,65 +286,75 @@ public struct Stocktakes: Sendable {
     /// Approval posts each counted variance as a stocktake adjustment and closes the count. A variance that the
     /// stock can no longer absorb (it was issued meanwhile) is refused with the shortage; nothing is posted then.
     public func approve(_ id: Int, by actor: Actor) async throws -> VarianceReport {
-        try await decide(id, .approved, by: actor) { db, take, now in
-            let rows = try await db.raw(
-                """
-                SELECT c.part_id, c.book, c.counted, p.part_number, p.serial_tracked FROM stocktake_counts c \
-                JOIN parts p ON p.id = c.part_id WHERE c.stocktake_id = \(bind: id) AND c.book <> c.counted \
-                ORDER BY c.part_id
-                """
-            ).all()
-            // A serial-tracked part's variance names serials that are missing or found: it is settled by writing
-            // off or receiving those serials (and counting again), not by an adjustment without them.
-            let tracked = try rows.filter { try $0.decode(column: "serial_tracked", as: Bool.self) }.map {
-                try $0.decode(column: "part_number", as: String.self)
-            }
-            if !tracked.isEmpty {
-                throw ValidationError([
-                    "counts": .invalidFormat(
-                        expected:
-                            "no variance on serial-tracked parts (\(tracked.joined(separator: ", "))): write off the missing serials or receive the found ones, then count again"
-                    )
-                ])
-            }
-            var entries: [StockEntry] = []
-            for row in rows {
-                let line = StocktakeLine(
-                    book: try row.decode(column: "book", as: Int.self),
-                    counted: try row.decode(column: "counted", as: Int.self))
-                let entry = StockEntry(
-                    kind: .stocktakeAdjustment, partId: try row.decode(column: "part_id", as: Int.self),
-                    warehouseId: take.warehouseId, delta: StockDelta(onHand: line.variance), stocktakeId: id,
-                    reason: "stocktake \(id)")
-                entries += try await StockLedger.firstExpiringFirst(
-                    entry, today: CalendarDate(now, in: self.store.timeZone), includeExpired: true, on: db)
-            }
-            try await StockLedger.post(entries, by: actor, at: now, on: db)
-        }
+        try await decide(id, .approve, by: actor)
     }
 
     public func cancel(_ id: Int, by actor: Actor) async throws -> VarianceReport {
-        try await decide(id, .cancelled, by: actor) { _, _, _ in }
+        try await decide(id, .cancel, by: actor)
     }
 
-    private func decide(
-        _ id: Int, _ status: StocktakeStatus, by actor: Actor,
-        _ body: @escaping @Sendable (any SQLDatabase, StocktakeView, Date) async throws -> Void
-    ) async throws -> VarianceReport {
+    /// The adjustments of an approved count, in its transaction.
+    private func postAdjustments(of take: StocktakeView, by actor: Actor, at now: Date, on db: any SQLDatabase)
+        async throws
+    {
+        let id = take.id
+        let rows = try await db.raw(
+            """
+            SELECT c.part_id, c.book, c.counted, p.part_number, p.serial_tracked FROM stocktake_counts c \
+            JOIN parts p ON p.id = c.part_id WHERE c.stocktake_id = \(bind: id) AND c.book <> c.counted \
+            ORDER BY c.part_id
+            """
+        ).all()
+        // A serial-tracked part's variance names serials that are missing or found: it is settled by writing
+        // off or receiving those serials (and counting again), not by an adjustment without them.
+        let tracked = try rows.filter { try $0.decode(column: "serial_tracked", as: Bool.self) }.map {
+            try $0.decode(column: "part_number", as: String.self)
+        }
+        if !tracked.isEmpty {
+            throw ValidationError([
+                "counts": .invalidFormat(
+                    expected:
+                        "no variance on serial-tracked parts (\(tracked.joined(separator: ", "))): write off the missing serials or receive the found ones, then count again"
+                )
+            ])
+        }
+        var entries: [StockEntry] = []
+        for row in rows {
+            let line = StocktakeLine(
+                book: try row.decode(column: "book", as: Int.self),
+                counted: try row.decode(column: "counted", as: Int.self))
+            let entry = StockEntry(
+                kind: .stocktakeAdjustment, partId: try row.decode(column: "part_id", as: Int.self),
+                warehouseId: take.warehouseId, delta: StockDelta(onHand: line.variance), stocktakeId: id,
+                reason: "stocktake \(id)")
+            entries += try await StockLedger.firstExpiringFirst(
+                entry, today: CalendarDate(now, in: self.store.timeZone), includeExpired: true, on: db)
+        }
+        try await StockLedger.post(entries, by: actor, at: now, on: db)
+    }
+
+    /// Approves or cancels a count: the decision is claimed (two at once: one wins), then its effects run.
+    private func decide(_ id: Int, _ event: StocktakeEventKind, by actor: Actor) async throws -> VarianceReport {
         let now = store.now
         let scope = store.scope
         try await store.write { db in
             guard let before = try await Self.load(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: "stocktake", id: id)
             }
+            var lifecycle = StocktakeLifecycle(status: before.status)
+            let effects = try lifecycle.apply(event, at: now) { StocktakeClosed(id: id, status: $0) }
             let claimed = try await db.raw(
                 """
-                UPDATE stocktakes SET status = \(bind: status.rawValue), decided_by = \(bind: actor.name), \
+                UPDATE stocktakes SET status = \(bind: lifecycle.status.rawValue), decided_by = \(bind: actor.name), \
                 decided_at = \(bind: now) WHERE id = \(bind: id) AND status = 'counting' RETURNING id
                 """
             ).first()
             guard claimed != nil else { throw StocktakeClosed(id: id, status: before.status) }
-            try await body(db, before, now)
+            for effect in effects {
+                switch effect {
+                case .postAdjustments: try await self.postAdjustments(of: before, by: actor, at: now, on: db)
+                }
+            }
             let after = try await Self.load(id, within: .everything, on: db)!
             try await AuditLog.append(
                 on: db, entity: "stocktake", id: id, action: .update, actor: actor, at: now, before: before,

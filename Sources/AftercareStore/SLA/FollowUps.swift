@@ -2,40 +2,6 @@ import AftercareDomain
 import Foundation
 import SQLKit
 
-/// what makes a follow-up call due.
-public enum FollowUpTrigger: String, CodedEnum {
-    /// 2 hours after a request is solved by phone guidance (`002`).
-    case phoneGuidance
-    /// After every request resolved by a visit or service.
-    case resolved
-    /// 3–4 days after a repaired unit is shipped back from the depot (`004`; posted by the returns issue).
-    case depotReturn
-
-    /// The trigger a lifecycle event starts.
-    public static func after(_ event: RequestEventKind) -> FollowUpTrigger? {
-        switch event {
-        case .resolveRemotely: .phoneGuidance
-        case .resolve: .resolved
-        default: nil
-        }
-    }
-}
-
-/// Where a follow-up stands.
-public enum FollowUpStatus: String, CodedEnum {
-    case open, done, unreachable, cancelled
-}
-
-/// what the call found.
-public enum FollowUpOutcome: String, CodedEnum {
-    /// The problem is gone: the request is closed.
-    case solved
-    /// The fix did not hold: the request is reopened.
-    case notSolved
-    /// Nobody answered: the call is retried on the rule's schedule, then given up.
-    case unreachable
-}
-
 /// how the customer was reached.
 public enum FollowUpChannel: String, CodedEnum {
     case phone, online, visit
@@ -343,34 +309,36 @@ public struct FollowUps: Sendable {
             guard before.version == expectedVersion else {
                 throw StaleVersion(entity: "followUp", id: id, expected: expectedVersion, current: before.version)
             }
-            guard before.status == .open else { throw FollowUpClosed(status: before.status) }
-            var status = FollowUpStatus.done
-            var due = before.dueAt
             let attempts = before.attempts + 1
-            switch result.outcome {
-            case .solved:
-                let request = try await ServiceRequests.load(before.requestId, within: scope, on: db)
-                if request?.status == .resolved {
-                    _ = try await ServiceRequests.apply(
-                        ServiceRequestEventInput(event: .close, note: result.comment), to: before.requestId, by: actor,
-                        expectedVersion: nil, at: now, timeZone: timeZone, within: scope, on: db)
-                }
-            case .notSolved:
-                let request = try await ServiceRequests.load(before.requestId, within: scope, on: db)
-                if let request, request.allowedEvents.contains(.reopen) {
-                    _ = try await ServiceRequests.apply(
-                        ServiceRequestEventInput(event: .reopen, note: result.comment), to: before.requestId,
-                        by: actor, expectedVersion: nil, at: now, timeZone: timeZone, within: scope, on: db)
-                }
-            case .unreachable:
-                let retries = try await FollowUpRuleRecord.rule(before.trigger, on: db)?.retryMinutes ?? []
-                if attempts <= retries.count {
-                    status = .open
-                    due = now.addingTimeInterval(Double(retries[attempts - 1] * 60))
-                } else {
-                    status = .unreachable
+            let retries =
+                result.outcome == .unreachable
+                ? try await FollowUpRuleRecord.rule(before.trigger, on: db)?.retryMinutes ?? [] : []
+            var lifecycle = FollowUpLifecycle(status: before.status)
+            let effects = try lifecycle.apply(
+                .call(result.outcome, attempt: attempts, retries: retries), at: now,
+                refusedAs: { FollowUpClosed(status: $0) })
+            var due = before.dueAt
+            for effect in effects {
+                switch effect {
+                case .closeRequest:
+                    let request = try await ServiceRequests.load(before.requestId, within: scope, on: db)
+                    if request?.status == .resolved {
+                        _ = try await ServiceRequests.apply(
+                            ServiceRequestEventInput(event: .close, note: result.comment), to: before.requestId,
+                            by: actor, expectedVersion: nil, at: now, timeZone: timeZone, within: scope, on: db)
+                    }
+                case .reopenRequest:
+                    let request = try await ServiceRequests.load(before.requestId, within: scope, on: db)
+                    if let request, request.allowedEvents.contains(.reopen) {
+                        _ = try await ServiceRequests.apply(
+                            ServiceRequestEventInput(event: .reopen, note: result.comment), to: before.requestId,
+                            by: actor, expectedVersion: nil, at: now, timeZone: timeZone, within: scope, on: db)
+                    }
+                case .dueAgain(let at):
+                    due = at
                 }
             }
+            let status = lifecycle.status
             try await db.update("follow_ups").set("status", to: status.rawValue).set("due_at", to: due)
                 .set("attempts", to: attempts).set("channel", to: SQLBind(result.channel?.rawValue))
                 .set("outcome", to: result.outcome.rawValue).set("attitude_rating", to: SQLBind(result.attitudeRating))

@@ -448,11 +448,12 @@ public struct ServiceRequests: Sendable {
                 status: .waitingOnCustomer,
                 resumeStatus: try row.decode(column: "resume_status", as: String?.self).flatMap(RequestStatus.init))
         }
-        let transition = try lifecycle.apply(event.event, note: event.note)
+        let effects = try lifecycle.apply(
+            RequestEvent(event.event, note: event.note, setsFaultCause: event.faultCause != nil), at: now)
         let priority = Urgency.changed(priority: event.priority, emergency: event.emergency, before: before.priority)
         let cause = event.faultCause ?? before.faultCause
         try await db.update("service_requests")
-            .set("status", to: transition.to.rawValue)
+            .set("status", to: lifecycle.status.rawValue)
             .set("resume_status", to: SQLBind(lifecycle.resumeStatus?.rawValue))
             .set("priority", to: priority.rawValue)
             .set("emergency", to: event.emergency ?? before.emergency)
@@ -460,22 +461,25 @@ public struct ServiceRequests: Sendable {
             .set("fault_cause", to: cause.rawValue)
             .set("version", to: before.version + 1).set("updated_at", to: now)
             .where("id", .equal, id).run()
-        if event.event == .triage || event.faultCause != nil {
-            let day = CalendarDate(before.createdAt, in: timeZone)
-            for unit in before.units {
-                let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
-                try await db.update("service_request_units")
-                    .set("warranty_status", to: decision.status.rawValue)
-                    .set("warranty_reason", to: decision.reason.rawValue)
-                    .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
-            }
-        }
         try await Self.appendTimeline(
-            requestId: id, at: now, actor: actor, event: event.event.rawValue, from: transition.from,
-            to: transition.to, note: event.note, on: db)
-        try await SLAClocks.refresh([id], now: now, on: db)
-        if let trigger = FollowUpTrigger.after(event.event) {
-            try await FollowUps.schedule(trigger, requestId: id, at: now, on: db)
+            requestId: id, at: now, actor: actor, event: event.event.rawValue, from: before.status,
+            to: lifecycle.status, note: event.note, on: db)
+        for effect in effects {
+            switch effect {
+            case .decideWarranty:
+                let day = CalendarDate(before.createdAt, in: timeZone)
+                for unit in before.units {
+                    let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
+                    try await db.update("service_request_units")
+                        .set("warranty_status", to: decision.status.rawValue)
+                        .set("warranty_reason", to: decision.reason.rawValue)
+                        .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
+                }
+            case .refreshClocks:
+                try await SLAClocks.refresh([id], now: now, on: db)
+            case .scheduleFollowUp(let trigger, let from):
+                try await FollowUps.schedule(trigger, requestId: id, at: from, on: db)
+            }
         }
         let after = try await Self.reloaded(id, within: scope, on: db)
         try await AuditLog.append(

@@ -274,8 +274,8 @@ struct DispatchPageTests {
             let setup = try await Setup.make(app)
             let catalogue = app.storage[CatalogueKey.self]!
             let zone = app.store.timeZone
-            let start = DispatchPages.localInput(setup.visitA.windowStart, zone)
-            let end = DispatchPages.localInput(setup.visitA.windowEnd, zone)
+            let start = LocalTime.input(setup.visitA.windowStart, zone)
+            let end = LocalTime.input(setup.visitA.windowEnd, zone)
             // when
             let response = try await setup.dispatcher.post(
                 "/visits/\(setup.waiting.id)/events",

@@ -55,6 +55,15 @@ public enum Action: String, CodedEnum {
         case .schedule, .reschedule, .handBack, .depart, .arrive, .complete, .reportIncomplete: .workVisits
         }
     }
+
+    /// the action a requisition step needs.
+    public static func `for`(requisition event: RequisitionEventKind) -> Action {
+        switch event {
+        case .approve, .reject: .approveRequisitions
+        case .issue, .writeOff, .close: .moveStock
+        case .request, .consume, .returnUnused, .returnFaulty, .cancel: .requestParts
+        }
+    }
 }
 
 /// the role × action table. Nothing else in the code decides who may do what.
@@ -105,6 +114,18 @@ public enum Permissions {
     /// The lifecycle events of `allowed` that these roles may take.
     public static func events(_ allowed: [RequestEventKind], for roles: Set<Role>) -> [RequestEventKind] {
         allowed.filter { allows(roles, .for($0)) }
+    }
+
+    /// whether `roles` may take a requisition step; those who move stock may also take the engineer's.
+    public static func allows(_ roles: Set<Role>, requisition event: RequisitionEventKind) -> Bool {
+        let needed = Action.for(requisition: event)
+        return allows(roles, needed) || (needed == .requestParts && allows(roles, .moveStock))
+    }
+
+    /// an engineer who neither approves, moves stock nor dispatches sees and works only their own
+    /// requisitions.
+    public static func ownRequisitionsOnly(_ roles: Set<Role>) -> Bool {
+        !allows(roles, .approveRequisitions) && !allows(roles, .moveStock) && !allows(roles, .dispatchVisits)
     }
 }
 

@@ -35,6 +35,11 @@ public enum RequestEventKind: String, CodedEnum {
     public var requiresNote: Bool {
         self == .cancel || self == .reopen
     }
+
+    /// Events that may carry a decision: a fault cause, a priority, a category.
+    public var carriesDecision: Bool {
+        self == .triage || self == .resolve || self == .resolveRemotely
+    }
 }
 
 /// Where an event leads: a fixed state, or back to the state held before waiting.

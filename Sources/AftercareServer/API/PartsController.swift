@@ -238,17 +238,13 @@ struct PartsController {
     // MARK: Requisitions
 
     /// Whether the caller works only as an engineer: then only their own requisitions and engineer steps.
-    static func ownOnly(_ principal: Principal) -> Bool {
-        !principal.may(.approveRequisitions) && !principal.may(.moveStock) && !principal.may(.dispatchVisits)
-    }
-
     @Sendable func requisitionList(_ req: Request) async throws -> Page<RequisitionView> {
         let q = QueryReader(req: req)
         var filter = RequisitionFilter(
             statuses: try q.list("status", RequisitionStatus.self), engineerId: try q.int("engineerId"),
             warehouseId: try q.int("warehouseId"), visitId: try q.int("visitId"))
         let principal = try req.requirePrincipal()
-        if try q.bool("mine") == true || Self.ownOnly(principal) {
+        if try q.bool("mine") == true || principal.ownRequisitionsOnly {
             filter.engineerId = try await Engineers(req.store).of(userId: principal.userId)?.id ?? -1
         }
         return try await Requisitions(req.store).list(filter, page: q.page())
@@ -257,9 +253,9 @@ struct PartsController {
     @Sendable func requisitionCreate(_ req: Request) async throws -> Response {
         var input = try JSONBody.create(RequisitionInput.self, req)
         let principal = try req.requirePrincipal()
-        if Self.ownOnly(principal) || input.engineerId == nil {
+        if principal.ownRequisitionsOnly || input.engineerId == nil {
             let own = try await Engineers(req.store).of(userId: principal.userId)
-            if Self.ownOnly(principal), let other = input.engineerId, other != own?.id {
+            if principal.ownRequisitionsOnly, let other = input.engineerId, other != own?.id {
                 throw Forbidden(action: .dispatchVisits)
             }
             input.engineerId = input.engineerId ?? own?.id
@@ -277,7 +273,7 @@ struct PartsController {
         let visit = try await Visits(req.store).get(visitId)
         let input = try JSONBody.create(FromVisitInput.self, req)
         let principal = try req.requirePrincipal()
-        if Self.ownOnly(principal) {
+        if principal.ownRequisitionsOnly {
             let own = try await Engineers(req.store).of(userId: principal.userId)
             guard let own, visit.engineerId == own.id else { throw Forbidden(action: .dispatchVisits) }
         }
@@ -286,41 +282,17 @@ struct PartsController {
     }
 
     @Sendable func requisition(_ req: Request) async throws -> RequisitionView {
-        let view = try await Requisitions(req.store).get(Self.id(req))
-        try await Self.checkOwn(view, req)
-        return view
-    }
-
-    /// An engineer-only caller sees and works only their own requisitions (404 for others, like a missing id).
-    static func checkOwn(_ view: RequisitionView, _ req: Request) async throws {
-        let principal = try req.requirePrincipal()
-        guard ownOnly(principal) else { return }
-        let own = try await Engineers(req.store).of(userId: principal.userId)
-        if own?.id != view.engineerId { throw RecordNotFound(entity: "requisition", id: view.id) }
-    }
-
-    /// The action a requisition step needs.
-    static func action(for event: RequisitionEventKind) -> Action {
-        switch event {
-        case .approve, .reject: .approveRequisitions
-        case .issue, .writeOff, .close: .moveStock
-        case .request, .consume, .returnUnused, .returnFaulty, .cancel: .requestParts
-        }
-    }
-
-    /// Whether `principal` may take `event` (those who move stock may also take the engineer's steps).
-    static func may(_ principal: Principal, _ event: RequisitionEventKind) -> Bool {
-        let needed = action(for: event)
-        return principal.may(needed) || (needed == .requestParts && principal.may(.moveStock))
+        try await Requisitions(req.store).get(Self.id(req), for: req.requirePrincipal())
     }
 
     @Sendable func requisitionEvent(_ req: Request) async throws -> RequisitionView {
         let id = try Self.id(req)
-        let view = try await Requisitions(req.store).get(id)
-        try await Self.checkOwn(view, req)
+        _ = try await Requisitions(req.store).get(id, for: req.requirePrincipal())
         let input = try JSONBody.create(RequisitionEventInput.self, req)
         let principal = try req.requirePrincipal()
-        guard Self.may(principal, input.event) else { throw Forbidden(action: Self.action(for: input.event)) }
+        guard principal.may(requisition: input.event) else {
+            throw Forbidden(action: Action.for(requisition: input.event))
+        }
         return try await Requisitions(req.store).post(input, to: id, roles: principal.roles, by: req.actor)
     }
 

@@ -107,32 +107,13 @@ struct SLAController {
         return try await SLAReports(req.store).queue(state, orgUnitId: q.int("orgUnitId"), page: q.page())
     }
 
-    static func months(_ req: Request) throws -> (CalendarDate, CalendarDate) {
-        let q = QueryReader(req: req)
-        func month(_ name: String) throws -> CalendarDate? {
-            guard let text = try q.string(name) else { return nil }
-            guard let day = CalendarDate(iso: text + "-01") else {
-                throw APIError.badRequest(name, "must be a month as YYYY-MM")
-            }
-            return day
-        }
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
-        let to = try month("to") ?? CalendarDate(year: today.year, month: today.month, day: 1)!
-        let from = try month("from") ?? to
-        guard from <= to else { throw APIError.badRequest("from", "must not be after to") }
-        guard from.adding(months: 24) >= to else {
-            throw APIError.badRequest("to", "must be at most 24 months after from")
-        }
-        return (from, to)
-    }
-
     @Sendable func compliance(_ req: Request) async throws -> [ComplianceRow] {
-        let (from, to) = try Self.months(req)
+        let (from, to) = try QueryReader(req: req).months()
         return try await SLAReports(req.store).compliance(fromMonth: from, toMonth: to)
     }
 
     @Sendable func complianceCSV(_ req: Request) async throws -> Response {
-        let (from, to) = try Self.months(req)
+        let (from, to) = try QueryReader(req: req).months()
         let rows = try await SLAReports(req.store).compliance(fromMonth: from, toMonth: to)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

@@ -25,75 +25,26 @@ struct ServiceRequestController: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Page<ServiceRequestView> {
-        try await ServiceRequests(req.store).list(Self.filter(req), page: QueryReader(req: req).page())
+        try await ServiceRequests(req.store).list(
+            QueryReader(req: req).requestFilter(), page: QueryReader(req: req).page())
     }
 
     /// the requests that match the list's filters, as CSV.
     @Sendable func export(_ req: Request) async throws -> Response {
-        let filter = try Self.filter(req)
+        let filter = try QueryReader(req: req).requestFilter()
         let store = req.store
         return CSVResponse.make(filename: "service-requests.csv") { emit in
             try await ArchiveTransfer(store).exportRequests(filter, emit)
         }
     }
 
-    /// The list's filters from the query string.
-    static func filter(_ req: Request) throws -> RequestFilter {
-        let q = QueryReader(req: req)
-        var filter = RequestFilter()
-        filter.statuses = try q.list("status", RequestStatus.self)
-        filter.types = try q.list("type", RequestType.self)
-        filter.priorities = try q.list("priority", Priority.self)
-        filter.channels = try q.list("channel", AftercareDomain.Channel.self)
-        filter.orgUnitId = try q.int("orgUnitId")
-        filter.customerId = try q.int("customerId")
-        filter.unitId = try q.int("unitId")
-        filter.modelId = try q.int("modelId")
-        filter.projectId = try q.int("projectId")
-        filter.createdFrom = try q.instant("createdFrom", timeZone: req.store.timeZone)
-        filter.createdBefore = try q.instant("createdBefore", timeZone: req.store.timeZone)
-        filter.emergency = try q.bool("emergency")
-        filter.includeArchived = try q.bool("includeArchived") ?? false
-        filter.number = try q.string("number", max: 32)
-        filter.serialNumber = try q.string("serial", max: Limits.code)
-        if let phone = try q.string("phone", max: Limits.phone) {
-            guard PhoneNumber.isValid(phone) else { throw APIError.badRequest("phone", "must have 3 to 20 digits") }
-            filter.phone = phone
-        }
-        filter.customerName = try q.string("customer")
-        filter.createdBy = try q.string("createdBy", max: 64)
-        filter.sort = try q.value("sort", RequestSort.self) ?? .newest
-        if let text = try q.string("q") {
-            if let number = ServiceRequestNumber(text.uppercased()) {
-                filter.number = number.description
-            } else {
-                filter.text = text
-            }
-        }
-        return filter
-    }
-
     @Sendable func create(_ req: Request) async throws -> Response {
         let input = try JSONBody.create(ServiceRequestInput.self, req)
         let key = try JSONBody.idempotencyKey(req, scope: "POST /api/v1/service-requests")
-        let view = try await Self.register(input, key: key, req)
+        let view = try await req.registerServiceRequest(input, key: key)
         let response = try await view.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/service-requests/\(view.id)")
         return response
-    }
-
-    /// Registers a request for any channel (API, desk, portal) and logs it; the caller's phone only masked.
-    static func register(_ input: ServiceRequestInput, key: IdempotencyKey?, _ req: Request) async throws
-        -> ServiceRequestView
-    {
-        let view = try await ServiceRequests(req.store).register(input, by: req.actor, idempotency: key)
-        req.logger.info(
-            "request registered",
-            metadata: [
-                "number": .string(view.number), "channel": .string(view.channel.rawValue),
-                "caller": .string(view.contactPhone.map(PhoneMask.mask) ?? "-"),
-            ])
-        return view
     }
 
     @Sendable func get(_ req: Request) async throws -> Response {

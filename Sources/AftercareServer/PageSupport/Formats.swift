@@ -24,3 +24,27 @@ extension Localizer {
         value.formatted(.number.precision(.fractionLength(digits)).locale(locale))
     }
 }
+
+extension Localizer {
+    /// R-3: an SLA policy's match conditions (`priority=emergency`) in words: the policy pages and the request
+    /// page's SLA panel.
+    func conditions(_ conditions: [String]) -> String {
+        guard !conditions.isEmpty else { return t("sla.noConditions") }
+        return conditions.map { condition -> String in
+            let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return condition }
+            let name = catalogue.has("sla.match.\(parts[0])") ? t("sla.match.\(parts[0])") : parts[0]
+            let prefix: String? =
+                switch parts[0] {
+                case "serviceFamily": "serviceFamily"
+                case "requestType": "type"
+                case "priority": "priority"
+                case "customerTier": "tier"
+                case "emergency": "sla.bool"
+                default: nil
+                }
+            let value = prefix.map { catalogue.has("\($0).\(parts[1])") ? t("\($0).\(parts[1])") : parts[1] }
+            return "\(name): \(value ?? "#" + parts[1])"
+        }.joined(separator: ", ")
+    }
+}

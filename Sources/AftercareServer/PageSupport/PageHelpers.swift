@@ -30,3 +30,16 @@ enum PageLink {
         return components.string ?? path
     }
 }
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Calendar {
+    /// Midnight of `date`'s day in `zone`.
+    static func startOfDay(_ date: Date, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.startOfDay(for: date)
+    }
+}

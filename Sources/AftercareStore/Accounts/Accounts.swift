@@ -53,6 +53,12 @@ public struct Principal: Sendable, Equatable {
 
     public func may(_ action: Action) -> Bool { Permissions.allows(roles, action) }
 
+    /// whether this person may take a requisition step.
+    public func may(requisition event: RequisitionEventKind) -> Bool { Permissions.allows(roles, requisition: event) }
+
+    /// this person sees and works only their own requisitions.
+    public var ownRequisitionsOnly: Bool { Permissions.ownRequisitionsOnly(roles) }
+
     /// The audit trail's name for this person.
     public var actor: Actor { Actor(name: username) }
 }

@@ -237,6 +237,17 @@ public struct Requisitions: Sendable {
             row, lines: try await lines(of: [id], on: db)[id] ?? [], timeline: try await timeline(id, on: db))
     }
 
+    /// A requisition as `principal` may see it: someone who works only their own requisitions gets a 404 for
+    /// another engineer's, as for a missing id.
+    public func get(_ id: Int, for principal: Principal) async throws -> RequisitionView {
+        let view = try await get(id)
+        if principal.ownRequisitionsOnly, try await Engineers(store).of(userId: principal.userId)?.id != view.engineerId
+        {
+            throw RecordNotFound(entity: "requisition", id: id)
+        }
+        return view
+    }
+
     public func get(_ id: Int) async throws -> RequisitionView {
         guard let view = try await Self.load(id, within: store.scope, on: store.sql) else {
             throw RecordNotFound(entity: "requisition", id: id)

@@ -416,8 +416,7 @@ public struct ServiceRequests: Sendable {
         var v = Validator()
         v.text("note", event.note, max: Limits.note)
         v.text("category", event.category, max: Limits.shortText)
-        let carriesDecision = [.triage, .resolve, .resolveRemotely].contains(event.event)
-        if !carriesDecision {
+        if !event.event.carriesDecision {
             for (field, value) in [
                 ("faultCause", event.faultCause as Any?), ("priority", event.priority), ("category", event.category),
                 ("emergency", event.emergency),

@@ -18,22 +18,10 @@ struct DeskPages: Sendable {
         root.post("requests", use: registerRequest).requires(.action(.registerRequests))
         root.get("requests", ":id", use: detail).requires(.action(.viewRequests))
         root.post("requests", ":id", "events", use: event).requires(.action(.viewRequests))
+        root.post("requests", ":id", "visits", use: addVisit).requires(.action(.dispatchVisits))
         root.get("requests", ":id", "print", use: printForm).requires(.action(.viewRequests))
         root.get("customers", ":id", use: customer).requires(.action(.viewCustomers))
         root.get("units", ":id", use: unit).requires(.action(.viewInstalledBase))
         root.get("lookup", "units", use: lookupUnits).requires(.action(.viewInstalledBase))
-    }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}
-
-extension Calendar {
-    /// Midnight of `date`'s day in `zone`.
-    static func startOfDay(_ date: Date, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.startOfDay(for: date)
     }
 }

@@ -196,7 +196,7 @@ extension DeskPages {
                 customerRequest: form.customerRequest.nilIfEmpty, preferredTime: form.preferredTime.nilIfEmpty,
                 priority: form.priority, emergency: form.emergency ? true : nil)
             let key = reader.nonceKey("/requests", for: principal)
-            let view = try await ServiceRequestController.register(input, key: key, req)
+            let view = try await req.registerServiceRequest(input, key: key)
             return req.redirect(to: "/requests/\(view.id)")
         } again: { failure in
             let model = try await newModel(req, query: "", form: form, errors: failure.messages)

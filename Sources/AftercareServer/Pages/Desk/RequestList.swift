@@ -33,7 +33,7 @@ extension DeskPages {
         var page = PageRequest(limit: Self.rowsPerPage)
         var error: String?
         do {
-            filter = try ServiceRequestController.filter(req)
+            filter = try QueryReader(req: req).requestFilter()
             // 25 rows a screen, as service desks show them; `limit` asks for more (up to 200).
             page = try QueryReader(req: req).page(defaultLimit: Self.rowsPerPage)
         } catch let problem as APIError {

@@ -83,11 +83,11 @@ extension DispatchPages {
                 let site = visit.latitude.flatMap { lat in visit.longitude.map { (lat, $0) } }
                 return .init(
                     id: visit.id, version: visit.version, order: visit.routeOrder ?? index + 1,
-                    leaveAt: visit.departureAt.map { Self.clock($0, l) },
-                    arrival: visit.plannedArrival.map { Self.clock($0, l) },
-                    window: Self.window(visit.windowStart, visit.windowEnd, l), customerName: visit.customerName,
+                    leaveAt: visit.departureAt.map { l.clock($0) },
+                    arrival: visit.plannedArrival.map { l.clock($0) },
+                    window: l.window(visit.windowStart, visit.windowEnd), customerName: visit.customerName,
                     requestNumber: visit.requestNumber, contactName: visit.contactName,
-                    contactPhone: visit.contactPhone, tel: Self.tel(visit.contactPhone), address: visit.address,
+                    contactPhone: visit.contactPhone, tel: PageLink.tel(visit.contactPhone), address: visit.address,
                     geo: site.map { "geo:\($0.0),\($0.1)" },
                     osm: site.map { "https://www.openstreetmap.org/?mlat=\($0.0)&mlon=\($0.1)" },
                     purpose: l.t("visitPurpose.\(visit.purpose.rawValue)"),
@@ -99,8 +99,8 @@ extension DispatchPages {
                     canComplete: allowed.contains(.complete), canHandBack: allowed.contains(.handBack),
                     canReportIncomplete: allowed.contains(.reportIncomplete),
                     canSchedule: allowed.contains(.schedule) && visit.engineerId == engineer?.id,
-                    suggestStart: Self.localInput(visit.plannedArrival.map { $0.addingTimeInterval(-1800) }, zone),
-                    suggestEnd: Self.localInput(visit.plannedArrival.map { $0.addingTimeInterval(5400) }, zone))
+                    suggestStart: LocalTime.input(visit.plannedArrival.map { $0.addingTimeInterval(-1800) }, zone),
+                    suggestEnd: LocalTime.input(visit.plannedArrival.map { $0.addingTimeInterval(5400) }, zone))
             }, nextStepOptions: SelectOption.of(VisitNextStep.self, prefix: "visitNextStep", selected: nil, l))
         return try await PageRenderer.render("my-day", title: "myDay.title", model, for: req)
     }

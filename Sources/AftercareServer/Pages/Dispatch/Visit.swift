@@ -111,7 +111,7 @@ extension DispatchPages {
 
     /// the visit's requisitions and, for those who may ask, the form that turns its likely parts into one.
     struct PartsPanel: Encodable {
-        var rows: [PartsPages.RequisitionRow]
+        var rows: [RequisitionRow]
         var canRequest: Bool
         var warehouseOptions: [SelectOption]
     }
@@ -202,7 +202,7 @@ extension DispatchPages {
     /// only on their own visit; a dispatcher (or whoever does more than an engineer) on any visit they can see.
     static func mayRequestParts(_ visit: VisitView, _ principal: Principal, engineer: EngineerRecord.View?) -> Bool {
         guard principal.may(.requestParts) else { return false }
-        guard PartsController.ownOnly(principal) else { return true }
+        guard principal.ownRequisitionsOnly else { return true }
         guard let engineer else { return false }
         return visit.engineerId == engineer.id
     }
@@ -216,20 +216,19 @@ extension DispatchPages {
         guard principal.may(.viewStock) else { return nil }
         let l = req.localizer
         var filter = RequisitionFilter(visitId: visit.id)
-        if PartsController.ownOnly(principal) { filter.engineerId = engineer?.id ?? -1 }
+        if principal.ownRequisitionsOnly { filter.engineerId = engineer?.id ?? -1 }
         let requisitions = try await Requisitions(req.store).list(filter, page: PageRequest(limit: 50)).items
         let canRequest =
             mayRequestParts(visit, principal, engineer: engineer) && visit.engineerId != nil
             && visit.preparation.parts.contains { !($0.partNumber ?? "").isEmpty }
         var warehouses: [WarehouseRecord.View] = []
         if canRequest {
-            warehouses = try await PartsPages.warehouses(
-                req,
+            warehouses = try await req.warehouses(
                 kinds: WarehouseKind.allCases.filter { $0.issuable && ($0 != .emergencyReserve || visit.emergency) })
         }
         return PartsPanel(
-            rows: requisitions.map { PartsPages.requisitionRow($0, l) }, canRequest: canRequest,
-            warehouseOptions: PartsPages.warehouseOptions(warehouses, selected: warehouseId, l))
+            rows: requisitions.map { RequisitionRow($0, l) }, canRequest: canRequest,
+            warehouseOptions: SelectOption.warehouses(warehouses, selected: warehouseId, l))
     }
 
     func visitModel(
@@ -266,12 +265,12 @@ extension DispatchPages {
         return VisitModel(
             id: visit.id, version: visit.version, sequence: visit.sequence, requestId: visit.requestId,
             requestNumber: visit.requestNumber, customerName: visit.customerName, contactName: visit.contactName,
-            contactPhone: visit.contactPhone, tel: Self.tel(visit.contactPhone), address: visit.address,
+            contactPhone: visit.contactPhone, tel: PageLink.tel(visit.contactPhone), address: visit.address,
             geo: site.map { "geo:\($0.0),\($0.1)" },
             osm: site.map { "https://www.openstreetmap.org/?mlat=\($0.0)&mlon=\($0.1)" },
-            window: Self.window(visit.windowStart, visit.windowEnd, l),
+            window: l.window(visit.windowStart, visit.windowEnd),
             plannedArrival: visit.plannedArrival.map { l.dateTime($0) },
-            departure: visit.departureAt.map { Self.clock($0, l) }, engineer: visit.engineerName,
+            departure: visit.departureAt.map { l.clock($0) }, engineer: visit.engineerName,
             status: l.t("visitStatus.\(visit.status.rawValue)"), statusCode: visit.status.rawValue,
             purpose: l.t("visitPurpose.\(visit.purpose.rawValue)"),
             priority: l.t("priority.\(visit.priority.rawValue)"),
@@ -286,7 +285,7 @@ extension DispatchPages {
             nextStep: visit.nextStep.map { l.t("visitNextStep.\($0.rawValue)") }, note: visit.note,
             timeline: (visit.timeline ?? []).map { entry in
                 var detail: [String] = []
-                if let start = entry.windowStart { detail.append(Self.window(start, entry.windowEnd, l) ?? "") }
+                if let start = entry.windowStart { detail.append(l.window(start, entry.windowEnd) ?? "") }
                 if let reason = entry.reason { detail.append(reason) }
                 if let followed = entry.followedRecommendation {
                     detail.append(l.t(followed ? "visit.followedRecommendation" : "visit.overrodeRecommendation"))
@@ -314,14 +313,14 @@ extension DispatchPages {
                 SelectOption(value: "\($0.id)", label: $0.name, selected: $0.id == chosen)
             },
             nextStepOptions: SelectOption.of(VisitNextStep.self, prefix: "visitNextStep", selected: nil, l),
-            windowStart: typed?.windowStart ?? Self.localInput(visit.windowStart, zone),
-            windowEnd: typed?.windowEnd ?? Self.localInput(visit.windowEnd, zone), reason: typed?.reason ?? "",
+            windowStart: typed?.windowStart ?? LocalTime.input(visit.windowStart, zone),
+            windowEnd: typed?.windowEnd ?? LocalTime.input(visit.windowEnd, zone), reason: typed?.reason ?? "",
             errors: errors, conflicts: conflicts,
             displaced: (result?.displaced ?? []).map {
                 .init(
                     visitId: $0.visitId, requestNumber: $0.requestNumber, customerName: $0.customerName,
-                    contactName: $0.contactName, contactPhone: $0.contactPhone, tel: Self.tel($0.contactPhone),
-                    window: Self.window($0.windowStart, $0.windowEnd, l))
+                    contactName: $0.contactName, contactPhone: $0.contactPhone, tel: PageLink.tel($0.contactPhone),
+                    window: l.window($0.windowStart, $0.windowEnd))
             }, followUpVisitId: result?.followUpVisitId,
             partsPanel: try await Self.partsPanel(req, visit, engineer: own, warehouseId: warehouseId))
     }
@@ -353,8 +352,8 @@ extension DispatchPages {
         if event == nil, form.string("event") == nil { v.add("event", .required) }
         let recommended = form.int("recommendedEngineerId", into: &v)
         let zone = store.timeZone
-        let start = Self.localTime(form, "windowStart", zone, into: &v)
-        let end = Self.localTime(form, "windowEnd", zone, into: &v)
+        let start = form.localTime("windowStart", zone, into: &v)
+        let end = form.localTime("windowEnd", zone, into: &v)
         let nextStep = form.value("nextStep", VisitNextStep.self, into: &v)
         let version = form.int("version", into: &v)
         let typed = Typed(

@@ -42,7 +42,7 @@ extension PartsPages {
         let l = req.localizer
         let store = req.store
         let (ownOnly, own) = try await Self.ownEngineer(req)
-        let issuable = try await Self.warehouses(req, kinds: WarehouseKind.allCases.filter(\.issuable))
+        let issuable = try await req.warehouses(kinds: WarehouseKind.allCases.filter(\.issuable))
         let engineers =
             ownOnly ? [] : try await Records<EngineerRecord>(store).list(page: PageRequest(limit: 200)).items
         let engineerId = typed.engineerId ?? own?.id
@@ -61,7 +61,7 @@ extension PartsPages {
             engineerOptions: engineers.map {
                 SelectOption(value: "\($0.id)", label: $0.name, selected: $0.id == engineerId)
             },
-            warehouseOptions: Self.warehouseOptions(issuable, selected: typed.warehouseId, l),
+            warehouseOptions: SelectOption.warehouses(issuable, selected: typed.warehouseId, l),
             visitOptions: visits.map {
                 SelectOption(
                     value: "\($0.id)", label: "\($0.requestNumber) · \($0.customerName)",

@@ -58,24 +58,6 @@ struct PartsPages: Sendable {
     /// How the parts pages name their fields (`parts.field.…`, then `field.…`).
     static let labels = FieldLabels.area("parts")
 
-    /// The caller's warehouses of these kinds (all but vans by default: one per engineer, they would crowd the
-    /// lists), chosen in SQL before the page limit.
-    static func warehouses(
-        _ req: Request, kinds: [WarehouseKind] = WarehouseKind.allCases.filter { $0 != .van }
-    ) async throws -> [WarehouseRecord.View] {
-        try await Records<WarehouseRecord>(req.store).list(
-            page: PageRequest(limit: 200), filter: .warehouses(kinds: kinds)
-        ).items
-    }
-
-    static func warehouseOptions(_ list: [WarehouseRecord.View], selected: Int?, _ l: Localizer) -> [SelectOption] {
-        list.map {
-            SelectOption(
-                value: "\($0.id)", label: "\($0.code) · \($0.name) · \(l.t("warehouseKind.\($0.kind.rawValue)"))",
-                selected: $0.id == selected)
-        }
-    }
-
     struct BalanceRow: Encodable {
         var partId: Int
         var partNumber: String

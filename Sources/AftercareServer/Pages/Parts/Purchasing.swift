@@ -265,7 +265,7 @@ extension PartsPages {
     @Sendable func inspectReceipt(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try req.pageId()
-        let receipt = try PartsController.id(req, "receiptId")
+        let receipt = try req.pageId("receiptId")
         _ = try await Purchasing(req.store).get(id)
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()

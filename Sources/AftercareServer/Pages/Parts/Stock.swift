@@ -81,7 +81,7 @@ extension PartsPages {
         let expiring = try await stock.expiring(within: 30, warehouseId: warehouseId)
         let model = StockModel(
             q: text ?? "", partId: partId, low: low,
-            warehouseOptions: Self.warehouseOptions(try await Self.warehouses(req), selected: warehouseId, l),
+            warehouseOptions: SelectOption.warehouses(try await req.warehouses(), selected: warehouseId, l),
             rows: rows.map { Self.row($0, l) }, matches: matches, noMatch: noMatch, next: next,
             expiring: expiring.filter { partId == nil || $0.partId == partId }.map {
                 .init(

@@ -39,10 +39,10 @@ extension PartsPages {
         let l = req.localizer
         let principal = try req.requirePrincipal()
         let page = try await Stocktakes(req.store).list(warehouseId: nil, page: try QueryReader(req: req).page())
-        let countable = try await Self.warehouses(req)
+        let countable = try await req.warehouses()
         return StocktakesModel(
             canStart: principal.may(.moveStock),
-            warehouseOptions: Self.warehouseOptions(countable, selected: selected, l),
+            warehouseOptions: SelectOption.warehouses(countable, selected: selected, l),
             rows: page.items.map { Self.stocktakeRow($0, l) },
             next: page.nextCursor.map { PageLink.make("/stocktakes", [("cursor", $0)]) }, errors: errors)
     }
@@ -71,81 +71,20 @@ extension PartsPages {
         }
     }
 
-    struct StocktakeModel: Encodable {
-        struct Line: Encodable {
-            var partId: Int
-            var partNumber: String
-            var partName: String
-            var unit: String
-            var bin: String?
-            var book: String
-            var counted: String?
-            var variance: String?
-            var varianceCode: String
-            var varianceValue: String?
-            var countedBy: String?
-        }
-
-        var id: Int
-        var warehouseCode: String
-        var status: String
-        var statusCode: String
-        var started: String
-        var decided: String?
-        var note: String?
-        var counting: Bool
-        var canCount: Bool
-        var canApprove: Bool
-        var canCancel: Bool
-        var lines: [Line]
-        var countedLines: String
-        var uncountedLines: String
-        var linesWithVariance: String
-        var netValue: String
-        var grossValue: String
-        var partNumber: String
-        var quantity: String
-        var modeOptions: [SelectOption]
-        var lastCounted: String?
-        var errors: [FieldMessage]
-    }
-
-    func stocktakeModel(
-        _ req: Request, _ id: Int, partNumber: String = "", quantity: String = "", mode: CountInput.Mode = .set,
-        lastCounted: String? = nil, errors: [FieldMessage] = []
-    ) async throws -> StocktakeModel {
-        let l = req.localizer
-        let principal = try req.requirePrincipal()
-        let report = try await Stocktakes(req.store).variance(id)
-        let take = report.stocktake
-        let counting = take.status == .counting
-        return StocktakeModel(
-            id: take.id, warehouseCode: take.warehouseCode, status: l.t("stocktakeStatus.\(take.status.rawValue)"),
-            statusCode: take.status.rawValue, started: "\(l.dateTime(take.startedAt)) · \(take.startedBy)",
-            decided: take.decidedAt.map { "\(l.dateTime($0)) · \(take.decidedBy ?? "")" }, note: take.note,
-            counting: counting, canCount: counting && principal.may(.moveStock),
-            canApprove: counting && principal.may(.approveStocktakes), canCancel: counting && principal.may(.moveStock),
-            lines: report.lines.map { line in
-                let code =
-                    line.variance.map { $0 == 0 ? "none" : ($0 > 0 ? "over" : "short") } ?? "uncounted"
-                return .init(
-                    partId: line.partId, partNumber: line.partNumber, partName: line.partName,
-                    unit: l.unit(line.unit), bin: line.bin, book: l.quantity(line.book),
-                    counted: line.counted.map { l.quantity($0) },
-                    variance: line.variance.map { ($0 > 0 ? "+" : "") + l.quantity($0) }, varianceCode: code,
-                    varianceValue: l.money(line.varianceValue), countedBy: line.countedBy)
-            }, countedLines: l.number(report.countedLines), uncountedLines: l.number(report.uncountedLines),
-            linesWithVariance: l.number(report.linesWithVariance), netValue: l.money(report.netValue) ?? "",
-            grossValue: l.money(report.grossValue) ?? "", partNumber: partNumber, quantity: quantity,
-            modeOptions: SelectOption.of(CountInput.Mode.self, prefix: "stocktake.mode", selected: mode, l),
-            lastCounted: lastCounted, errors: errors)
+    func stocktakeModel(_ req: Request, _ id: Int, form: CountForm = CountForm(), errors: [FieldMessage] = [])
+        async throws -> StocktakeModel
+    {
+        Self.stocktakeModel(
+            try await Stocktakes(req.store).variance(id), principal: try req.requirePrincipal(), req.localizer,
+            form: form, errors: errors)
     }
 
     @Sendable func stocktake(_ req: Request) async throws -> Response {
         let id = try req.pageId()
         let last = try QueryReader(req: req).string("counted")
         return try await PageRenderer.render(
-            "stocktake", title: "stocktake.title", try await stocktakeModel(req, id, lastCounted: last), for: req)
+            "stocktake", title: "stocktake.title",
+            try await stocktakeModel(req, id, form: CountForm(lastCounted: last)), for: req)
     }
 
     /// One count: a part number (typed or scanned), a quantity, set or add.
@@ -168,8 +107,8 @@ extension PartsPages {
                 by: principal.actor)
             return req.redirect(to: PageLink.make("/stocktakes/\(id)", [("counted", line.partNumber)]))
         } again: { failure in
-            let model = try await stocktakeModel(
-                req, id, partNumber: number ?? "", quantity: text ?? "", mode: mode, errors: failure.messages)
+            let typed = CountForm(partNumber: number ?? "", quantity: text ?? "", mode: mode)
+            let model = try await stocktakeModel(req, id, form: typed, errors: failure.messages)
             return try await PageRenderer.render(
                 "stocktake", title: "stocktake.title", model, for: req, status: failure.status)
         }

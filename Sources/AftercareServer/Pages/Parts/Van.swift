@@ -34,7 +34,7 @@ extension PartsPages {
         let model = VanModel(
             hasProfile: engineer != nil, hasVan: van != nil, vanCode: van.map { "\($0.code) · \($0.name)" },
             rows: rows.filter { $0.onHand != 0 || $0.reserved != 0 || $0.inTransit != 0 }.map { Self.row($0, l) },
-            requisitions: open.map { Self.requisitionRow($0, l) })
+            requisitions: open.map { RequisitionRow($0, l) })
         return try await PageRenderer.render("my-van", title: "van.title", model, for: req)
     }
 }

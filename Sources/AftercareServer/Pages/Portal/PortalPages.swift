@@ -96,7 +96,7 @@ struct PortalPages: Sendable {
                 faultDescription: form.string("faultDescription") ?? "",
                 customerRequest: form.string("customerRequest"), preferredTime: form.string("preferredTime"))
             let key = form.nonceKey("/portal/requests", for: principal)
-            let view = try await ServiceRequestController.register(input, key: key, req)
+            let view = try await req.registerServiceRequest(input, key: key)
             return req.redirect(to: "/portal/requests/\(view.id)")
         } again: { failure in
             let model = try await newModel(req, unitId: unitId, form: form, errors: failure.messages)

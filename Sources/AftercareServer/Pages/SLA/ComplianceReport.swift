@@ -25,7 +25,7 @@ extension SLAPages {
 
     @Sendable func report(_ req: Request) async throws -> Response {
         let l = req.localizer
-        let (from, to) = try SLAController.months(req)
+        let (from, to) = try QueryReader(req: req).months()
         let rows = try await SLAReports(req.store).compliance(fromMonth: from, toMonth: to)
         func month(_ day: CalendarDate) -> String { String(day.description.prefix(7)) }
         let model = ReportModel(

@@ -27,33 +27,12 @@ extension SLAPages {
             rows: page.items.sorted { ($0.position, $0.id) < ($1.position, $1.id) }.map { policy in
                 .init(
                     id: policy.id, name: policy.name, position: l.number(policy.position), isDefault: policy.isDefault,
-                    conditions: Self.conditions(policy.match.conditions, l),
+                    conditions: l.conditions(policy.match.conditions),
                     targets: policy.targets.map {
                         "\(l.t("slaTarget.\($0.target.rawValue)")) \(l.duration(seconds: $0.minutes * 60))"
                     }.joined(separator: " · "))
             }, next: page.nextCursor.map { PageLink.make("/admin/sla/policies", [("cursor", $0)]) })
         return try await PageRenderer.render("sla-policies", title: "sla.policiesTitle", model, for: req)
-    }
-
-    /// Match conditions (`priority=emergency`) in words.
-    static func conditions(_ conditions: [String], _ l: Localizer) -> String {
-        guard !conditions.isEmpty else { return l.t("sla.noConditions") }
-        return conditions.map { condition -> String in
-            let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return condition }
-            let name = l.catalogue.has("sla.match.\(parts[0])") ? l.t("sla.match.\(parts[0])") : parts[0]
-            let prefix: String? =
-                switch parts[0] {
-                case "serviceFamily": "serviceFamily"
-                case "requestType": "type"
-                case "priority": "priority"
-                case "customerTier": "tier"
-                case "emergency": "sla.bool"
-                default: nil
-                }
-            let value = prefix.map { l.catalogue.has("\($0).\(parts[1])") ? l.t("\($0).\(parts[1])") : parts[1] }
-            return "\(name): \(value ?? "#" + parts[1])"
-        }.joined(separator: ", ")
     }
 
     /// One target row of the policy form as typed.

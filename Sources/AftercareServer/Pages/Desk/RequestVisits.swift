@@ -4,8 +4,8 @@ import AftercareStore
 import Foundation
 import Vapor
 
-extension DispatchPages {
-    // MARK: Request page: visits panel
+extension DeskPages {
+    // MARK: Request page: visits panel
 
     struct RequestVisitsModel: Encodable {
         struct Row: Encodable {
@@ -27,6 +27,25 @@ extension DispatchPages {
         var tools: String
         var parts: String
         var loanerUnit: Bool
+
+        /// The request's visits in order, and the add-visit form as typed.
+        init(_ visits: [VisitView], canAdd: Bool, form: VisitForm, _ l: Localizer) {
+            rows = visits.sorted { $0.sequence < $1.sequence }.map {
+                Row(
+                    id: $0.id, sequence: $0.sequence, purpose: l.t("visitPurpose.\($0.purpose.rawValue)"),
+                    status: l.t("visitStatus.\($0.status.rawValue)"), statusCode: $0.status.rawValue,
+                    engineer: $0.engineerName, window: l.window($0.windowStart, $0.windowEnd))
+            }
+            self.canAdd = canAdd
+            purposeOptions = SelectOption.of(
+                VisitPurpose.self, prefix: "visitPurpose", selected: form.purpose ?? .repair, l)
+            durationMinutes = form.durationMinutes
+            windowStart = form.windowStart
+            windowEnd = form.windowEnd
+            tools = form.tools
+            parts = form.parts
+            loanerUnit = form.loanerUnit
+        }
     }
 
     /// What the add-visit form held.
@@ -38,29 +57,6 @@ extension DispatchPages {
         var tools = ""
         var parts = ""
         var loanerUnit = false
-    }
-
-    /// the request page's visits, for those who may see visits; `nil` for the others.
-    static func requestVisits(_ req: Request, requestId: Int, form: VisitForm = VisitForm()) async throws
-        -> RequestVisitsModel?
-    {
-        let principal = try req.requirePrincipal()
-        guard principal.may(.viewVisits) else { return nil }
-        let l = req.localizer
-        var filter = VisitFilter()
-        filter.requestId = requestId
-        let visits = try await Visits(req.store).list(filter, page: PageRequest(limit: 100)).items
-        return RequestVisitsModel(
-            rows: visits.sorted { $0.sequence < $1.sequence }.map {
-                .init(
-                    id: $0.id, sequence: $0.sequence, purpose: l.t("visitPurpose.\($0.purpose.rawValue)"),
-                    status: l.t("visitStatus.\($0.status.rawValue)"), statusCode: $0.status.rawValue,
-                    engineer: $0.engineerName, window: Self.window($0.windowStart, $0.windowEnd, l))
-            }, canAdd: principal.may(.dispatchVisits),
-            purposeOptions: SelectOption.of(
-                VisitPurpose.self, prefix: "visitPurpose", selected: form.purpose ?? .repair, l),
-            durationMinutes: form.durationMinutes, windowStart: form.windowStart, windowEnd: form.windowEnd,
-            tools: form.tools, parts: form.parts, loanerUnit: form.loanerUnit)
     }
 
     /// Parts as typed, one a line: `name`, `name × 2` or `part number; name; quantity`.
@@ -108,8 +104,8 @@ extension DispatchPages {
         typed.parts = reader.raw("parts")
         typed.loanerUnit = reader.bool("loanerUnit")
         let duration = reader.int("durationMinutes", into: &v)
-        let start = Self.localTime(reader, "windowStart", zone, into: &v)
-        let end = Self.localTime(reader, "windowEnd", zone, into: &v)
+        let start = reader.localTime("windowStart", zone, into: &v)
+        let end = reader.localTime("windowEnd", zone, into: &v)
         let tools = typed.tools.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         let parts = Self.parts(typed.parts, into: &v)
@@ -118,17 +114,14 @@ extension DispatchPages {
             preparation: VisitPreparation(
                 tools: tools, parts: parts, loanerUnit: typed.loanerUnit, notes: reader.string("preparationNotes")),
             windowStart: start, windowEnd: end, note: reader.string("note"))
-        func failed(_ messages: [String], _ status: HTTPStatus) async throws -> Response {
-            var model = try await DeskPages().detailModel(req, id: id, errors: messages)
-            model.visits = try await Self.requestVisits(req, requestId: id, form: typed)
-            return try await PageRenderer.render("request", title: "request.title", model, for: req, status: status)
-        }
         return try await FormCycle.run(req, labels: .area("visit")) {
             try v.finish()
             let visit = try await Visits(req.store).create(input, requestId: id, by: principal.actor)
             return req.redirect(to: "/visits/\(visit.id)")
         } again: { failure in
-            try await failed(failure.messages.map(\.line), failure.status)
+            let model = try await detailModel(req, id: id, errors: failure.messages.map(\.line), visitForm: typed)
+            return try await PageRenderer.render(
+                "request", title: "request.title", model, for: req, status: failure.status)
         }
     }
 }

@@ -37,26 +37,12 @@ struct Chrome: Encodable {
     var languages: [Option]
 }
 
-/// The context of a page: `lang` on top (the `#t` tag reads it), the chrome, and the page's own model.
-struct PageContext<Model: Encodable>: Encodable {
-    var lang: String
-    var title: String
-    var chrome: Chrome
-    var page: Model
-}
-
-enum PageRenderer {
-    /// Renders `template` with the chrome around `model`, with status `status`.
-    static func render<Model: Encodable>(
-        _ template: String, title: String, _ model: Model, for req: Request, status: HTTPStatus = .ok
-    ) async throws -> Response {
-        let localizer = req.localizer
+extension Chrome {
+    /// The chrome of every page: the navigation the caller's roles open, the unread count, the languages.
+    init(principal: Principal?, _ localizer: Localizer, csrf: String, path: String, unread: Int?) {
         let names: [Language: String] = [.zhHans: "简体中文", .zhHant: "繁體中文", .en: "English", .es: "Español"]
-        let principal = req.principal
-        var unread: Int?
-        if let principal { unread = try? await Inbox(store: req.store, userId: principal.userId).unreadCount(cap: 100) }
-        let chrome = Chrome(
-            csrf: CSRF.token(for: req), path: req.url.path,
+        self.init(
+            csrf: csrf, path: path,
             user: principal.map {
                 Chrome.User(
                     displayName: $0.displayName, username: $0.username, isCustomer: $0.roles.contains(.customer),
@@ -74,6 +60,28 @@ enum PageRenderer {
             languages: Language.allCases.map {
                 Chrome.Option(code: $0.rawValue, name: names[$0]!, selected: $0 == localizer.language)
             })
+    }
+}
+
+/// The context of a page: `lang` on top (the `#t` tag reads it), the chrome, and the page's own model.
+struct PageContext<Model: Encodable>: Encodable {
+    var lang: String
+    var title: String
+    var chrome: Chrome
+    var page: Model
+}
+
+enum PageRenderer {
+    /// Renders `template` with the chrome around `model`, with status `status`.
+    static func render<Model: Encodable>(
+        _ template: String, title: String, _ model: Model, for req: Request, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let localizer = req.localizer
+        let principal = req.principal
+        var unread: Int?
+        if let principal { unread = try? await Inbox(store: req.store, userId: principal.userId).unreadCount(cap: 100) }
+        let chrome = Chrome(
+            principal: principal, localizer, csrf: CSRF.token(for: req), path: req.url.path, unread: unread)
         let context = PageContext(
             lang: localizer.language.rawValue, title: localizer.t(title), chrome: chrome, page: model)
         let view = try await req.view.render(template, context)

@@ -92,6 +92,20 @@ enum PageFixtures {
         unitId: 2, date: day, units: [branch], subtree: [2], day: [visit], queue: [waiting], engineers: [engineer],
         plan: nil)
 
+    /// The printing press of the request, accepted in March 2025 with 24 months of warranty.
+    static let unit = UnitRecord.View(
+        id: 31, serialNumber: "HX-5200-0419", modelId: 4, modelCode: "HX-5200", customerId: 9, orgUnitId: 2,
+        projectId: nil, siteAddress: "上海市徐汇区漕宝路 1200 号", latitude: 31.168, longitude: 121.41,
+        saleDate: CalendarDate(year: 2025, month: 2, day: 10), deliveryDate: nil, installationDate: nil,
+        acceptanceDate: CalendarDate(year: 2025, month: 3, day: 18), warrantyOverrideMonths: nil,
+        warrantyOverrideEnd: nil, status: .inService,
+        warranty: WarrantyPeriod.of(
+            UnitDates(
+                sale: CalendarDate(year: 2025, month: 2, day: 10),
+                acceptance: CalendarDate(year: 2025, month: 3, day: 18)),
+            terms: WarrantyTerms(months: 24, startsFrom: .acceptance)), version: 1, createdAt: at(0), updatedAt: at(0),
+        archivedAt: nil)
+
     // MARK: Requisition
 
     static let requisition = RequisitionView(

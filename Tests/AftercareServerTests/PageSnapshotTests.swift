@@ -68,11 +68,7 @@ struct PageSnapshotTests {
         ) { l in
             PortalPages.HomeModel(
                 customerName: "上海浦江印务有限公司",
-                units: [
-                    .init(
-                        id: 31, serial: "HX-5200-0419", model: "HX-5200", site: "上海市徐汇区漕宝路 1200 号",
-                        warranty: l.t("warranty.inWarranty"))
-                ], requests: [RequestRowModel(F.request, l)], next: nil)
+                units: [UnitRowModel(F.unit, today: F.day, l)], requests: [RequestRowModel(F.request, l)], next: nil)
         },
         Page(
             area: "inbox", template: "inbox", title: "inbox.title", language: .en,

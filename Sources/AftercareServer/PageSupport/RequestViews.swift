@@ -103,3 +103,21 @@ enum NextStep {
         "next.\(status.rawValue)"
     }
 }
+
+/// An installed unit as one line of a list: the customer page and the customer's portal.
+struct UnitRowModel: Encodable {
+    var id: Int
+    var serial: String
+    var model: String
+    var site: String?
+    /// the warranty as it stands `today`, before any fault cause is known.
+    var warranty: String
+
+    init(_ unit: UnitRecord.View, today: CalendarDate, _ l: Localizer) {
+        id = unit.id
+        serial = unit.serialNumber
+        model = unit.modelCode
+        site = unit.siteAddress
+        warranty = l.t("warranty.\(UnitRecord.decision(for: unit, on: today, cause: .unknown).status.rawValue)")
+    }
+}

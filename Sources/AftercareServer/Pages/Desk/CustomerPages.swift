@@ -14,14 +14,6 @@ extension DeskPages {
             var email: String?
         }
 
-        struct UnitRow: Encodable {
-            var id: Int
-            var serial: String
-            var model: String
-            var site: String?
-            var warranty: String
-        }
-
         var id: Int
         var name: String
         var kind: String
@@ -29,7 +21,7 @@ extension DeskPages {
         var notes: String?
         var contacts: [ContactLine]
         var addresses: [String]
-        var units: [UnitRow]
+        var units: [UnitRowModel]
         var lists: [RowList]
         var canRegister: Bool
     }
@@ -53,12 +45,7 @@ extension DeskPages {
                 .init(name: $0.name, role: $0.role, phones: $0.phones.joined(separator: ", "), email: $0.email)
             },
             addresses: customer.addresses.map { [$0.label, $0.text].compactMap { $0 }.joined(separator: ": ") },
-            units: units.items.map {
-                .init(
-                    id: $0.id, serial: $0.serialNumber, model: $0.modelCode, site: $0.siteAddress,
-                    warranty: l.t(
-                        "warranty.\(UnitRecord.decision(for: $0, on: today, cause: .unknown).status.rawValue)"))
-            },
+            units: units.items.map { UnitRowModel($0, today: today, l) },
             lists: [RowList(id: "history", tableId: "customer-history", rows: requests.map { RequestRowModel($0, l) })],
             canRegister: principal.may(.registerRequests))
         return try await PageRenderer.render("customer", title: "customer.title", model, for: req)

@@ -46,6 +46,15 @@ extension DispatchPages {
             plan: plan)
     }
 
+    /// The board again after a failed form, with what was typed and why it failed.
+    func boardAgain(
+        _ req: Request, unitId: Int, date: CalendarDate, seconds: String = "2", failure: PageFailure
+    ) async throws -> Response {
+        let model = try await boardModel(req, unitId: unitId, date: date, seconds: seconds, errors: failure.messages)
+        return try await PageRenderer.render(
+            "dispatch-board", title: "dispatch.title", model, for: req, status: failure.status)
+    }
+
     func boardModel(
         _ req: Request, unitId: Int, date: CalendarDate, seconds: String = "2", notice: String? = nil,
         errors: [FieldMessage] = []
@@ -86,18 +95,13 @@ extension DispatchPages {
         let secondsText = form.string("seconds") ?? "2"
         let seconds = Int(secondsText)
         if seconds == nil || !(1...10).contains(seconds!) { v.add("seconds", .outOfRange(min: 1, max: 10)) }
-        func failed(_ errors: [FieldMessage], _ status: HTTPStatus) async throws -> Response {
-            let model = try await boardModel(req, unitId: unitId, date: date, seconds: secondsText, errors: errors)
-            return try await PageRenderer.render(
-                "dispatch-board", title: "dispatch.title", model, for: req, status: status)
-        }
         return try await FormCycle.run(req, labels: .area("dispatch")) {
             try v.finish()
             _ = try await DispatchPlanning(req.store).propose(
                 orgUnitId: unitId, date: date, seconds: Double(seconds ?? 2), seed: 1, threads: 1, by: principal.actor)
             return req.redirect(to: Self.boardLink(unit: unitId, date: date) + "#proposal")
         } again: { failure in
-            try await failed(failure.messages, failure.status)
+            try await boardAgain(req, unitId: unitId, date: date, seconds: secondsText, failure: failure)
         }
     }
 
@@ -121,10 +125,7 @@ extension DispatchPages {
                         ("applied", "\(result.applied.count)"), ("skipped", "\(result.skipped.count)"),
                     ]) + "#proposal")
         } again: { failure in
-            let model = try await boardModel(
-                req, unitId: proposal.orgUnitId, date: proposal.date, errors: failure.messages)
-            return try await PageRenderer.render(
-                "dispatch-board", title: "dispatch.title", model, for: req, status: failure.status)
+            try await boardAgain(req, unitId: proposal.orgUnitId, date: proposal.date, failure: failure)
         }
     }
 
@@ -143,10 +144,7 @@ extension DispatchPages {
             _ = try await planning.insert(visitId: visitId ?? 0, into: id, by: principal.actor)
             return req.redirect(to: Self.boardLink(unit: proposal.orgUnitId, date: proposal.date) + "#proposal")
         } again: { failure in
-            let model = try await boardModel(
-                req, unitId: proposal.orgUnitId, date: proposal.date, errors: failure.messages)
-            return try await PageRenderer.render(
-                "dispatch-board", title: "dispatch.title", model, for: req, status: failure.status)
+            try await boardAgain(req, unitId: proposal.orgUnitId, date: proposal.date, failure: failure)
         }
     }
 }

@@ -14,16 +14,8 @@ struct PortalPages: Sendable {
     }
 
     struct HomeModel: Encodable {
-        struct UnitRow: Encodable {
-            var id: Int
-            var serial: String
-            var model: String
-            var site: String?
-            var warranty: String
-        }
-
         var customerName: String
-        var units: [UnitRow]
+        var units: [UnitRowModel]
         var requests: [RequestRowModel]
         var next: String?
     }
@@ -39,12 +31,7 @@ struct PortalPages: Sendable {
         let today = CalendarDate(req.store.now, in: req.store.timeZone)
         let model = HomeModel(
             customerName: customer.name,
-            units: units.items.map {
-                .init(
-                    id: $0.id, serial: $0.serialNumber, model: $0.modelCode, site: $0.siteAddress,
-                    warranty: l.t(
-                        "warranty.\(UnitRecord.decision(for: $0, on: today, cause: .unknown).status.rawValue)"))
-            },
+            units: units.items.map { UnitRowModel($0, today: today, l) },
             requests: requests.items.map { RequestRowModel($0, l) },
             next: requests.nextCursor.map { "/portal?cursor=\($0)" })
         return try await PageRenderer.render("portal-home", title: "portal.title", model, for: req)

@@ -446,3 +446,26 @@ struct UnitDatesOrderTests {
         #expect(date == expected[event].map(day))
     }
 }
+
+@Suite("A request's warranty from its units (R-1.2)")
+struct WarrantySummaryTests {
+    @Test(
+        "all in is in, all out is out, anything else is undetermined",
+        arguments: [
+            ([WarrantyStatus?.some(.inWarranty)], WarrantyStatus.inWarranty),
+            ([.inWarranty, .inWarranty], .inWarranty),
+            ([.outOfWarranty, .outOfWarranty], .outOfWarranty),
+            ([.inWarranty, .outOfWarranty], .undetermined),
+            ([.inWarranty, nil], .undetermined),
+            ([nil, nil], .undetermined),
+            ([.undetermined, .undetermined], .undetermined),
+            ([], .undetermined),
+        ] as [([WarrantyStatus?], WarrantyStatus)])
+    func summary(decisions: [WarrantyStatus?], expected: WarrantyStatus) {
+        // given the units' decisions
+        // when
+        let summary = WarrantyStatus.summary(of: decisions)
+        // then
+        #expect(summary == expected)
+    }
+}

@@ -116,6 +116,15 @@ public enum FaultCause: String, CodedEnum {
 /// The answer to "is this covered?".
 public enum WarrantyStatus: String, CodedEnum {
     case inWarranty, outOfWarranty, undetermined
+
+    /// a request's warranty from its units' decisions: all in → in, all out → out; otherwise (mixed,
+    /// a unit not decided yet, or no units) undetermined.
+    public static func summary(of decisions: [WarrantyStatus?]) -> WarrantyStatus {
+        guard let first = decisions.first, let first, decisions.allSatisfy({ $0 == first }) else {
+            return .undetermined
+        }
+        return first
+    }
 }
 
 /// Why the warranty decision came out as it did.

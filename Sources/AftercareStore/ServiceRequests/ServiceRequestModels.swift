@@ -168,15 +168,7 @@ struct ServiceRequestRow: Codable, Sendable {
 
     func view(units: [RequestUnitView]) throws -> ServiceRequestView {
         let lifecycle = try lifecycle()
-        let decisions = units.map(\.warrantyStatus)
-        let summary: WarrantyStatus =
-            if !decisions.isEmpty, decisions.allSatisfy({ $0 == .inWarranty }) {
-                .inWarranty
-            } else if !decisions.isEmpty, decisions.allSatisfy({ $0 == .outOfWarranty }) {
-                .outOfWarranty
-            } else {
-                .undetermined
-            }
+        let summary = WarrantyStatus.summary(of: units.map(\.warrantyStatus))
         return ServiceRequestView(
             id: id, number: number, orgUnitId: orgUnitId, customerId: customerId, customerName: customerName,
             projectId: projectId, contactName: contactName, contactPhone: contactPhone,

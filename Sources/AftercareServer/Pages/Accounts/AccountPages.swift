@@ -91,50 +91,16 @@ struct AccountPages: Sendable {
         return response
     }
 
-    struct AccountModel: Encodable {
-        struct Token: Encodable {
-            var id: Int
-            var name: String
-            var prefix: String
-            var roles: String
-            var created: String
-            var expires: String?
-            var lastUsed: String?
-            var revoked: Bool
-        }
-
-        var username: String
-        var displayName: String
-        var roles: [String]
-        var roleOptions: [SelectOption]
-        var tokens: [Token]
-        var newToken: String?
-        var passwordChanged: Bool
-        var errors: [FieldMessage]
-    }
-
     func accountModel(
         _ req: Request, newToken: String? = nil, passwordChanged: Bool = false, errors: [FieldMessage] = []
     )
         async throws -> AccountModel
     {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
         let tokens = try await req.accounts.tokens(of: principal.userId)
-        let roles = principal.roles.sorted { $0.rawValue < $1.rawValue }
-        return AccountModel(
-            username: principal.username, displayName: principal.displayName,
-            roles: roles.map { l.t("role.\($0.rawValue)") },
-            roleOptions: roles.map {
-                SelectOption(value: $0.rawValue, label: l.t("role.\($0.rawValue)"), selected: true)
-            },
-            tokens: tokens.map {
-                AccountModel.Token(
-                    id: $0.id, name: $0.name, prefix: $0.prefix,
-                    roles: $0.roles.map { l.t("role.\($0.rawValue)") }.joined(separator: ", "),
-                    created: l.dateTime($0.createdAt), expires: $0.expiresAt.map(l.date),
-                    lastUsed: $0.lastUsedAt.map(l.dateTime), revoked: $0.revokedAt != nil)
-            }, newToken: newToken, passwordChanged: passwordChanged, errors: errors)
+        return Self.accountModel(
+            tokens, principal: principal, req.localizer, newToken: newToken, passwordChanged: passwordChanged,
+            errors: errors)
     }
 
     @Sendable func account(_ req: Request) async throws -> Response {

@@ -17,66 +17,20 @@ struct AdminPages: Sendable {
         root.post("admin", "users", ":id", "reset", use: reset).requires(.action(.manageUsers))
     }
 
-    struct ListModel: Encodable {
-        struct Row: Encodable {
-            var id: Int
-            var username: String
-            var displayName: String
-            var roles: String
-            var disabled: Bool
-        }
-
-        var rows: [Row]
-        var next: String?
-    }
-
     @Sendable func list(_ req: Request) async throws -> Response {
-        let l = req.localizer
         let page = try await Records<UserRecord>(req.store).list(page: try QueryReader(req: req).page())
-        let model = ListModel(
-            rows: page.items.map {
-                .init(
-                    id: $0.id, username: $0.username, displayName: $0.displayName,
-                    roles: $0.roles.map { l.t("role.\($0.rawValue)") }.joined(separator: ", "),
-                    disabled: $0.disabledAt != nil)
-            }, next: page.nextCursor.map { "/admin/users?cursor=\($0)" })
+        let model = Self.listModel(page, principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("admin-users", title: "admin.usersTitle", model, for: req)
-    }
-
-    struct FormModel: Encodable {
-        var id: Int?
-        var version: Int?
-        var username: String
-        var displayName: String
-        var email: String
-        var customerId: String
-        var roleOptions: [SelectOption]
-        var unitOptions: [SelectOption]
-        var localeOptions: [SelectOption]
-        var disabled: Bool
-        var resetLink: String?
-        var errors: [FieldMessage]
     }
 
     func formModel(
         _ req: Request, user: UserRecord.Input?, id: Int? = nil, version: Int? = nil, disabled: Bool = false,
         resetLink: String? = nil, errors: [FieldMessage] = []
     ) async throws -> FormModel {
-        let l = req.localizer
         let units = try await Records<OrgUnitRecord>(req.store).list(page: PageRequest(limit: 200))
-        let roles = Set(user?.roles ?? [])
-        return FormModel(
-            id: id, version: version, username: user?.username ?? "", displayName: user?.displayName ?? "",
-            email: user?.email ?? "", customerId: user?.customerId.map(String.init) ?? "",
-            roleOptions: Role.allCases.map {
-                SelectOption(value: $0.rawValue, label: l.t("role.\($0.rawValue)"), selected: roles.contains($0))
-            },
-            unitOptions: units.items.map {
-                SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == user?.orgUnitId)
-            },
-            localeOptions: Language.allCases.map {
-                SelectOption(value: $0.rawValue, label: l.t("language.\($0.rawValue)"), selected: $0 == user?.locale)
-            }, disabled: disabled, resetLink: resetLink, errors: errors)
+        return Self.formModel(
+            units: units.items, principal: try req.requirePrincipal(), req.localizer, user: user, id: id,
+            version: version, disabled: disabled, resetLink: resetLink, errors: errors)
     }
 
     @Sendable func newUser(_ req: Request) async throws -> Response {

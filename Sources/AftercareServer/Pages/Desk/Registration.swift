@@ -6,110 +6,39 @@ import Vapor
 extension DeskPages {
     // MARK: Registration
 
-    struct NewModel: Encodable {
-        struct Found: Encodable {
-            var link: String
-            var label: String
-            var detail: String
+    /// Reads what the registration page shows: what the search finds, and the chosen customer with their units and
+    /// open requests, within the caller's scope.
+    static func registrationData(_ req: Request, query: String, form: RegistrationForm) async throws
+        -> RegistrationData
+    {
+        var data = RegistrationData()
+        if !query.isEmpty {
+            data.customers = try await Records<CustomerRecord>(req.store).list(
+                page: PageRequest(limit: 20), filter: .lookup(query)
+            ).items
+            data.units = try await Self.unitsBySerialPrefix(query, req: req, limit: 10)
         }
-
-        struct UnitChoice: Encodable {
-            var id: Int
-            var serial: String
-            var model: String
-            var warranty: String
-            var checked: Bool
-            var openRequests: [String]
+        if let customerId = form.customerId {
+            data.customer = try await Records<CustomerRecord>(req.store).get(customerId)
+            data.owned = try await Records<UnitRecord>(req.store).list(
+                page: PageRequest(limit: 200), filter: .units(customerId: customerId)
+            ).items
+            var open = RequestFilter()
+            open.customerId = customerId
+            open.statuses = RequestStatus.allCases.filter(\.isOpen)
+            data.openRequests = try await ServiceRequests(req.store).list(open, page: PageRequest(limit: 200)).items
         }
-
-        var customerQuery: String
-        var found: [Found]
-        var searched: Bool
-        var customerId: Int?
-        var customerName: String?
-        var units: [UnitChoice]
-        var channelOptions: [SelectOption]
-        var typeOptions: [SelectOption]
-        var priorityOptions: [SelectOption]
-        var kindOptions: [SelectOption]
-        var faultDescription: String
-        var customerRequest: String
-        var preferredTime: String
-        var contactName: String
-        var contactPhone: String
-        var emergency: Bool
-        var duplicates: [String]
-        var errors: [FieldMessage]
-        var nonce: String
-        var canCreateCustomer: Bool
-    }
-
-    struct RegistrationForm {
-        var customerId: Int?
-        var unitIds: [Int] = []
-        var channel: AftercareDomain.Channel = .phone
-        var type: RequestType = .repair
-        var priority: Priority = .normal
-        var faultDescription = ""
-        var customerRequest = ""
-        var preferredTime = ""
-        var contactName = ""
-        var contactPhone = ""
-        var emergency = false
+        return data
     }
 
     func newModel(
         _ req: Request, query: String, form: RegistrationForm, duplicates: [String] = [], errors: [FieldMessage] = []
     ) async throws -> NewModel {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
-        var found: [NewModel.Found] = []
-        let searched = !query.isEmpty
-        if searched {
-            let customers = try await Records<CustomerRecord>(req.store).list(
-                page: PageRequest(limit: 20), filter: .lookup(query))
-            found += customers.items.map {
-                .init(
-                    link: "/requests/new?customerId=\($0.id)", label: $0.name, detail: l.t("tier.\($0.tier.rawValue)"))
-            }
-            let units = try await Self.unitsBySerialPrefix(query, req: req, limit: 10)
-            found += units.map {
-                .init(
-                    link: "/requests/new?customerId=\($0.customerId)&unitId=\($0.id)", label: $0.serialNumber,
-                    detail: $0.modelCode)
-            }
-        }
-        var customerName: String?
-        var units: [NewModel.UnitChoice] = []
-        if let customerId = form.customerId {
-            let customer = try await Records<CustomerRecord>(req.store).get(customerId)
-            customerName = customer.name
-            let owned = try await Records<UnitRecord>(req.store).list(
-                page: PageRequest(limit: 200), filter: .units(customerId: customerId))
-            var open = RequestFilter()
-            open.customerId = customerId
-            open.statuses = RequestStatus.allCases.filter(\.isOpen)
-            let openRequests = try await ServiceRequests(req.store).list(open, page: PageRequest(limit: 200)).items
-            let today = CalendarDate(req.store.now, in: req.store.timeZone)
-            units = owned.items.map { unit in
-                let decision = UnitRecord.decision(for: unit, on: today, cause: .unknown)
-                return NewModel.UnitChoice(
-                    id: unit.id, serial: unit.serialNumber, model: unit.modelCode,
-                    warranty: l.t("warranty.\(decision.status.rawValue)"), checked: form.unitIds.contains(unit.id),
-                    openRequests: openRequests.filter { $0.units.contains { $0.unitId == unit.id } }.map(\.number))
-            }
-        }
-        return NewModel(
-            customerQuery: query, found: found, searched: searched, customerId: form.customerId,
-            customerName: customerName, units: units,
-            channelOptions: SelectOption.of(AftercareDomain.Channel.self, prefix: "channel", selected: form.channel, l),
-            typeOptions: SelectOption.of(RequestType.self, prefix: "type", selected: form.type, l),
-            priorityOptions: SelectOption.of(Priority.self, prefix: "priority", selected: form.priority, l),
-            kindOptions: SelectOption.of(CustomerKind.self, prefix: "customerKind", selected: .company, l),
-            faultDescription: form.faultDescription, customerRequest: form.customerRequest,
-            preferredTime: form.preferredTime, contactName: form.contactName, contactPhone: form.contactPhone,
-            emergency: form.emergency, duplicates: duplicates, errors: errors, nonce: Secret.make().text,
-            canCreateCustomer: principal.may(.manageCustomers))
+        return Self.newModel(
+            try await Self.registrationData(req, query: query, form: form), principal: principal, req.localizer,
+            query: query, form: form, today: CalendarDate(req.store.now, in: req.store.timeZone),
+            duplicates: duplicates, errors: errors)
     }
 
     /// Units whose serial starts with `prefix`, within the caller's scope (typeahead and the customer search).

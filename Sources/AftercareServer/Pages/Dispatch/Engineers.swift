@@ -7,128 +7,41 @@ import Vapor
 extension DispatchPages {
     // MARK: Engineers
 
-    struct EngineersModel: Encodable {
-        struct Row: Encodable {
-            var id: Int
-            var name: String
-            var username: String
-            var unit: String
-            var level: String
-            var skills: String
-            var maxVisits: String
-            var external: Bool
-            var away: String?
-        }
-
-        var rows: [Row]
-        var next: String?
+    /// Reads one page of engineers, the unit names and the product lines.
+    static func engineersData(_ req: Request) async throws -> EngineersData {
+        let page = try await Records<EngineerRecord>(req.store).list(page: try QueryReader(req: req).page())
+        let units = try await req.orgUnitChoices().names
+        let lines = try await Self.productLines(req)
+        return EngineersData(page: page, units: units, lines: lines)
     }
 
     @Sendable func engineers(_ req: Request) async throws -> Response {
         let l = req.localizer
-        let page = try await Records<EngineerRecord>(req.store).list(page: try QueryReader(req: req).page())
-        let units = try await req.orgUnitChoices().names
-        let lines = try await Self.productLines(req)
-        let codes = Dictionary(lines.map { ($0.id, $0.code) }, uniquingKeysWith: { a, _ in a })
-        let today = Self.today(req)
-        let model = EngineersModel(
-            rows: page.items.map { engineer in
-                .init(
-                    id: engineer.id, name: engineer.name, username: engineer.username,
-                    unit: units[engineer.orgUnitId] ?? "#\(engineer.orgUnitId)", level: l.number(engineer.level),
-                    skills: engineer.skills.map { "\(codes[$0.productLineId] ?? "#\($0.productLineId)") \($0.level)" }
-                        .joined(separator: ", "),
-                    maxVisits: l.number(engineer.maxVisitsPerDay), external: engineer.external,
-                    away: engineer.profile.absence(on: today)?.reason)
-            }, next: page.nextCursor.map { PageLink.make("/admin/engineers", [("cursor", $0)]) })
+        let data = try await Self.engineersData(req)
+        let model = Self.engineersModel(data, principal: try req.requirePrincipal(), l, today: Self.today(req))
         return try await PageRenderer.render("admin-engineers", title: "engineers.title", model, for: req)
     }
 
-    struct EngineerFormModel: Encodable {
-        struct Skill: Encodable {
-            var lineId: Int
-            var label: String
-            var options: [SelectOption]
+    /// Reads what the engineer form shows: the units, the product lines and, for a new engineer, the users.
+    static func engineerFormData(_ req: Request, engineer: EngineerRecord.View?) async throws -> EngineerFormData {
+        let units = try await req.orgUnitChoices().options
+        let lines = try await Self.productLines(req)
+        var users: [UserRecord.View] = []
+        var taken: Set<Int> = []
+        if engineer == nil {
+            taken = Set(
+                try await Records<EngineerRecord>(req.store).list(page: PageRequest(limit: 200)).items.map(\.userId))
+            users = try await Records<UserRecord>(req.store).list(page: PageRequest(limit: 200)).items
         }
-
-        var id: Int?
-        var version: Int?
-        var name: String?
-        var userOptions: [SelectOption]
-        var unitOptions: [SelectOption]
-        var level: String
-        var maxVisitsPerDay: String
-        var external: Bool
-        var homeLatitude: String
-        var homeLongitude: String
-        var skills: [Skill]
-        var certifications: String
-        var absences: String
-        var errors: [FieldMessage]
-    }
-
-    /// The engineer form as typed.
-    struct EngineerForm {
-        var userId: Int?
-        var orgUnitId: Int?
-        var level = "2"
-        var maxVisitsPerDay = "8"
-        var external = false
-        var homeLatitude = ""
-        var homeLongitude = ""
-        var skills: [Int: Int] = [:]
-        var certifications = ""
-        var absences = ""
-    }
-
-    static func form(from engineer: EngineerRecord.View) -> EngineerForm {
-        func text(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-        return EngineerForm(
-            userId: engineer.userId, orgUnitId: engineer.orgUnitId, level: "\(engineer.level)",
-            maxVisitsPerDay: "\(engineer.maxVisitsPerDay)", external: engineer.external,
-            homeLatitude: text(engineer.homeLatitude), homeLongitude: text(engineer.homeLongitude),
-            skills: Dictionary(engineer.skills.map { ($0.productLineId, $0.level) }, uniquingKeysWith: max),
-            certifications: engineer.certifications.map { c in
-                [c.name, c.number ?? "", c.expiresOn?.description ?? ""].joined(separator: "; ")
-            }.joined(separator: "\n"),
-            absences: engineer.absences.map { "\($0.from); \($0.to); \($0.reason)" }.joined(separator: "\n"))
+        return EngineerFormData(engineer: engineer, units: units, lines: lines, users: users, taken: taken)
     }
 
     func engineerModel(
         _ req: Request, form: EngineerForm, engineer: EngineerRecord.View? = nil, errors: [FieldMessage] = []
     ) async throws -> EngineerFormModel {
-        let l = req.localizer
-        let units = try await req.orgUnitChoices().options
-        let lines = try await Self.productLines(req)
-        var users: [UserRecord.View] = []
-        if engineer == nil {
-            let taken = Set(
-                try await Records<EngineerRecord>(req.store).list(page: PageRequest(limit: 200)).items.map(\.userId))
-            users = try await Records<UserRecord>(req.store).list(page: PageRequest(limit: 200)).items.filter {
-                $0.roles.contains(.fieldEngineer) && !taken.contains($0.id)
-            }
-        }
-        return EngineerFormModel(
-            id: engineer?.id, version: engineer?.version,
-            name: engineer.map { "\($0.name) (\($0.username))" },
-            userOptions: users.map {
-                SelectOption(
-                    value: "\($0.id)", label: "\($0.displayName) (\($0.username))", selected: $0.id == form.userId)
-            },
-            unitOptions: units.map {
-                SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == form.orgUnitId)
-            }, level: form.level, maxVisitsPerDay: form.maxVisitsPerDay, external: form.external,
-            homeLatitude: form.homeLatitude, homeLongitude: form.homeLongitude,
-            skills: lines.map { line in
-                let level = form.skills[line.id] ?? 0
-                return .init(
-                    lineId: line.id, label: "\(line.code) · \(line.name)",
-                    options: (0...5).map {
-                        SelectOption(
-                            value: "\($0)", label: $0 == 0 ? l.t("engineers.noSkill") : l.number($0),
-                            selected: $0 == level)
-                    })
-            }, certifications: form.certifications, absences: form.absences, errors: errors)
+        Self.engineerModel(
+            try await Self.engineerFormData(req, engineer: engineer), principal: try req.requirePrincipal(),
+            req.localizer, form: form, errors: errors)
     }
 
     /// Reads the engineer form; what the form itself cannot hold goes to `v`, the rest the use case checks.

@@ -12,49 +12,17 @@ struct InboxPages: Sendable {
         root.post("inbox", ":id", "read", use: read).requires(.signedIn)
     }
 
-    struct InboxModel: Encodable {
-        struct Row: Encodable {
-            var id: Int
-            var unread: Bool
-            var kind: String
-            var target: String?
-            var link: String?
-            var subject: String?
-            var at: String
-        }
-
-        var rows: [Row]
-        var unread: Bool
-        var next: String?
+    /// Reads what the inbox shows: the caller's own notifications only.
+    static func inboxData(_ req: Request, principal: Principal) async throws -> InboxData {
+        let inbox = Inbox(store: req.store, userId: principal.userId)
+        let page = try await inbox.list(unreadOnly: false, page: try QueryReader(req: req).page())
+        return InboxData(page: page, unread: try await inbox.unreadCount(cap: 1) > 0)
     }
 
     @Sendable func inbox(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
-        let inbox = Inbox(store: req.store, userId: principal.userId)
-        let page = try await inbox.list(unreadOnly: false, page: try QueryReader(req: req).page())
-        // Unread first, each part newest first.
-        let ordered = page.items.filter { $0.readAt == nil } + page.items.filter { $0.readAt != nil }
-        let model = InboxModel(
-            rows: ordered.map { item in
-                var link: String?
-                if item.kind == .accountLocked {
-                    link = "/account"
-                } else if let followUp = item.followUpId, item.kind == .followUpDue {
-                    link = "/follow-ups/\(followUp)"
-                } else if let request = item.requestId {
-                    link = "/requests/\(request)"
-                }
-                var kind = l.t("notification.\(item.kind.rawValue)")
-                if item.kind == .slaEscalated {
-                    kind += " · " + l.t("sla.level").replacingOccurrences(of: "{n}", with: l.number(item.level))
-                }
-                return .init(
-                    id: item.id, unread: item.readAt == nil, kind: kind,
-                    target: item.target.map { l.t("slaTarget.\($0.rawValue)") }, link: link,
-                    subject: item.requestNumber, at: l.dateTime(item.createdAt))
-            }, unread: try await inbox.unreadCount(cap: 1) > 0,
-            next: page.nextCursor.map { PageLink.make("/inbox", [("cursor", $0)]) })
+        let model = Self.inboxModel(
+            try await Self.inboxData(req, principal: principal), principal: principal, req.localizer)
         return try await PageRenderer.render("inbox", title: "inbox.title", model, for: req)
     }
 

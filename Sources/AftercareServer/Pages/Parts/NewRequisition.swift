@@ -6,40 +6,9 @@ import Vapor
 extension PartsPages {
     // MARK: New requisition
 
-    struct NewRequisitionModel: Encodable {
-        struct Line: Encodable {
-            var partNumber: String
-            var quantity: String
-        }
-
-        struct Part: Encodable {
-            var partNumber: String
-            var name: String
-        }
-
-        var hasProfile: Bool
-        var choosesEngineer: Bool
-        var engineerOptions: [SelectOption]
-        var warehouseOptions: [SelectOption]
-        var visitOptions: [SelectOption]
-        var parts: [Part]
-        var lines: [Line]
-        var note: String
-        var errors: [FieldMessage]
-    }
-
-    struct TypedRequisition {
-        var engineerId: Int?
-        var warehouseId: Int?
-        var visitId: Int?
-        var lines: [(String, String)] = []
-        var note = ""
-    }
-
-    func newRequisitionModel(_ req: Request, typed: TypedRequisition = .init(), errors: [FieldMessage] = [])
-        async throws -> NewRequisitionModel
-    {
-        let l = req.localizer
+    /// Reads what the new requisition form offers the caller: the engineers only to those who request for others,
+    /// the open visits of the engineer typed or of the caller.
+    static func newRequisitionData(_ req: Request, typed: TypedRequisition) async throws -> NewRequisitionData {
         let store = req.store
         let (ownOnly, own) = try await Self.ownEngineer(req)
         let issuable = try await req.warehouses(kinds: WarehouseKind.allCases.filter(\.issuable))
@@ -54,20 +23,15 @@ extension PartsPages {
             visits = try await Visits(store).list(filter, page: PageRequest(limit: 100)).items
         }
         let parts = try await Records<PartRecord>(store).list(page: PageRequest(limit: 200)).items
-        var lines = typed.lines.map { NewRequisitionModel.Line(partNumber: $0.0, quantity: $0.1) }
-        while lines.count < 5 { lines.append(.init(partNumber: "", quantity: "")) }
-        return NewRequisitionModel(
-            hasProfile: own != nil || !ownOnly, choosesEngineer: !ownOnly,
-            engineerOptions: engineers.map {
-                SelectOption(value: "\($0.id)", label: $0.name, selected: $0.id == engineerId)
-            },
-            warehouseOptions: SelectOption.warehouses(issuable, selected: typed.warehouseId, l),
-            visitOptions: visits.map {
-                SelectOption(
-                    value: "\($0.id)", label: "\($0.requestNumber) · \($0.customerName)",
-                    selected: $0.id == typed.visitId)
-            }, parts: parts.map { .init(partNumber: $0.partNumber, name: $0.name) }, lines: lines, note: typed.note,
-            errors: errors)
+        return NewRequisitionData(own: own, warehouses: issuable, engineers: engineers, visits: visits, parts: parts)
+    }
+
+    func newRequisitionModel(_ req: Request, typed: TypedRequisition = .init(), errors: [FieldMessage] = [])
+        async throws -> NewRequisitionModel
+    {
+        Self.newRequisitionModel(
+            try await Self.newRequisitionData(req, typed: typed), principal: try req.requirePrincipal(),
+            req.localizer, typed: typed, errors: errors)
     }
 
     @Sendable func newRequisition(_ req: Request) async throws -> Response {

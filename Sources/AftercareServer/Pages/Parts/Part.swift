@@ -6,92 +6,20 @@ import Vapor
 extension PartsPages {
     // MARK: Part
 
-    struct PartModel: Encodable {
-        struct Price: Encodable {
-            var supplier: String
-            var price: String
-            var purchaseOrderId: Int?
-            var at: String
-        }
-
-        struct Entry: Encodable {
-            var id: Int
-            var at: String
-            var actor: String
-            var kind: String
-            var kindCode: String
-            var warehouseCode: String
-            var onHand: String
-            var reserved: String
-            var inTransit: String
-            var inspecting: String
-            var serial: String?
-            var expiresOn: String?
-            var requisitionId: Int?
-            var purchaseOrderId: Int?
-            var stocktakeId: Int?
-            var reason: String?
-        }
-
-        var id: Int
-        var partNumber: String
-        var name: String
-        var specification: String?
-        var unit: String
-        var partClass: String
-        var serialTracked: Bool
-        var shelfLifeDays: String?
-        var lastPrice: String?
-        var managementFee: String
-        var suppliers: [String]
-        var archived: Bool
-        var onHand: String
-        var reserved: String
-        var available: String
-        var inTransit: String
-        var inspecting: String
-        var warehouses: [BalanceRow]
-        var prices: [Price]
-        var ledger: [Entry]
-        var next: String?
-    }
-
-    @Sendable func part(_ req: Request) async throws -> Response {
-        let l = req.localizer
+    /// Reads what the page of part `id` shows.
+    static func partData(_ req: Request, id: Int) async throws -> PartData {
         let store = req.store
-        let id = try req.pageId()
         let part = try await Records<PartRecord>(store).get(id)
         let stock = try await Stock(store).of(partId: id)
         let prices = try await Purchasing(store).prices(partId: id)
         let ledger = try await Stock(store).ledger(
             LedgerFilter(partId: id), page: try QueryReader(req: req).page(defaultLimit: 30))
-        let model = PartModel(
-            id: part.id, partNumber: part.partNumber, name: part.name, specification: part.specification,
-            unit: l.unit(part.unit), partClass: part.partClass.rawValue.uppercased(),
-            serialTracked: part.serialTracked, shelfLifeDays: part.shelfLifeDays.map { l.number($0) },
-            lastPrice: l.money(part.lastPrice),
-            managementFee: l.number(part.managementFeePercent, digits: 1) + " %",
-            suppliers: part.suppliers.map { supplier in
-                [supplier.name, supplier.supplierPartNumber].compactMap { $0 }.joined(separator: " · ")
-            }, archived: part.archivedAt != nil, onHand: l.quantity(stock.onHand),
-            reserved: l.quantity(stock.reserved), available: l.quantity(stock.available),
-            inTransit: l.quantity(stock.inTransit), inspecting: l.quantity(stock.inspecting),
-            warehouses: stock.warehouses.map { Self.row($0, l) },
-            prices: prices.map {
-                .init(
-                    supplier: $0.supplier, price: l.money($0.price) ?? "", purchaseOrderId: $0.purchaseOrderId,
-                    at: l.dateTime($0.at))
-            },
-            ledger: ledger.items.map { e in
-                .init(
-                    id: e.id, at: l.dateTime(e.at), actor: e.actor, kind: l.t("movement.\(e.kind.rawValue)"),
-                    kindCode: e.kind.rawValue, warehouseCode: e.warehouseCode, onHand: l.quantity(e.onHand),
-                    reserved: l.quantity(e.reserved), inTransit: l.quantity(e.inTransit),
-                    inspecting: l.quantity(e.inspecting), serial: e.serial ?? e.faultySerial, expiresOn: e.expiresOn,
-                    requisitionId: e.requisitionId, purchaseOrderId: e.purchaseOrderId, stocktakeId: e.stocktakeId,
-                    reason: e.reason)
-            },
-            next: ledger.nextCursor.map { PageLink.make("/parts/\(id)", [("cursor", $0)]) + "#ledger" })
+        return PartData(part: part, stock: stock, prices: prices, ledger: ledger)
+    }
+
+    @Sendable func part(_ req: Request) async throws -> Response {
+        let data = try await Self.partData(req, id: try req.pageId())
+        let model = Self.partModel(data, principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("part", title: "part.title", model, for: req)
     }
 }

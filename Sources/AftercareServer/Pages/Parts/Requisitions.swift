@@ -15,15 +15,8 @@ extension PartsPages {
 
     // MARK: Requisition worklist
 
-    struct RequisitionsModel: Encodable {
-        var statusOptions: [SelectOption]
-        var rows: [RequisitionRow]
-        var next: String?
-        var canRequest: Bool
-    }
-
-    @Sendable func requisitions(_ req: Request) async throws -> Response {
-        let l = req.localizer
+    /// Reads the requisitions the caller may see: someone who works only their own sees only their own.
+    static func requisitionsData(_ req: Request) async throws -> RequisitionsData {
         let principal = try req.requirePrincipal()
         let q = QueryReader(req: req)
         let status = try q.value("status", RequisitionStatus.self)
@@ -32,12 +25,12 @@ extension PartsPages {
             filter.engineerId = try await Engineers(req.store).of(userId: principal.userId)?.id ?? -1
         }
         let page = try await Requisitions(req.store).list(filter, page: try q.page())
-        let model = RequisitionsModel(
-            statusOptions: SelectOption.of(RequisitionStatus.self, prefix: "requisitionStatus", selected: status, l),
-            rows: page.items.map { RequisitionRow($0, l) },
-            next: page.nextCursor.map {
-                PageLink.make("/requisitions", [("status", status?.rawValue), ("cursor", $0)])
-            }, canRequest: principal.may(.requestParts))
+        return RequisitionsData(status: status, page: page)
+    }
+
+    @Sendable func requisitions(_ req: Request) async throws -> Response {
+        let model = Self.requisitionsModel(
+            try await Self.requisitionsData(req), principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("requisitions", title: "requisition.listTitle", model, for: req)
     }
 }

@@ -6,45 +6,20 @@ import Vapor
 extension PartsPages {
     // MARK: Stocktakes
 
-    struct StocktakeRow: Encodable {
-        var id: Int
-        var warehouseCode: String
-        var status: String
-        var statusCode: String
-        var started: String
-        var decided: String?
-        var counted: String
-        var note: String?
-    }
-
-    static func stocktakeRow(_ s: StocktakeView, _ l: Localizer) -> StocktakeRow {
-        StocktakeRow(
-            id: s.id, warehouseCode: s.warehouseCode, status: l.t("stocktakeStatus.\(s.status.rawValue)"),
-            statusCode: s.status.rawValue, started: "\(l.dateTime(s.startedAt)) · \(s.startedBy)",
-            decided: s.decidedAt.map { "\(l.dateTime($0)) · \(s.decidedBy ?? "")" }, counted: l.number(s.counted),
-            note: s.note)
-    }
-
-    struct StocktakesModel: Encodable {
-        var canStart: Bool
-        var warehouseOptions: [SelectOption]
-        var rows: [StocktakeRow]
-        var next: String?
-        var errors: [FieldMessage]
+    /// Reads what the stocktake list shows.
+    static func stocktakesData(_ req: Request) async throws -> StocktakesData {
+        let page = try await Stocktakes(req.store).list(warehouseId: nil, page: try QueryReader(req: req).page())
+        let countable = try await req.warehouses()
+        return StocktakesData(page: page, warehouses: countable)
     }
 
     func stocktakesModel(_ req: Request, selected: Int? = nil, errors: [FieldMessage] = []) async throws
         -> StocktakesModel
     {
-        let l = req.localizer
         let principal = try req.requirePrincipal()
-        let page = try await Stocktakes(req.store).list(warehouseId: nil, page: try QueryReader(req: req).page())
-        let countable = try await req.warehouses()
-        return StocktakesModel(
-            canStart: principal.may(.moveStock),
-            warehouseOptions: SelectOption.warehouses(countable, selected: selected, l),
-            rows: page.items.map { Self.stocktakeRow($0, l) },
-            next: page.nextCursor.map { PageLink.make("/stocktakes", [("cursor", $0)]) }, errors: errors)
+        return Self.stocktakesModel(
+            try await Self.stocktakesData(req), principal: principal, req.localizer, selected: selected,
+            errors: errors)
     }
 
     @Sendable func stocktakes(_ req: Request) async throws -> Response {

@@ -13,13 +13,6 @@ struct PortalPages: Sendable {
         root.get("portal", "requests", ":id", use: detail).requires(.action(.usePortal))
     }
 
-    struct HomeModel: Encodable {
-        var customerName: String
-        var units: [UnitRowModel]
-        var requests: [RequestRowModel]
-        var next: String?
-    }
-
     @Sendable func home(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let l = req.localizer
@@ -29,35 +22,23 @@ struct PortalPages: Sendable {
         let requests = try await ServiceRequests(req.store).list(
             RequestFilter(), page: PageRequest(limit: 20, afterId: page.afterId))
         let today = CalendarDate(req.store.now, in: req.store.timeZone)
-        let model = HomeModel(
-            customerName: customer.name,
-            units: units.items.map { UnitRowModel($0, today: today, l) },
-            requests: requests.items.map { RequestRowModel($0, l) },
-            next: requests.nextCursor.map { "/portal?cursor=\($0)" })
+        let model = Self.homeModel(
+            HomeData(customer: customer, units: units.items, requests: requests), principal: principal, l,
+            today: today)
         return try await PageRenderer.render("portal-home", title: "portal.title", model, for: req)
-    }
-
-    struct NewModel: Encodable {
-        var units: [SelectOption]
-        var faultDescription: String
-        var preferredTime: String
-        var customerRequest: String
-        var errors: [FieldMessage]
-        var nonce: String
     }
 
     func newModel(_ req: Request, unitId: Int?, form: FormReader? = nil, errors: [FieldMessage] = []) async throws
         -> NewModel
     {
         let units = try await Records<UnitRecord>(req.store).list(page: PageRequest(limit: 200))
-        return NewModel(
-            units: units.items.map {
-                SelectOption(
-                    value: "\($0.id)", label: "\($0.modelCode) · \($0.serialNumber)", selected: $0.id == unitId)
-            },
-            faultDescription: form?.string("faultDescription") ?? "",
+        let typed = NewForm(
+            unitId: unitId, faultDescription: form?.string("faultDescription") ?? "",
             preferredTime: form?.string("preferredTime") ?? "",
-            customerRequest: form?.string("customerRequest") ?? "", errors: errors, nonce: Secret.make().text)
+            customerRequest: form?.string("customerRequest") ?? "")
+        return Self.newModel(
+            units.items, principal: try req.requirePrincipal(), req.localizer, form: typed, nonce: Secret.make().text,
+            errors: errors)
     }
 
     @Sendable func newRequest(_ req: Request) async throws -> Response {
@@ -92,29 +73,9 @@ struct PortalPages: Sendable {
         }
     }
 
-    struct DetailModel: Encodable {
-        var number: String
-        var status: String
-        var statusCode: String
-        var nextStep: String
-        var type: String
-        var faultDescription: String
-        var preferredTime: String?
-        var created: String
-        var units: [UnitLineModel]
-        var timeline: [TimelineModel]
-    }
-
     @Sendable func detail(_ req: Request) async throws -> Response {
-        let l = req.localizer
         let view = try await ServiceRequests(req.store).get(req.pageId())
-        let model = DetailModel(
-            number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
-            nextStep: l.t(NextStep.key(for: view.status)), type: l.t("type.\(view.type.rawValue)"),
-            faultDescription: view.faultDescription, preferredTime: view.preferredTime,
-            created: l.dateTime(view.createdAt),
-            units: view.units.map { UnitLineModel($0, l) },
-            timeline: (view.timeline ?? []).map { TimelineModel($0, l, showNotes: false) })
+        let model = Self.detailModel(view, principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("portal-request", title: "portal.requestTitle", model, for: req)
     }
 }

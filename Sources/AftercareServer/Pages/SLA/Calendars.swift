@@ -6,105 +6,23 @@ import Vapor
 extension SLAPages {
     // MARK: Calendars
 
-    struct CalendarsModel: Encodable {
-        struct Row: Encodable {
-            var id: Int
-            var name: String
-            var unit: String
-            var timeZone: String
-            var alwaysOpen: Bool
-            var exceptions: String
-        }
-
-        var rows: [Row]
-        var next: String?
-    }
-
     @Sendable func calendars(_ req: Request) async throws -> Response {
-        let l = req.localizer
         let page = try await Records<CalendarRecord>(req.store).list(page: try QueryReader(req: req).page())
         let names = try await req.orgUnitChoices().names
-        let model = CalendarsModel(
-            rows: page.items.map {
-                .init(
-                    id: $0.id, name: $0.name, unit: names[$0.orgUnitId] ?? "#\($0.orgUnitId)",
-                    timeZone: $0.calendar.timeZone, alwaysOpen: $0.calendar.alwaysOpen,
-                    exceptions: l.number($0.calendar.exceptions.count))
-            }, next: page.nextCursor.map { PageLink.make("/admin/sla/calendars", [("cursor", $0)]) })
+        let model = Self.calendarsModel(
+            page, unitNames: names, principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("sla-calendars", title: "sla.calendarsTitle", model, for: req)
-    }
-
-    struct CalendarFormModel: Encodable {
-        struct Day: Encodable {
-            var code: String
-            var label: String
-            var periods: String
-        }
-
-        struct Exception: Encodable {
-            var date: String
-            var kind: String
-            var name: String
-        }
-
-        var id: Int?
-        var version: Int?
-        var name: String
-        var timeZone: String
-        var alwaysOpen: Bool
-        var unitOptions: [SelectOption]
-        var days: [Day]
-        var makeUpHours: String
-        var exceptions: [Exception]
-        var year: String
-        var holidaysCSV: String
-        var download: String?
-        var errors: [FieldMessage]
-        var holidayErrors: [FieldMessage]
-    }
-
-    /// The calendar form as typed.
-    struct CalendarForm {
-        var orgUnitId: Int?
-        var name = ""
-        var timeZone = "Asia/Shanghai"
-        var alwaysOpen = false
-        var week: [String] = BusinessCalendar.officeWeek.map(CalendarForm.text)
-        var makeUpHours = ""
-
-        static func text(_ periods: [WorkingPeriod]) -> String { periods.map(\.description).joined(separator: " ") }
-    }
-
-    static func form(from view: CalendarRecord.View) -> CalendarForm {
-        CalendarForm(
-            orgUnitId: view.orgUnitId, name: view.name, timeZone: view.calendar.timeZone,
-            alwaysOpen: view.calendar.alwaysOpen, week: view.calendar.week.map(CalendarForm.text),
-            makeUpHours: CalendarForm.text(view.calendar.makeUpHours))
     }
 
     func calendarModel(
         _ req: Request, form: CalendarForm, calendar: CalendarRecord.View? = nil, errors: [FieldMessage] = [],
         holidaysCSV: String = "", year: String? = nil, holidayErrors: [FieldMessage] = []
     ) async throws -> CalendarFormModel {
-        let l = req.localizer
         let units = try await req.orgUnitChoices()
-        let thisYear = CalendarDate(req.store.now, in: req.store.timeZone).year
-        return CalendarFormModel(
-            id: calendar?.id, version: calendar?.version, name: form.name, timeZone: form.timeZone,
-            alwaysOpen: form.alwaysOpen,
-            unitOptions: units.options.map {
-                SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == form.orgUnitId)
-            },
-            days: Weekday.allCases.enumerated().map { index, day in
-                .init(
-                    code: day.rawValue, label: l.t("weekday.\(day.rawValue)"),
-                    periods: index < form.week.count ? form.week[index] : "")
-            }, makeUpHours: form.makeUpHours,
-            exceptions: (calendar?.calendar.exceptions ?? []).sorted { $0.date < $1.date }.map {
-                .init(date: $0.date.description, kind: l.t("exceptionKind.\($0.kind.rawValue)"), name: $0.name)
-            }, year: year ?? "\(thisYear)", holidaysCSV: holidaysCSV,
-            download: calendar.map { "/api/v1/sla/calendars/\($0.id)/holidays.csv" }, errors: errors,
-            holidayErrors: holidayErrors)
+        return Self.calendarModel(
+            CalendarData(calendar: calendar, units: units.options), principal: try req.requirePrincipal(),
+            req.localizer, now: req.store.now, form: form, errors: errors,
+            holidays: HolidayForm(csv: holidaysCSV, year: year, errors: holidayErrors))
     }
 
     /// `08:30-12:00 13:30-18:00` as periods; a malformed one is a problem of `field`.

@@ -6,42 +6,8 @@ import Vapor
 extension SLAPages {
     // MARK: Follow-ups
 
-    struct FollowUpsModel: Encodable {
-        struct Row: Encodable {
-            var id: Int
-            var requestId: Int
-            var requestNumber: String
-            var customerName: String
-            var contactName: String?
-            var contactPhone: String?
-            var trigger: String
-            var due: String
-            var overdue: Bool
-            var attempts: String
-            var status: String
-        }
-
-        var tabs: [QueueModel.Tab]
-        var rows: [Row]
-        var next: String?
-    }
-
-    enum WorklistView: String, CaseIterable {
-        case mine, open, today
-    }
-
-    static func row(_ item: FollowUpView, now: Date, _ l: Localizer) -> FollowUpsModel.Row {
-        .init(
-            id: item.id, requestId: item.requestId, requestNumber: item.requestNumber, customerName: item.customerName,
-            contactName: item.contactName, contactPhone: item.contactPhone,
-            trigger: l.t("followUpTrigger.\(item.trigger.rawValue)"), due: l.dateTime(item.dueAt),
-            overdue: item.status == .open && item.dueAt <= now, attempts: l.number(item.attempts),
-            status: l.t("followUpStatus.\(item.status.rawValue)"))
-    }
-
     @Sendable func followUps(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let l = req.localizer
         let q = QueryReader(req: req)
         guard let view = WorklistView(rawValue: try q.string("show") ?? "mine") else {
             throw APIError.badRequest("show", "must be mine, open or today")
@@ -55,66 +21,23 @@ extension SLAPages {
             filter.dueBefore = Calendar.startOfDay(midnight.addingTimeInterval(36 * 3600), in: req.store.timeZone)
         }
         let page = try await FollowUps(req.store).list(filter, page: try q.page(defaultLimit: Self.rowsPerPage))
-        let now = req.store.now
-        let model = FollowUpsModel(
-            tabs: WorklistView.allCases.map {
-                .init(
-                    label: l.t("followUps.\($0.rawValue)"), link: PageLink.make("/follow-ups", [("show", $0.rawValue)]),
-                    selected: $0 == view)
-            }, rows: page.items.map { Self.row($0, now: now, l) },
-            next: page.nextCursor.map { PageLink.make("/follow-ups", [("show", view.rawValue), ("cursor", $0)]) })
+        let model = Self.followUpsModel(page, view: view, now: req.store.now, principal: principal, req.localizer)
         return try await PageRenderer.render("follow-ups", title: "followUps.title", model, for: req)
     }
 
-    struct FollowUpModel: Encodable {
-        var item: FollowUpsModel.Row
-        var version: Int
-        var isOpen: Bool
-        var requestStatus: String
-        var requestType: String
-        var faultDescription: String
-        var warranty: String
-        var serials: String
-        var outcome: String?
-        var channel: String?
-        var attitudeRating: String?
-        var qualityRating: String?
-        var comment: String?
-        var completed: String?
-        var outcomeOptions: [SelectOption]
-        var channelOptions: [SelectOption]
-        var attitudeOptions: [SelectOption]
-        var qualityOptions: [SelectOption]
-        var typedComment: String
-        var errors: [FieldMessage]
+    /// Reads what one follow-up's page shows.
+    static func followUpData(_ req: Request, id: Int) async throws -> FollowUpData {
+        let item = try await FollowUps(req.store).get(id)
+        let request = try await ServiceRequests(req.store).get(item.requestId)
+        return FollowUpData(item: item, request: request)
     }
 
     func followUpModel(
         _ req: Request, id: Int, typed: FollowUpResultInput? = nil, errors: [FieldMessage] = []
     ) async throws -> FollowUpModel {
-        let l = req.localizer
-        let item = try await FollowUps(req.store).get(id)
-        let request = try await ServiceRequests(req.store).get(item.requestId)
-        func ratings(_ selected: Int?) -> [SelectOption] {
-            (1...5).map { SelectOption(value: "\($0)", label: l.number($0), selected: $0 == selected) }
-        }
-        return FollowUpModel(
-            item: Self.row(item, now: req.store.now, l), version: item.version, isOpen: item.status == .open,
-            requestStatus: l.t("status.\(request.status.rawValue)"), requestType: l.t("type.\(request.type.rawValue)"),
-            faultDescription: request.faultDescription,
-            warranty: l.t("warranty.\(request.warrantyStatus.rawValue)"),
-            serials: request.units.map(\.serialNumber).joined(separator: ", "),
-            outcome: item.outcome.map { l.t("followUpOutcome.\($0.rawValue)") },
-            channel: item.channel.map { l.t("followUpChannel.\($0.rawValue)") },
-            attitudeRating: item.attitudeRating.map { l.number($0) },
-            qualityRating: item.qualityRating.map { l.number($0) }, comment: item.comment,
-            completed: item.completedAt.map { "\(l.dateTime($0)) · \(item.completedBy ?? "")" },
-            outcomeOptions: SelectOption.of(
-                FollowUpOutcome.self, prefix: "followUpOutcome", selected: typed?.outcome, l),
-            channelOptions: SelectOption.of(
-                FollowUpChannel.self, prefix: "followUpChannel", selected: typed?.channel ?? .phone, l),
-            attitudeOptions: ratings(typed?.attitudeRating), qualityOptions: ratings(typed?.qualityRating),
-            typedComment: typed?.comment ?? "", errors: errors)
+        Self.followUpModel(
+            try await Self.followUpData(req, id: id), principal: try req.requirePrincipal(), req.localizer,
+            now: req.store.now, typed: typed, errors: errors)
     }
 
     @Sendable func followUp(_ req: Request) async throws -> Response {

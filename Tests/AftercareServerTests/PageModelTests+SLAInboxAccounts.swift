@@ -37,7 +37,7 @@ enum SLAInboxAccountFixtures {
     }
 
     static let followUp = FollowUpView(
-        id: 21, requestId: 11, requestNumber: "SR-20261130-0001", customerId: 5, customerName: "上海浦江印务有限公司",
+        id: 21, requestId: 11, requestNumber: "SR-2026-000141", customerId: 5, customerName: "上海浦江印务有限公司",
         contactName: "陈经理", contactPhone: "13800000000", trigger: .resolved, orgUnitId: 2, assigneeId: 7,
         status: .open, dueAt: F.at(8), attempts: 1, channel: nil, outcome: nil, attitudeRating: nil,
         qualityRating: nil, comment: nil, completedAt: nil, completedBy: nil, version: 3, createdAt: F.at(0),
@@ -54,7 +54,7 @@ enum SLAInboxAccountFixtures {
         _ id: Int, _ kind: NotificationKind, level: Int = 0, followUpId: Int? = nil, read: Bool = false
     ) -> NotificationView {
         NotificationView(
-            id: id, kind: kind, requestId: 11, requestNumber: "SR-20261130-0001", followUpId: followUpId,
+            id: id, kind: kind, requestId: 11, requestNumber: "SR-2026-000141", followUpId: followUpId,
             target: kind == .followUpDue || kind == .accountLocked ? nil : .onSite, level: level,
             createdAt: F.at(8, id), readAt: read ? F.at(9) : nil)
     }

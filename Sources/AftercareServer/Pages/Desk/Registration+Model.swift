@@ -69,10 +69,11 @@ extension DeskPages {
     }
 
     /// the registration page for `principal` in the reader's language: what the search found, the chosen
-    /// customer's units with their warranty on `today` and open requests, and the form as typed.
+    /// customer's units with their warranty on `today` and open requests, the form as typed, and its one-time `nonce`
+    /// (made by the caller).
     static func newModel(
         _ data: RegistrationData, principal: Principal, _ l: Localizer, query: String, form: RegistrationForm,
-        today: CalendarDate, duplicates: [String] = [], errors: [FieldMessage] = [], nonce: String = Secret.make().text
+        today: CalendarDate, duplicates: [String] = [], errors: [FieldMessage] = [], nonce: String
     ) -> NewModel {
         var found: [NewModel.Found] = []
         let searched = !query.isEmpty

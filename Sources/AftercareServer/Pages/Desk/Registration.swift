@@ -38,7 +38,7 @@ extension DeskPages {
         return Self.newModel(
             try await Self.registrationData(req, query: query, form: form), principal: principal, req.localizer,
             query: query, form: form, today: CalendarDate(req.store.now, in: req.store.timeZone),
-            duplicates: duplicates, errors: errors)
+            duplicates: duplicates, errors: errors, nonce: Secret.make().text)
     }
 
     /// Units whose serial starts with `prefix`, within the caller's scope (typeahead and the customer search).

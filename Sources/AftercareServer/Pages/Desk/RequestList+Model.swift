@@ -45,7 +45,7 @@ extension DeskPages {
 
     /// What the request list shows, as read from the store.
     struct ListData {
-        /// The filter the rows were read with (the empty filter when the query could not be read).
+        /// The filter the rows were read with (the empty filter when the filters could not be read).
         var filter: RequestFilter
         var page: Page<ServiceRequestView>
         /// How many requests match, up to `countCap`.

@@ -8,14 +8,7 @@ import Testing
 /// Issue 13: the one map from store and domain errors to what a page shows.
 @Suite("The page error map")
 struct PageErrorTests {
-    static let catalogue: Catalogue = {
-        let root = ResourceDirectory.root().appendingPathComponent("Resources/Locales")
-        return try! Catalogue.load(from: root)
-    }()
-
-    func localizer(_ language: Language) -> Localizer {
-        Localizer(language: language, timeZone: TimeZone(identifier: "Asia/Shanghai")!, catalogue: Self.catalogue)
-    }
+    func localizer(_ language: Language) -> Localizer { PageFixtures.localizer(language) }
 
     @Test("a validation error is 422 with each field named in the reader's language, sorted by field")
     func validation() throws {

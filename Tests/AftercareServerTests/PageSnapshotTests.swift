@@ -90,7 +90,7 @@ struct PageSnapshotTests {
     func rendered(page: Page) async throws {
         try await withTestApp(.sqlite) { app in
             // given the page's model and the chrome for its reader
-            let l = Localizer(language: page.language, timeZone: F.zone, catalogue: F.catalogue)
+            let l = F.localizer(page.language)
             let chrome = Chrome(
                 principal: page.principal, l, csrf: "fixed-csrf-token", path: "/\(page.area)", unread: nil)
             let context = PageContext(

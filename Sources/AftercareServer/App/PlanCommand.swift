@@ -39,7 +39,7 @@ struct PlanCommand: AsyncCommand {
             }
             date = parsed
         } else {
-            date = CalendarDate(store.now, in: store.timeZone)
+            date = store.today
         }
         let seconds = signature.seconds ?? 10
         guard (1...120).contains(seconds) else {

@@ -75,7 +75,7 @@ func routes(_ app: Application) throws {
     api.get("units", ":id", "warranty") { req async throws -> WarrantyDecision in
         let unit = try await Records<UnitRecord>(req.store).get(RecordController<UnitRecord>.id(req))
         let q = QueryReader(req: req)
-        let day = try q.date("date") ?? CalendarDate(req.store.now, in: req.store.timeZone)
+        let day = try q.date("date") ?? req.store.today
         let cause = try q.value("cause", FaultCause.self) ?? .unknown
         return UnitRecord.decision(for: unit, on: day, cause: cause)
     }.requires(.action(.viewInstalledBase))

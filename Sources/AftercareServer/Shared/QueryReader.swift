@@ -100,7 +100,7 @@ extension QueryReader {
             }
             return day
         }
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
+        let today = req.store.today
         let to = try month("to") ?? CalendarDate(year: today.year, month: today.month, day: 1)!
         let from = try month("from") ?? to
         guard from <= to else { throw APIError.badRequest("from", "must not be after to") }

@@ -64,6 +64,9 @@ public struct Store: Sendable {
         return Date(timeIntervalSince1970: (t * 1000).rounded(.down) / 1000)
     }
 
+    /// Today in the deployment's time zone.
+    public var today: CalendarDate { CalendarDate(now, in: timeZone) }
+
     public static let systemClock: @Sendable () -> Date = { Date() }
 
     /// The database for reads.

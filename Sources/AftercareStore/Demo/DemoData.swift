@@ -117,7 +117,7 @@ public struct DemoData: Sendable {
         let names =
             DemoCatalog.companyNames.prefix(72).map { ($0, CustomerKind.company) }
             + DemoCatalog.personNames.prefix(28).map { ($0, CustomerKind.person) }
-        let today = CalendarDate(store.now, in: store.timeZone)
+        let today = store.today
         var serial = 100_000
         for (index, (name, kind)) in names.enumerated() {
             let owner = random.pick(owners)

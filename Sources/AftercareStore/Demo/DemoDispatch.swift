@@ -59,7 +59,7 @@ public enum DemoDispatch {
             WHERE sru.request_id = sr.id AND un.latitude IS NOT NULL) ORDER BY sr.id DESC LIMIT 14
             """
         ).all().map { try $0.decode(column: "id", as: Int.self) }
-        let today = CalendarDate(store.now, in: store.timeZone).interval(in: store.timeZone).start
+        let today = store.today.interval(in: store.timeZone).start
         let visits = Visits(store)
         for (index, request) in requests.enumerated() {
             // Every other visit has a window the customer asked for; the rest can be any time of the day.

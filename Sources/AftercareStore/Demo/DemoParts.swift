@@ -60,7 +60,7 @@ public enum DemoParts {
         _ = try await warehouses.create(
             .init(code: "WH-HQ-QUA", name: "Headquarters quarantine", kind: .quarantine, orgUnitId: hq), by: actor)
         let stock = Stock(store)
-        let today = CalendarDate(store.now, in: store.timeZone)
+        let today = store.today
         for (index, part) in parts.enumerated() {
             let id = partIds[part.number]!
             for (warehouse, quantity) in [(main.id, 40.0), (east.id, index == 3 ? 3.0 : 12.0), (reserve.id, 2.0)] {

@@ -473,7 +473,7 @@ public struct Purchasing: Sendable {
                 v.add("failedSerials", .invalidFormat(expected: "empty for a part without serial numbers"))
             }
             v.text("reason", input.reason, max: Limits.note)
-            if failed > 0 && (input.reason ?? "").trimmed.isEmpty { v.add("reason", .required) }
+            if failed > 0 && input.reason.isBlank { v.add("reason", .required) }
             try v.finish()
             let passedSerials = serials.filter { !failedSerials.contains($0) }
             var entries: [StockEntry] = []

@@ -228,7 +228,7 @@ public struct Stock: Sendable {
 
     /// R-7.5: dated lots expired or expiring within `days`, soonest first.
     public func expiring(within days: Int, warehouseId: Int? = nil) async throws -> [ExpiryWarning] {
-        let today = CalendarDate(store.now, in: store.timeZone)
+        let today = store.today
         let until = today.adding(days: days)
         var sql: SQLQueryString = """
             SELECT l.part_id, p.part_number, p.name, l.warehouse_id, w.code, l.expires_on, l.quantity FROM stock_lots l \

@@ -294,7 +294,7 @@ public struct FollowUps: Sendable {
         v.range("attitudeRating", result.attitudeRating, 1...5)
         v.range("qualityRating", result.qualityRating, 1...5)
         v.text("comment", result.comment, max: Limits.note)
-        if result.outcome == .notSolved, (result.comment ?? "").trimmed.isEmpty { v.add("comment", .required) }
+        if result.outcome == .notSolved, result.comment.isBlank { v.add("comment", .required) }
         try v.finish()
         let now = store.now
         let scope = store.scope

@@ -22,7 +22,7 @@ extension DeskPages {
     @Sendable func customer(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let data = try await Self.customerData(req, principal: principal, id: req.pageId())
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
+        let today = req.store.today
         let model = Self.customerModel(data, principal: principal, req.localizer, today: today)
         return try await PageRenderer.render("customer", title: "customer.title", model, for: req)
     }
@@ -41,7 +41,7 @@ extension DeskPages {
     @Sendable func unit(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let data = try await Self.unitData(req, principal: principal, id: req.pageId())
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
+        let today = req.store.today
         let model = Self.unitModel(data, principal: principal, req.localizer, today: today)
         return try await PageRenderer.render("unit", title: "unit.title", model, for: req)
     }

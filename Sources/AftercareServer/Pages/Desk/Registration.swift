@@ -37,7 +37,7 @@ extension DeskPages {
         let principal = try req.requirePrincipal()
         return Self.newModel(
             try await Self.registrationData(req, query: query, form: form), principal: principal, req.localizer,
-            query: query, form: form, today: CalendarDate(req.store.now, in: req.store.timeZone),
+            query: query, form: form, today: req.store.today,
             duplicates: duplicates, errors: errors, nonce: Secret.make().text)
     }
 

@@ -15,7 +15,7 @@ extension DispatchPages {
     static func boardQuery(_ req: Request) throws -> BoardQuery {
         let q = QueryReader(req: req)
         return BoardQuery(
-            unitId: try q.int("unit") ?? req.requirePrincipal().orgUnitId, date: try q.date("date") ?? today(req))
+            unitId: try q.int("unit") ?? req.requirePrincipal().orgUnitId, date: try q.date("date") ?? req.store.today)
     }
 
     static func boardLink(unit: Int, date: CalendarDate) -> String {
@@ -84,7 +84,7 @@ extension DispatchPages {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let unitId = form.int("unit", into: &v) ?? principal.orgUnitId
-        var date = Self.today(req)
+        var date = req.store.today
         if let text = form.string("date") {
             if let day = CalendarDate(iso: text) {
                 date = day

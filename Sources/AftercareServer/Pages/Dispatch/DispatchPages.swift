@@ -31,8 +31,6 @@ struct DispatchPages: Sendable {
         root.post("admin", "engineers", ":id", use: updateEngineer).requires(.action(.manageEngineers))
     }
 
-    static func today(_ req: Request) -> CalendarDate { CalendarDate(req.store.now, in: req.store.timeZone) }
-
     static func shifted(_ date: CalendarDate, days: Int, _ zone: TimeZone) -> CalendarDate {
         let noon = date.interval(in: zone).start.addingTimeInterval(12 * 3600 + Double(days) * 86_400)
         return CalendarDate(noon, in: zone)

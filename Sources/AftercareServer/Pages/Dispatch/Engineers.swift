@@ -18,7 +18,7 @@ extension DispatchPages {
     @Sendable func engineers(_ req: Request) async throws -> Response {
         let l = req.localizer
         let data = try await Self.engineersData(req)
-        let model = Self.engineersModel(data, principal: try req.requirePrincipal(), l, today: Self.today(req))
+        let model = Self.engineersModel(data, principal: try req.requirePrincipal(), l, today: req.store.today)
         return try await PageRenderer.render("admin-engineers", title: "engineers.title", model, for: req)
     }
 

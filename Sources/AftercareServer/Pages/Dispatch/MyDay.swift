@@ -24,7 +24,7 @@ extension DispatchPages {
     /// the signed-in engineer's visits of a day, in route order, with what to take and the next steps.
     @Sendable func myDay(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let date = try QueryReader(req: req).date("date") ?? Self.today(req)
+        let date = try QueryReader(req: req).date("date") ?? req.store.today
         let model = Self.myDayModel(try await Self.myDayData(req, date: date), principal: principal, req.localizer)
         return try await PageRenderer.render("my-day", title: "myDay.title", model, for: req)
     }

@@ -21,7 +21,7 @@ struct PortalPages: Sendable {
         let page = try QueryReader(req: req).page()
         let requests = try await ServiceRequests(req.store).list(
             RequestFilter(), page: PageRequest(limit: 20, afterId: page.afterId))
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
+        let today = req.store.today
         let model = Self.homeModel(
             HomeData(customer: customer, units: units.items, requests: requests), principal: principal, l,
             today: today)

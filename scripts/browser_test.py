@@ -936,7 +936,7 @@ class Suite:
         self.expect(self.path() == "/admin/sla/policies", "nav-sla-admin goes to /admin/sla/policies", self.path())
         links = self.css("table#policy-list a.policy-link")
         self.expect(len(links) >= 5, "the demo's five policies are listed", f"{len(links)} policies")
-        standard = [a for a in links if a.text.strip().startswith("Standard")]
+        standard = [a for a in links if a.text.strip().startswith("标准服务")]
         self.require(bool(standard), "the list has the Standard policy", str([a.text for a in links]))
         row = standard[0].find_element(By.XPATH, "./ancestor::tr")
         self.expect(bool(self.css(".badge", within=row)), "Standard is marked as the default")
@@ -1394,7 +1394,7 @@ class Suite:
         cards = self.css("#plan-routes .route-card")
         self.require(bool(cards), "the proposal lists routes with stops")
         self.info("routes: " + "; ".join(c.find_element(By.TAG_NAME, "h3").text.strip() for c in cards))
-        mine = [c for c in cards if c.find_element(By.TAG_NAME, "h3").text.strip().lower() == "engineer"]
+        mine = [c for c in cards if c.find_element(By.TAG_NAME, "h3").text.strip() == "王建国"]  # the login `engineer`
         card = mine[0] if mine else cards[0]
         engineer = int(card.get_attribute("data-engineer") or 0)
         first_stop = self.css("a.visit-link", within=card)

@@ -1,11 +1,15 @@
 // Demo data for the demo-data generator: organisation units, product lines with
-// models, fault phenomena (故障现象), customer names, addresses and free-text
-// fragments. Everything here is invented; names and addresses do not refer to
-// real people, and no phone numbers or personal data appear.
+// models, fault phenomena (故障现象) and the free-text fragments of a request's
+// timeline. Customers, their cities, addresses and phone numbers are in
+// `DemoCities.swift`. Everything here is invented; names and addresses do not
+// refer to real people or firms.
 //
-// Texts are mostly Simplified Chinese, with some Traditional Chinese, Spanish
-// and English, so that search, sorting and classification meet mixed scripts.
+// Each text comes in the language of the place it is written in: Simplified
+// Chinese on the mainland, Traditional Chinese in Taipei, Spanish in Spain, so
+// that search, sorting and classification meet mixed scripts, each where it
+// belongs.
 
+import AftercareDomain
 import Foundation
 
 public struct DemoOrgUnit: Sendable {
@@ -61,36 +65,49 @@ public struct DemoModel: Sendable {
     }
 }
 
+/// The same kind of text in the three languages the demo's customers write in.
+public struct DemoTexts: Sendable {
+    public let hans: [String]
+    public let hant: [String]
+    public let es: [String]
+
+    public init(hans: [String], hant: [String], es: [String]) {
+        self.hans = hans
+        self.hant = hant
+        self.es = es
+    }
+
+    /// The texts written in `language` (Simplified Chinese for any language the demo has no texts in).
+    public func callAsFunction(_ language: Language) -> [String] {
+        switch language {
+        case .zhHant: hant
+        case .es: es
+        case .zhHans, .en: hans
+        }
+    }
+}
+
 public struct DemoProductLine: Sendable {
     public let code: String
     public let name: String
     public let models: [DemoModel]
-    public let faults: [String]
-    public let customerRequests: [String]
+    public let faults: DemoTexts
+    public let customerRequests: DemoTexts
+    public let resolutions: DemoTexts
+    /// The service department's own classification (staff at headquarters report on it), in Simplified Chinese.
     public let categories: [String]
-    public let siteKinds: [String]
 
     public init(
-        code: String, name: String, models: [DemoModel], faults: [String],
-        customerRequests: [String], categories: [String], siteKinds: [String]
+        code: String, name: String, models: [DemoModel], faults: DemoTexts, customerRequests: DemoTexts,
+        resolutions: DemoTexts, categories: [String]
     ) {
         self.code = code
         self.name = name
         self.models = models
         self.faults = faults
         self.customerRequests = customerRequests
+        self.resolutions = resolutions
         self.categories = categories
-        self.siteKinds = siteKinds
-    }
-}
-
-public struct DemoPerson: Sendable {
-    public let name: String
-    public let role: String
-
-    public init(name: String, role: String) {
-        self.name = name
-        self.role = role
     }
 }
 
@@ -110,7 +127,7 @@ public enum DemoCatalog {
             code: "BR-SC", name: "华南分公司", kind: "branch", parentCode: "HQ",
             city: "广州", latitude: 23.1291, longitude: 113.2644, timeZone: "Asia/Shanghai"),
         DemoOrgUnit(
-            code: "BR-MAD", name: "马德里分公司 / Sucursal Madrid", kind: "branch", parentCode: "HQ",
+            code: "BR-MAD", name: "Sucursal de Madrid", kind: "branch", parentCode: "HQ",
             city: "Madrid", latitude: 40.4168, longitude: -3.7038, timeZone: "Europe/Madrid"),
 
         DemoOrgUnit(
@@ -147,6 +164,10 @@ public enum DemoCatalog {
         copiers, ledScreens, machinery, windows, schoolIT, software, appliances,
     ]
 
+    public static func productLine(_ code: String) -> DemoProductLine? {
+        productLines.first { $0.code == code }
+    }
+
     static let copiers = DemoProductLine(
         code: "COPIER",
         name: "复印机",
@@ -168,36 +189,60 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "sale", serviceLevel: "meets",
                 serviceFamilies: ["emergency"], serialPrefix: "ACP"),
         ],
-        faults: [
-            "复印件打印模糊，有黑色条纹",
-            "频繁卡纸，二号纸盒进纸处尤其严重",
-            "开机报错 SC542，定影温度异常",
-            "复印件底灰严重，整页发灰",
-            "输稿器双面扫描时原稿歪斜",
-            "彩色复印偏色，洋红色过重",
-            "网络打印任务发送后机器无响应",
-            "扫描到邮箱失败，提示 SMTP 认证错误",
-            "已更换新碳粉盒仍提示碳粉不足",
-            "运行时有咔咔的异常噪音",
-            "定影不牢，手摸复印件掉粉",
-            "装订器不出钉，装订位置偏移",
-            "影印件出現白色直線",
-            "機器頻繁顯示「請呼叫維修人員」",
-            "la copiadora no imprime a doble cara",
-            "atascos de papel en la bandeja de salida",
-            "paper jam in the finisher unit",
-        ],
-        customerRequests: [
-            "尽快上门维修，明天有重要文件要印",
-            "希望周末上门",
-            "请带齐硒鼓和定影组件备件",
-            "希望提供备用机",
-            "顺便做一次保养",
-            "請於上班時間前來",
-            "solicita visita técnica por la mañana",
-        ],
-        categories: ["硬件故障", "耗材", "配置问题", "操作指导", "保养"],
-        siteKinds: ["办公楼", "学校文印室", "医院行政楼", "图文快印店"]
+        faults: DemoTexts(
+            hans: [
+                "复印件打印模糊，有黑色条纹",
+                "频繁卡纸，二号纸盒进纸处尤其严重",
+                "开机报错 SC542，定影温度异常",
+                "复印件底灰严重，整页发灰",
+                "输稿器双面扫描时原稿歪斜",
+                "彩色复印偏色，洋红色过重",
+                "网络打印任务发送后机器无响应",
+                "扫描到邮箱失败，提示 SMTP 认证错误",
+                "已更换新碳粉盒仍提示碳粉不足",
+                "运行时有咔咔的异常噪音",
+                "定影不牢，手摸复印件掉粉",
+                "装订器不出钉，装订位置偏移",
+            ],
+            hant: [
+                "影印件出現白色直線",
+                "機器頻繁顯示「請呼叫維修人員」",
+                "經常卡紙，第二紙匣進紙處尤其嚴重",
+                "影印件底灰，整頁發灰",
+            ],
+            es: [
+                "la copiadora no imprime a doble cara",
+                "atascos de papel en la bandeja de salida",
+                "las copias salen con rayas negras",
+                "error SC542 al encender: temperatura de fijación anormal",
+            ]),
+        customerRequests: DemoTexts(
+            hans: [
+                "尽快上门维修，明天有重要文件要印",
+                "希望周末上门",
+                "请带齐硒鼓和定影组件备件",
+                "希望提供备用机",
+                "顺便做一次保养",
+            ],
+            hant: ["請於上班時間前來", "請攜帶感光鼓備品", "希望順便保養"],
+            es: [
+                "solicita visita técnica por la mañana",
+                "necesitan una máquina de sustitución durante la reparación",
+                "aprovechar la visita para el mantenimiento preventivo",
+            ]),
+        resolutions: DemoTexts(
+            hans: [
+                "更换定影组件，试印 50 张正常",
+                "清洁光学部件和充电辊，复印件清晰",
+                "更换搓纸轮及分页器，连续进纸 200 张无卡纸",
+                "重新设置 SMTP 服务器参数，扫描到邮箱恢复",
+            ],
+            hant: ["更換定影組件，試印 50 張正常", "清潔光學元件與充電滾輪，影印清晰"],
+            es: [
+                "Se sustituyó la unidad de fijación; 50 copias de prueba correctas",
+                "Se cambiaron los rodillos de alimentación; 200 hojas sin atascos",
+            ]),
+        categories: ["硬件故障", "耗材", "配置问题", "操作指导", "保养"]
     )
 
     static let ledScreens = DemoProductLine(
@@ -217,33 +262,47 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "delivery", serviceLevel: "meets",
                 serviceFamilies: ["emergency"], serialPrefix: "LDR"),
         ],
-        faults: [
-            "显示屏部分模块不亮",
-            "屏幕出现整列黑线",
-            "局部出现马赛克、花屏",
-            "画面闪烁，亮度不均匀",
-            "拼接处色差明显，颜色不一致",
-            "控制卡收不到信号，整屏黑屏",
-            "户外屏雨后进水，部分灯珠损坏",
-            "接收卡频繁掉线",
-            "开机后电源箱空开跳闸",
-            "亮度自动调节失效，夜间过亮扰民",
-            "播放软件无法上传节目",
-            "顯示屏模組有壞點，呈現常亮",
-            "la pantalla muestra líneas verticales",
-            "la pantalla se apaga sola después de unos minutos",
-            "some LED modules show wrong colours",
-        ],
-        customerRequests: [
-            "尽快上门维修，周一有大型活动",
-            "请在夜间闭馆后施工",
-            "希望更换备用模组后再返厂维修",
-            "要求提供高空作业安全措施",
-            "solicita visita técnica urgente",
-            "please send a technician before the weekend",
-        ],
-        categories: ["硬件故障", "控制系统", "软件问题", "配置问题", "环境因素"],
-        siteKinds: ["商场外墙", "会议中心", "体育馆", "学校报告厅", "户外广场"]
+        faults: DemoTexts(
+            hans: [
+                "显示屏部分模块不亮",
+                "屏幕出现整列黑线",
+                "局部出现马赛克、花屏",
+                "画面闪烁，亮度不均匀",
+                "拼接处色差明显，颜色不一致",
+                "控制卡收不到信号，整屏黑屏",
+                "户外屏雨后进水，部分灯珠损坏",
+                "接收卡频繁掉线",
+                "开机后电源箱空开跳闸",
+                "亮度自动调节失效，夜间过亮扰民",
+                "播放软件无法上传节目",
+            ],
+            hant: ["顯示屏模組有壞點，呈現常亮", "畫面閃爍，亮度不均勻", "控制卡收不到訊號，整屏黑屏"],
+            es: [
+                "la pantalla muestra líneas verticales",
+                "la pantalla se apaga sola después de unos minutos",
+                "algunos módulos muestran colores incorrectos",
+            ]),
+        customerRequests: DemoTexts(
+            hans: [
+                "尽快上门维修，周一有大型活动",
+                "请在夜间闭馆后施工",
+                "希望更换备用模组后再返厂维修",
+                "要求提供高空作业安全措施",
+            ],
+            hant: ["請於晚間閉館後施工", "週末有活動，請盡快處理"],
+            es: ["solicita visita técnica urgente", "el viernes hay un evento y necesitan la pantalla"]),
+        resolutions: DemoTexts(
+            hans: [
+                "更换故障LED模组两块，整屏显示正常",
+                "更换接收卡并重新配屏，信号稳定",
+                "更换开关电源，检查接地后送电正常",
+            ],
+            hant: ["更換故障模組兩塊，整屏顯示正常", "更換接收卡並重新設定，訊號穩定"],
+            es: [
+                "Se sustituyeron dos módulos LED; la pantalla funciona correctamente",
+                "Se cambió la tarjeta receptora y se reconfiguró la pantalla",
+            ]),
+        categories: ["硬件故障", "控制系统", "软件问题", "配置问题", "环境因素"]
     )
 
     static let machinery = DemoProductLine(
@@ -267,37 +326,57 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "delivery", serviceLevel: "meets",
                 serviceFamilies: ["emergency", "healthCare"], serialPrefix: "ZLR"),
         ],
-        faults: [
-            "泵车臂架动作缓慢",
-            "液压系统漏油",
-            "泵送压力不足，排量明显下降",
-            "臂架展开时有异响",
-            "主油缸换向冲击大",
-            "发动机无法启动，仪表报故障码",
-            "遥控器失灵，无法控制臂架",
-            "支腿收放不同步",
-            "料斗搅拌轴漏浆",
-            "摊铺机熨平板加热不均",
-            "摊铺厚度不均，找平仪报警",
-            "压路机振动失效",
-            "压路机行走无力，爬坡困难",
-            "驾驶室空调不制冷",
-            "支腿油缸內洩，車身緩慢下沉",
-            "la bomba de hormigón pierde presión",
-            "fuga de aceite en el cilindro de dirección",
-            "engine overheats under load",
-        ],
-        customerRequests: [
-            "工地停工待修，请两小时内到场",
-            "尽快上门维修，明早要浇筑",
-            "需要服务车带配件到工地",
-            "希望安排驻场工程师",
-            "请同时做一次整机保养检查",
-            "solicita visita técnica en obra",
-            "necesitamos una máquina de sustitución",
-        ],
-        categories: ["液压系统", "电气系统", "发动机", "结构件", "操作指导", "保养"],
-        siteKinds: ["施工工地", "高速公路施工段", "市政道路工地", "搅拌站", "设备停放场"]
+        faults: DemoTexts(
+            hans: [
+                "泵车臂架动作缓慢",
+                "液压系统漏油",
+                "泵送压力不足，排量明显下降",
+                "臂架展开时有异响",
+                "主油缸换向冲击大",
+                "发动机无法启动，仪表报故障码",
+                "遥控器失灵，无法控制臂架",
+                "支腿收放不同步",
+                "料斗搅拌轴漏浆",
+                "摊铺机熨平板加热不均",
+                "摊铺厚度不均，找平仪报警",
+                "压路机振动失效",
+                "压路机行走无力，爬坡困难",
+                "驾驶室空调不制冷",
+            ],
+            hant: ["支腿油缸內洩，車身緩慢下沉", "泵送壓力不足，排量明顯下降", "液壓系統漏油"],
+            es: [
+                "la bomba de hormigón pierde presión",
+                "fuga de aceite en el cilindro de dirección",
+                "el motor se calienta demasiado con carga",
+            ]),
+        customerRequests: DemoTexts(
+            hans: [
+                "工地停工待修，请两小时内到场",
+                "尽快上门维修，明早要浇筑",
+                "需要服务车带配件到工地",
+                "希望安排驻场工程师",
+                "请同时做一次整机保养检查",
+            ],
+            hant: ["工地停工待修，請盡快到場", "請服務車攜帶配件到工地"],
+            es: [
+                "solicita visita técnica en obra",
+                "necesitamos una máquina de sustitución",
+                "mañana hay hormigonado, urge la reparación",
+            ]),
+        resolutions: DemoTexts(
+            hans: [
+                "更换液压油管密封圈，试车无渗漏",
+                "清洗液压滤芯并补充液压油，臂架动作恢复正常",
+                "更换主油缸换向阀，泵送压力恢复",
+                "校准找平仪传感器，摊铺厚度均匀",
+                "更换振动轴承，压路机振动恢复",
+            ],
+            hant: ["更換支腿油缸密封件，試車無內洩", "清洗液壓濾芯並補充液壓油，動作恢復正常"],
+            es: [
+                "Se sustituyeron las juntas del latiguillo hidráulico; prueba sin fugas",
+                "Se cambió el filtro hidráulico y se repuso aceite; presión de bombeo normal",
+            ]),
+        categories: ["液压系统", "电气系统", "发动机", "结构件", "操作指导", "保养"]
     )
 
     static let windows = DemoProductLine(
@@ -317,34 +396,44 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "installation", serviceLevel: "meets",
                 serviceFamilies: ["emergency"], serialPrefix: "DMF"),
         ],
-        faults: [
-            "窗户密封条老化漏水",
-            "推拉窗滑动不顺畅，有卡滞",
-            "平开窗合页松动，窗扇下垂",
-            "门窗锁点无法锁闭",
-            "玻璃出现裂纹",
-            "中空玻璃内部起雾",
-            "窗框与墙体间缝隙渗水",
-            "型材表面喷涂脱落",
-            "纱窗破损，无法拉动",
-            "执手断裂",
-            "折叠门轨道变形，开关困难",
-            "大风天窗户有啸叫声",
-            "鋁窗排水孔堵塞，窗台積水",
-            "la ventana no cierra herméticamente",
-            "entra aire por la junta de la puerta corredera",
-            "condensation between the glass panes",
-        ],
-        customerRequests: [
-            "希望周末上门",
-            "下雨前务必修好",
-            "请先上门测量再报价",
-            "希望整栋楼统一检查一次",
-            "請提前一天電話預約",
-            "solicita visita técnica para revisar todas las ventanas",
-        ],
-        categories: ["安装质量", "五金配件", "密封防水", "玻璃", "人为损坏"],
-        siteKinds: ["住宅小区", "办公楼", "学校教学楼", "酒店", "医院病房楼"]
+        faults: DemoTexts(
+            hans: [
+                "窗户密封条老化漏水",
+                "推拉窗滑动不顺畅，有卡滞",
+                "平开窗合页松动，窗扇下垂",
+                "门窗锁点无法锁闭",
+                "玻璃出现裂纹",
+                "中空玻璃内部起雾",
+                "窗框与墙体间缝隙渗水",
+                "型材表面喷涂脱落",
+                "纱窗破损，无法拉动",
+                "执手断裂",
+                "折叠门轨道变形，开关困难",
+                "大风天窗户有啸叫声",
+            ],
+            hant: ["鋁窗排水孔堵塞，窗台積水", "推拉窗滑動不順，有卡滯", "密封條老化漏水"],
+            es: [
+                "la ventana no cierra herméticamente",
+                "entra aire por la junta de la puerta corredera",
+                "condensación entre los vidrios del doble acristalamiento",
+            ]),
+        customerRequests: DemoTexts(
+            hans: ["希望周末上门", "下雨前务必修好", "请先上门测量再报价", "希望整栋楼统一检查一次"],
+            hant: ["請提前一天電話預約", "颱風來之前務必修好"],
+            es: ["solicita visita técnica para revisar todas las ventanas", "prefieren la visita por la tarde"]),
+        resolutions: DemoTexts(
+            hans: [
+                "更换老化密封条，淋水试验无渗漏",
+                "调整合页和锁点，窗扇开关顺畅",
+                "疏通排水孔并打胶处理",
+                "更换中空玻璃一块",
+            ],
+            hant: ["疏通排水孔並重新打膠，淋水測試無滲漏", "調整鉸鏈與鎖點，開關順暢"],
+            es: [
+                "Se ajustaron los herrajes de la ventana; cierre correcto",
+                "Se sustituyó la junta de estanqueidad; prueba de agua sin filtraciones",
+            ]),
+        categories: ["安装质量", "五金配件", "密封防水", "玻璃", "人为损坏"]
     )
 
     static let schoolIT = DemoProductLine(
@@ -364,33 +453,43 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "installation", serviceLevel: "meets",
                 serviceFamilies: ["emergency", "healthCare"], serialPrefix: "EDB"),
         ],
-        faults: [
-            "电子白板触控失灵",
-            "投影仪画面发黄、亮度低",
-            "教室多媒体中控无法开机",
-            "学生机房多台电脑无法联网",
-            "录播系统录制无声音",
-            "校园广播部分教室无声",
-            "一卡通消费机数据不同步",
-            "教学楼三楼无线网络信号弱",
-            "交互式一体机频繁死机",
-            "教师机无法推送屏幕到学生端",
-            "監控系統部分攝像頭離線",
-            "la pizarra digital no responde al tacto",
-            "el proyector no enciende en el aula 3B",
-            "los ordenadores del aula de informática no arrancan",
-            "students cannot log in to the learning platform",
-        ],
-        customerRequests: [
-            "请在放学后或周末上门",
-            "期末考试前务必修复",
-            "希望安排教师操作培训",
-            "尽快上门维修，下周有公开课",
-            "solicita visita técnica fuera del horario lectivo",
-            "solicita formación para el profesorado",
-        ],
-        categories: ["硬件故障", "网络问题", "软件问题", "配置问题", "操作指导"],
-        siteKinds: ["学校机房", "普通教室", "录播教室", "行政办公楼", "aula digital"]
+        faults: DemoTexts(
+            hans: [
+                "电子白板触控失灵",
+                "投影仪画面发黄、亮度低",
+                "教室多媒体中控无法开机",
+                "学生机房多台电脑无法联网",
+                "录播系统录制无声音",
+                "校园广播部分教室无声",
+                "一卡通消费机数据不同步",
+                "教学楼三楼无线网络信号弱",
+                "交互式一体机频繁死机",
+                "教师机无法推送屏幕到学生端",
+            ],
+            hant: ["監控系統部分攝像頭離線", "電子白板觸控失靈", "教室多媒體中控無法開機"],
+            es: [
+                "la pizarra digital no responde al tacto",
+                "el proyector no enciende en el aula 3B",
+                "los ordenadores del aula de informática no arrancan",
+                "los alumnos no pueden acceder a la plataforma de aprendizaje",
+            ]),
+        customerRequests: DemoTexts(
+            hans: ["请在放学后或周末上门", "期末考试前务必修复", "希望安排教师操作培训", "尽快上门维修，下周有公开课"],
+            hant: ["請於放學後到校", "希望安排教師操作培訓"],
+            es: ["solicita visita técnica fuera del horario lectivo", "solicita formación para el profesorado"]),
+        resolutions: DemoTexts(
+            hans: [
+                "重新校准电子白板，触控正常",
+                "更换投影灯泡并清洁滤网",
+                "更换交换机端口，机房电脑恢复联网",
+                "重装录播主机声卡驱动，录制有声音",
+            ],
+            hant: ["重新校準電子白板，觸控正常", "更換交換器連接埠，攝像頭恢復連線"],
+            es: [
+                "Se recalibró la pizarra digital; respuesta táctil correcta",
+                "Se sustituyó la lámpara del proyector y se limpió el filtro",
+            ]),
+        categories: ["硬件故障", "网络问题", "软件问题", "配置问题", "操作指导"]
     )
 
     static let software = DemoProductLine(
@@ -410,35 +509,44 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "acceptance", serviceLevel: "meets",
                 serviceFamilies: ["emergency"], serialPrefix: "SWO"),
         ],
-        faults: [
-            "software crashes on login",
-            "登录后提示数据库连接失败",
-            "报表导出 Excel 后中文乱码",
-            "数据同步失败，分支机构数据缺失",
-            "升级后部分菜单无法打开",
-            "打印单据格式错乱",
-            "用户权限配置后不生效",
-            "系统运行缓慢，查询超时",
-            "接口调用返回 500 错误",
-            "月结时金额计算错误",
-            "移动端 App 打开即闪退",
-            "管理员密码遗忘，无法登录后台",
-            "系統時間與伺服器不同步，單據日期錯誤",
-            "el sistema no guarda los cambios",
-            "error al generar la factura electrónica",
-            "license key expired message after update",
-        ],
-        customerRequests: [
-            "请远程协助处理",
-            "今天下班前必须恢复",
-            "希望安排现场技术支持",
-            "请提供新版本升级说明",
-            "需要对新员工进行操作培训",
-            "solicita asistencia remota",
-            "please provide a root-cause report",
-        ],
-        categories: ["软件问题", "配置问题", "数据问题", "网络问题", "操作指导", "需求变更"],
-        siteKinds: ["办公楼", "医院信息中心", "数据机房", "财务室"]
+        faults: DemoTexts(
+            hans: [
+                "登录后提示数据库连接失败",
+                "报表导出 Excel 后中文乱码",
+                "数据同步失败，分支机构数据缺失",
+                "升级后部分菜单无法打开",
+                "打印单据格式错乱",
+                "用户权限配置后不生效",
+                "系统运行缓慢，查询超时",
+                "接口调用返回 500 错误",
+                "月结时金额计算错误",
+                "移动端 App 打开即闪退",
+                "管理员密码遗忘，无法登录后台",
+            ],
+            hant: ["系統時間與伺服器不同步，單據日期錯誤", "報表匯出 Excel 後中文亂碼", "登入後提示資料庫連線失敗"],
+            es: [
+                "el sistema no guarda los cambios",
+                "error al generar la factura electrónica",
+                "aviso de licencia caducada tras la actualización",
+                "la aplicación se cierra al iniciar sesión",
+            ]),
+        customerRequests: DemoTexts(
+            hans: ["请远程协助处理", "今天下班前必须恢复", "希望安排现场技术支持", "请提供新版本升级说明", "需要对新员工进行操作培训"],
+            hant: ["請遠端協助處理", "今天下班前務必恢復"],
+            es: ["solicita asistencia remota", "necesitan un informe de la causa del fallo"]),
+        resolutions: DemoTexts(
+            hans: [
+                "远程协助修复数据库连接配置",
+                "升级补丁至最新版本，问题解决",
+                "重置用户权限缓存，权限生效",
+                "调整报表导出编码为 UTF-8，中文显示正常",
+            ],
+            hant: ["遠端修正資料庫連線設定", "校正伺服器時間同步設定，單據日期正確"],
+            es: [
+                "Se reinstaló la aplicación cliente y se borró la caché local",
+                "Se aplicó el parche de la última versión; problema resuelto",
+            ]),
+        categories: ["软件问题", "配置问题", "数据问题", "网络问题", "操作指导", "需求变更"]
     )
 
     static let appliances = DemoProductLine(
@@ -458,345 +566,95 @@ public enum DemoCatalog {
                 warrantyStartsFrom: "sale", serviceLevel: "meets",
                 serviceFamilies: ["emergency", "healthCare"], serialPrefix: "HAF"),
         ],
-        faults: [
-            "空调不制冷，外机不启动",
-            "空调室内机漏水",
-            "洗衣机脱水时剧烈抖动",
-            "洗衣机显示 E4 故障码，不进水",
-            "冰箱冷藏室结冰",
-            "冰箱压缩机噪音大",
-            "空调开机后有异味",
-            "洗衣机门锁打不开",
-            "冰箱门封条变形不密封",
-            "空调遙控器無反應",
-            "la lavadora no centrifuga",
-            "refrigerator not cooling after power outage",
-        ],
-        customerRequests: [
-            "希望周末上门",
-            "尽快上门维修，家里有老人",
-            "上门前请先电话联系",
-            "请穿鞋套进门",
-            "solicita visita técnica por la tarde",
-        ],
-        categories: ["硬件故障", "安装问题", "操作指导", "保养清洗"],
-        siteKinds: ["住宅", "公寓", "宿舍", "小型商铺"]
+        faults: DemoTexts(
+            hans: [
+                "空调不制冷，外机不启动",
+                "空调室内机漏水",
+                "洗衣机脱水时剧烈抖动",
+                "洗衣机显示 E4 故障码，不进水",
+                "冰箱冷藏室结冰",
+                "冰箱压缩机噪音大",
+                "空调开机后有异味",
+                "洗衣机门锁打不开",
+                "冰箱门封条变形不密封",
+            ],
+            hant: ["冷氣不冷，室外機不啟動", "冷氣遙控器無反應", "洗衣機脫水時劇烈晃動"],
+            es: [
+                "la lavadora no centrifuga",
+                "el frigorífico no enfría tras un corte de luz",
+                "el aire acondicionado gotea agua",
+            ]),
+        customerRequests: DemoTexts(
+            hans: ["希望周末上门", "尽快上门维修，家里有老人", "上门前请先电话联系", "请穿鞋套进门"],
+            hant: ["請先電話聯繫再上門", "希望週末到府"],
+            es: ["solicita visita técnica por la tarde", "llamar antes de ir"]),
+        resolutions: DemoTexts(
+            hans: [
+                "补充冷媒并检查管路，空调恢复制冷",
+                "更换排水泵，洗衣机进排水正常",
+                "更换门封条，冰箱密封良好",
+                "清洗室内机蒸发器，异味消除",
+            ],
+            hant: ["補充冷媒並檢查管路，冷氣恢復製冷", "更換減震吊桿，脫水平穩"],
+            es: [
+                "Se cambió la bomba de desagüe; centrifugado correcto",
+                "Se recargó el gas refrigerante y se revisaron las tuberías",
+            ]),
+        categories: ["硬件故障", "安装问题", "操作指导", "保养清洗"]
     )
 
-    // MARK: - Customers
+    // MARK: - Free text of a request's timeline
 
-    public static let companyNames: [String] = [
-        // 湖南
-        "长沙市第一中学",
-        "华润置地",
-        "中建五局三公司",
-        "湖南湘江新区管理委员会",
-        "长沙岳麓区实验小学",
-        "长沙市雨花区中医院",
-        "湘潭远大建材有限公司",
-        "株洲恒通物流有限公司",
-        "岳阳市第三人民医院",
-        "常德桃花源建设工程有限公司",
-        "衡阳市华新实验学校",
-        "益阳龙岭工业园管委会",
-        "娄底市钢城物业管理公司",
-        "邵阳宝庆商贸城",
-        "郴州市第五中学",
-        "永州潇湘建材市场",
-        "张家界武陵源旅游集团",
-        "怀化市鹤城区教育局",
-        "长沙星沙经开区市政工程公司",
-        "湖南楚天路桥建设有限公司",
-        // 华东
-        "上海仁济医院",
-        "上海浦东新区行政服务中心",
-        "上海申华印务有限公司",
-        "上海城建路桥养护有限公司",
-        "上海静安商务楼宇管理公司",
-        "上海徐汇区教育信息中心",
-        "上海虹桥枢纽商业管理有限公司",
-        "上海外高桥保税物流公司",
-        "苏州工业园区星海实验中学",
-        "苏州金鸡湖会展中心",
-        "苏州吴中区人民医院",
-        "杭州西溪湿地酒店管理有限公司",
-        "杭州市拱墅区教育局",
-        "杭州未来科技城管委会",
-        "南京紫金建设工程有限公司",
-        "南京江北新区图书馆",
-        "宁波北仑港务集团",
-        "无锡锡东新城商务区",
-        "温州鹿城区行政中心",
-        "合肥滨湖科学城建设公司",
-        "中铁建设第九工程处",
-        "中交二航局第六分公司",
-        // 华南
-        "广州天河城百货有限公司",
-        "广州市越秀区人民政府",
-        "广州地铁设计研究院",
-        "广州白云国际会议中心",
-        "广州番禺职业技术学院",
-        "深圳南山科技园管理中心",
-        "深圳市宝安区中心医院",
-        "深圳福田区第二实验学校",
-        "深圳海岸城购物中心",
-        "佛山顺德美居家具有限公司",
-        "东莞长安镇政府",
-        "珠海横琴新区建设局",
-        "中山大学附属第五医院",
-        "惠州大亚湾石化区管委会",
-        "汕头龙湖区人民医院",
-        "江门新会陈皮产业园",
-        "湛江港务集团机械公司",
-        "清远市清城区政务服务中心",
-        "韶关丹霞路桥工程有限公司",
-        "肇庆星湖国际酒店",
-        "梅州客都汽车城",
-        "潮州瓷都陶瓷有限公司",
-        "广西路桥集团第二工程公司",
-        "海南三亚湾度假酒店",
-        "福州市鼓楼区第二中心小学",
-        "厦门嘉禾律师事务所",
-        // 其他地区
-        "江西赣粤高速公路养护公司",
-        "武汉光谷软件园",
-        "武汉长江商贸城",
-        "郑州东区会展宾馆",
-        "成都天府新区城市建设投资公司",
-        "重庆两江新区市政工程公司",
-        "西安高新第三中学",
-        "北京朝阳区行政服务大厅",
-        "北京华信会计师事务所",
-        "天津滨海新区图书馆",
-        "青岛海景花园大酒店",
-        "济南历下区妇幼保健院",
-        "沈阳华君科技资讯有限公司",
-        "大连港湾物业管理有限公司",
-        "哈尔滨冰城建工集团",
-        "昆明滇池度假区管委会",
-        "贵阳观山湖区人民医院",
-        "南宁五象新区投资公司",
-        // 繁體
-        "臺北市信義區區公所",
-        "新北市板橋國民小學",
-        "臺中市立圖書館",
-        "高雄港務工程處",
-        "臺南市安平區衛生所",
-        "桃園國際物流園區股份有限公司",
-        "新竹科學園區華揚資訊股份有限公司",
-        "香港九龍灣商業中心",
-        "澳門威利建築工程有限公司",
-        "臺北市立建國醫院",
-        // Español
-        "Colegio San José",
-        "Ayuntamiento de Getafe",
-        "Ayuntamiento de Alcalá de Henares",
-        "Ayuntamiento de Sabadell",
-        "Colegio Santa María del Pilar",
-        "IES Miguel de Cervantes",
-        "IES Politécnico de Valencia",
-        "Hospital Virgen de la Esperanza",
-        "Clínica Dental Sonrisa",
-        "Construcciones Hermanos Ruiz S.L.",
-        "Excavaciones y Obras Sierra Norte S.A.",
-        "Aluminios del Tajo S.L.",
-        "Ferretería Industrial Levante S.A.",
-        "Hotel Plaza Mayor Madrid",
-        "Centro Comercial Parque Sur",
-        "Biblioteca Municipal de Leganés",
-        "Gestoría Martínez y Asociados",
-        "Universidad Popular de Móstoles",
-        // English
-        "Pacific Rim Logistics Ltd.",
-        "Golden Bay International School",
-        "Harbour View Hotel Group",
-        "BrightPath Software Inc.",
-        "Northgate Medical Centre",
-        "Evergreen Property Management",
-    ]
+    public static let cancelReasons = DemoTexts(
+        hans: [
+            "客户自行解决",
+            "重复报修",
+            "客户已联系其他服务商",
+            "设备已报废",
+            "非我司产品",
+            "客户取消需求",
+            "超出保修范围，客户拒绝付费维修",
+            "多次联系不上客户",
+            "项目已停工，暂不需要服务",
+            "误报，设备运行正常",
+        ],
+        hant: ["客戶暫緩維修", "重複報修", "客戶已自行排除"],
+        es: [
+            "El cliente resolvió el problema por su cuenta",
+            "Solicitud duplicada",
+            "El cliente anuló la solicitud",
+        ])
 
-    public static let personNames: [String] = [
-        "张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周杰", "吴霞",
-        "徐明", "孙丽", "马超", "朱红", "胡斌", "郭婷", "何军", "高峰", "林燕", "罗刚",
-        "郑浩", "梁雪", "谢鹏", "宋佳", "唐亮", "韩梅", "冯涛", "邓雅琴", "曹宇", "彭博",
-        "曾小兰", "肖建国", "田甜", "董志强", "袁晓东", "潘玉梅", "于海洋", "蒋文华", "蔡俊杰", "余秋菊",
-        "杜鹏飞", "叶晓琳", "程子豪", "魏晨光", "苏婉清", "吕国栋", "丁一凡", "任晓燕", "沈家明", "姚春花",
-        "卢志远", "姜雨桐", "崔世杰", "钟秀英", "谭永红", "陆思远", "汪美玲", "范立新", "金诗雨", "石振华",
-        "廖红梅",
-        // 繁體
-        "陳志明", "黃淑芬", "張家豪", "劉怡君", "蔡宗翰", "鄭雅婷",
-        // Español
-        "María García López", "José Fernández Ruiz", "Carmen Martínez Sanz", "Antonio Sánchez Gil",
-        "Lucía Romero Díaz", "Javier Moreno Torres", "Isabel Navarro Vega", "Manuel Jiménez Ortega",
-        "Elena Castillo Prieto", "Pablo Herrera Molina",
-        // English
-        "David Miller", "Sarah Thompson", "Michael Chen",
-    ]
+    /// Why a request waits on the customer.
+    public static let waitReasons = DemoTexts(
+        hans: [
+            "报价已发出，等待客户确认",
+            "客户要求改期，等待客户通知",
+            "等待客户提供购机发票",
+            "现场暂不具备施工条件，等待客户通知",
+        ],
+        hant: ["報價已寄出，等待客戶確認", "客戶要求改期，等候通知"],
+        es: ["pendiente de que el cliente acepte el presupuesto", "el cliente pide aplazar la visita"])
 
-    public static let contactNames: [String] = [
-        "刘建军", "王秀英", "李国华", "张海燕", "陈立新", "杨桂芳", "赵建平", "黄小燕", "周国强", "吴晓红",
-        "徐建新", "孙玉兰", "朱晓峰", "胡秀珍", "郭志华", "何丽娟", "高建国", "林志勇", "罗晓梅", "郑国平",
-        "梁秀云", "谢建华", "宋春梅", "唐志明", "韩晓丽", "冯建伟", "邓秋月", "曹国庆", "彭丽萍", "曾德胜",
-        "肖云峰", "田秀兰", "董晓军", "袁丽芳", "潘建勇", "于春燕", "蒋国良", "余志红", "杜晓波", "叶振宇",
-        "程晓庆", "魏德华", "苏建明", "吕晓东", "丁海涛", "任玉珍", "沈国富", "姚丽华", "卢建生", "姜晓萍",
-        "崔永刚", "钟丽娜", "谭建辉", "陆海峰", "汪晓菲", "范志国", "金海燕", "石磊", "廖志强", "贾红霞",
-        "夏文斌", "韦秀兰",
-        // 繁體
-        "王建民", "李淑惠", "陳冠宇", "吳佩珊", "許家榮",
-        // Español
-        "Laura Gómez Herrero", "Francisco Ruiz Pérez", "Ana Belén Ortiz", "Miguel Ángel Serrano",
-        "Rosa María Delgado", "Alberto Rubio Marín", "Cristina Vidal Soler", "Sergio Blanco Cano",
-        "Beatriz Molina Ramos", "Raúl Castro Méndez",
-        // English
-        "Emily Wong", "James Carter", "Olivia Brown",
-    ]
+    public static let reopenReasons = DemoTexts(
+        hans: ["故障复发，客户要求再次上门"], hant: ["故障再次發生，客戶要求再次到場"], es: ["la avería ha vuelto a aparecer"])
 
-    public static let contactRoles: [String] = [
-        "设备管理员",
-        "行政主管",
-        "采购经理",
-        "项目经理",
-        "信息中心主任",
-        "后勤处处长",
-        "总务科科长",
-        "机务主管",
-        "工地负责人",
-        "物业经理",
-        "办公室主任",
-        "网络管理员",
-        "财务主管",
-        "教务处主任",
-        "设备科工程师",
-        "設備課長",
-        "資訊室主任",
-        "Jefe de mantenimiento",
-        "Coordinador TIC",
-        "Responsable de compras",
-        "Director del centro",
-        "Facilities manager",
-        "IT administrator",
-    ]
-
-    // MARK: - Addresses and free text
-
-    public static let streets: [String] = [
-        "岳麓区麓谷大道 668 号",
-        "芙蓉中路二段 118 号",
-        "雨花区劳动东路 239 号",
-        "星沙经开区东六线 88 号",
-        "梅溪湖片区 3 号地块施工现场",
-        "湘江新区滨江大道 17 号",
-        "浦东新区张江路 1288 号",
-        "静安区延安中路 905 号",
-        "徐汇区漕溪北路 331 号",
-        "闵行区虹桥路 2000 弄 5 号楼",
-        "工业园区星湖街 328 号",
-        "西湖区文三路 477 号",
-        "余杭区文一西路 1500 号",
-        "江北新区浦滨路 150 号",
-        "天河区天河路 208 号",
-        "越秀区环市东路 371 号",
-        "番禺区市良路 1342 号",
-        "南山区科技园科苑路 15 号",
-        "宝安区新安街道创业二路 66 号",
-        "顺德区大良街道新城路 9 号",
-        "京港澳高速长沙段 K1523 施工标段",
-        "绕城高速二期 5 标项目部",
-        "地铁 7 号线 12 标段盾构井工地",
-        "东二环改造工程 B 区",
-        "开发区搅拌站 2 号泵位",
-        "教学楼 A 座三楼 302 机房",
-        "实验楼一层报告厅",
-        "住院部 8 楼护士站",
-        "行政楼 5 楼文印室",
-        "阳光花园 12 栋 2 单元 1801 室",
-        "锦绣家园 6 栋 503 室",
-        "臺北市信義區松仁路 58 號",
-        "新北市板橋區文化路一段 210 號",
-        "高雄市前鎮區成功二路 33 號",
-        "Calle de Alcalá 215, Madrid",
-        "Avenida de la Constitución 12, Getafe",
-        "Calle Mayor 48, Alcalá de Henares",
-        "Polígono Industrial Los Olivos, nave 7, Getafe",
-        "Avenida del Puerto 89, Valencia",
-        "Carrer de Balmes 152, Barcelona",
-        "Paseo de la Castellana 120, planta 3",
-        "Unit 12, Harbour Road Business Park",
-        "Building C, 88 Riverside Avenue",
-    ]
-
-    public static let notes: [String] = [
-        "客户要求上门前先电话联系",
-        "门卫处需登记，工程师请携带工作证",
-        "设备位于三楼机房，无电梯，需搬运",
-        "工地限高 4.5 米，泵车进场需提前报备",
-        "重点客户，优先安排",
-        "长期客户，每年巡检一次",
-        "客户对上次维修不满意，请谨慎处理",
-        "需要带 A3 纸和硒鼓备件",
-        "现场需佩戴安全帽、穿反光背心",
-        "学校上课期间禁止施工，请避开 8:00-16:30",
-        "医院区域请保持安静，避开查房时间",
-        "客户已自行重启设备，故障仍存在",
-        "同一项目本月第三次报修",
-        "配件需从总部仓库调拨",
-        "已告知客户保外维修需先报价",
-        "客户要求出具维修报告并盖章",
-        "请先聯繫資訊室主任再進場",
-        "停車場入口在大樓後側",
-        "El cliente prefiere visitas por la mañana",
-        "Es necesario pedir cita previa en conserjería",
-        "Llevar repuestos de la junta de estanqueidad",
-        "Customer speaks English only",
-        "Parking available in basement level B2",
-    ]
-
-    public static let cancelReasons: [String] = [
-        "客户自行解决",
-        "重复报修",
-        "客户已联系其他服务商",
-        "设备已报废",
-        "非我司产品",
-        "客户取消需求",
-        "超出保修范围，客户拒绝付费维修",
-        "多次联系不上客户",
-        "项目已停工，暂不需要服务",
-        "误报，设备运行正常",
-        "客戶暫緩維修",
-        "El cliente resolvió el problema por su cuenta",
-        "Solicitud duplicada",
-        "Customer withdrew the request",
-    ]
-
-    public static let resolutions: [String] = [
-        "更换定影组件，试印 50 张正常",
-        "清洁光学部件和充电辊，复印件清晰",
-        "更换搓纸轮及分页器，连续进纸 200 张无卡纸",
-        "重新设置 SMTP 服务器参数，扫描到邮箱恢复",
-        "更换故障LED模组两块，整屏显示正常",
-        "更换接收卡并重新配屏，信号稳定",
-        "更换开关电源，检查接地后送电正常",
-        "更换液压油管密封圈，试车无渗漏",
-        "清洗液压滤芯并补充液压油，臂架动作恢复正常",
-        "更换主油缸换向阀，泵送压力恢复",
-        "校准找平仪传感器，摊铺厚度均匀",
-        "更换振动轴承，压路机振动恢复",
-        "更换老化密封条，淋水试验无渗漏",
-        "调整合页和锁点，窗扇开关顺畅",
-        "疏通排水孔并打胶处理",
-        "更换中空玻璃一块",
-        "重新校准电子白板，触控正常",
-        "更换投影灯泡并清洁滤网",
-        "更换交换机端口，机房电脑恢复联网",
-        "远程协助修复数据库连接配置",
-        "升级补丁至最新版本，问题解决",
-        "重置用户权限缓存，权限生效",
-        "现场培训操作人员正确使用方法",
-        "判定为人为损坏，已报价，客户同意付费维修",
-        "更换故障部件后返厂检测，质检确认为材料缺陷",
-        "補充冷媒並檢查管路，冷氣恢復製冷",
-        "Se sustituyó la fuente de alimentación y se comprobó el funcionamiento",
-        "Se ajustaron los herrajes de la ventana; cierre correcto",
-        "Reinstalled the client application and cleared the local cache",
-    ]
+    /// Customer notes, in the customer's language.
+    public static let notes = DemoTexts(
+        hans: [
+            "客户要求上门前先电话联系",
+            "门卫处需登记，工程师请携带工作证",
+            "重点客户，优先安排",
+            "长期客户，每年巡检一次",
+            "客户对上次维修不满意，请谨慎处理",
+            "已告知客户保外维修需先报价",
+            "客户要求出具维修报告并盖章",
+            "设备位于三楼，无电梯，需搬运",
+        ],
+        hant: ["請先聯繫資訊室主任再進場", "停車場入口在大樓後側", "進場需換證登記"],
+        es: [
+            "El cliente prefiere visitas por la mañana",
+            "Es necesario pedir cita previa en conserjería",
+            "Aparcamiento disponible en el sótano -2",
+        ])
 }

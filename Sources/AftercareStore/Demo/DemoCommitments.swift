@@ -7,43 +7,72 @@ import SQLKit
 enum DemoCommitments {
     static let actor = Actor(name: "demo")
 
+    /// A target warned at `warn` % of its time (the long repair targets warn earlier, while there is time to act).
     static func rule(
         _ target: SLATarget, _ minutes: Int, _ basis: TimeBasis, warn: Int = 75
     ) -> TargetRule {
         TargetRule(target: target, minutes: minutes, basis: basis, warnPercent: warn)
     }
 
-    /// `000`–`004`: the promises the source documents make.
-    static let policies: [SLAPolicyRecord.Input] = [
-        .init(
-            name: "应急 Emergency: on site within 24 h, escalated to management (000 plan 3, R-2.8)", position: 10,
-            match: PolicyMatch(emergency: true),
-            targets: [
-                rule(.firstResponse, 30, .calendar, warn: 50), rule(.onSite, 24 * 60, .calendar),
-                rule(.resolution, 48 * 60, .calendar),
-            ]),
-        .init(
-            name: "Glass and safety faults: on site within 24 h of the call (000 plan 4)", position: 20,
-            match: PolicyMatch(serviceFamily: .emergency),
-            targets: [rule(.firstResponse, 60, .calendar), rule(.onSite, 24 * 60, .calendar)]),
-        .init(
-            name: "Technical support: answer in 8 h, solved within 2 working days (002)", position: 30,
-            match: PolicyMatch(requestType: .technicalSupport),
-            targets: [rule(.firstResponse, 8 * 60, .business), rule(.resolution, 2 * 8 * 60, .business)]),
-        .init(
-            name: "Key customers: the four 24-hours (001)", position: 40, match: PolicyMatch(customerTier: .key),
-            targets: [
-                rule(.firstResponse, 2 * 60, .calendar), rule(.onSite, 24 * 60, .calendar),
-                rule(.resolution, 24 * 60, .calendar), rule(.depotTurnaround, 5 * 8 * 60, .business),
-            ]),
-        .init(
-            name: "Standard: answer within 24 h, depot repair in 5 working days (004, 000 plan 2)", position: 1000,
-            isDefault: true,
-            targets: [
-                rule(.firstResponse, 24 * 60, .calendar), rule(.onSite, 48 * 60, .calendar),
-                rule(.resolution, 5 * 8 * 60, .business), rule(.depotTurnaround, 5 * 8 * 60, .business),
-            ]),
-    ]
+    /// The promises the source documents make (`000`–`004`), named the way the service department writes them;
+    /// `lines` and `units` are the ids of the demo's product lines and organisation units by code. A policy whose
+    /// product line or unit is missing is left out.
+    static func policies(lines: [String: Int], units: [String: Int]) -> [SLAPolicyRecord.Input] {
+        var result: [SLAPolicyRecord.Input] = [
+            .init(
+                name: "应急抢修（7×24 小时，30 分钟内响应，24 小时内到场）", position: 10,
+                match: PolicyMatch(emergency: true),
+                targets: [
+                    rule(.firstResponse, 30, .calendar, warn: 50), rule(.onSite, 24 * 60, .calendar),
+                    rule(.resolution, 48 * 60, .calendar),
+                ]),
+            .init(
+                name: "技术支持（8 小时内答复，2 个工作日内解决）", position: 30,
+                match: PolicyMatch(requestType: .technicalSupport),
+                targets: [rule(.firstResponse, 8 * 60, .business), rule(.resolution, 2 * 8 * 60, .business, warn: 60)]),
+            .init(
+                name: "重点客户“四个 24 小时”服务承诺", position: 40, match: PolicyMatch(customerTier: .key),
+                targets: [
+                    rule(.firstResponse, 2 * 60, .calendar), rule(.onSite, 24 * 60, .calendar),
+                    rule(.resolution, 24 * 60, .calendar), rule(.depotTurnaround, 5 * 8 * 60, .business),
+                ]),
+            .init(
+                name: "标准服务（24 小时内响应，48 小时内到场，5 个工作日内修复）", position: 1000, isDefault: true,
+                targets: [
+                    rule(.firstResponse, 24 * 60, .calendar), rule(.onSite, 48 * 60, .calendar),
+                    rule(.resolution, 5 * 8 * 60, .business, warn: 60), rule(.depotTurnaround, 5 * 8 * 60, .business),
+                ]),
+        ]
+        if let windows = lines["WINDOW"] {
+            result.append(
+                .init(
+                    name: "门窗玻璃及安全隐患（报修后 24 小时内到场）", position: 20,
+                    match: PolicyMatch(productLineId: windows),
+                    targets: [rule(.firstResponse, 60, .calendar), rule(.onSite, 24 * 60, .calendar)]))
+        }
+        if let madrid = units["BR-MAD"] {
+            result.append(
+                .init(
+                    name: "Servicio estándar España (L–V, respuesta en 8 h laborables, visita en 2 días)", position: 45,
+                    match: PolicyMatch(orgUnitId: madrid),
+                    targets: [
+                        rule(.firstResponse, 8 * 60, .business), rule(.onSite, 2 * 8 * 60, .business),
+                        rule(.resolution, 5 * 8 * 60, .business, warn: 60),
+                        rule(.depotTurnaround, 5 * 8 * 60, .business),
+                    ]))
+        }
+        if let copiers = lines["COPIER"] {
+            result.append(
+                .init(
+                    name: "复印机标准服务（8×5，4 小时响应，2 个工作日内到场）", position: 50,
+                    match: PolicyMatch(productLineId: copiers),
+                    targets: [
+                        rule(.firstResponse, 4 * 60, .business), rule(.onSite, 2 * 8 * 60, .business),
+                        rule(.resolution, 5 * 8 * 60, .business, warn: 60),
+                    ]))
+        }
+        return result.sorted { $0.position < $1.position }
+    }
 
     static func days(_ kind: CalendarException.Kind, _ name: String, _ dates: [String]) -> [CalendarException] {
         dates.map { CalendarException(date: CalendarDate(iso: $0)!, kind: kind, name: name) }
@@ -74,12 +103,23 @@ enum DemoCommitments {
     static func load(_ store: Store) async throws {
         let existing = try await store.sql.select().column("id").from("sla_policies").limit(1).first()
         guard existing == nil else { return }
-        for policy in policies { _ = try await Records<SLAPolicyRecord>(store).create(policy, by: actor) }
+        func ids(_ table: String) async throws -> [String: Int] {
+            var result: [String: Int] = [:]
+            for row in try await store.sql.select().columns("id", "code").from(table).all() {
+                result[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self)
+            }
+            return result
+        }
+        let lines = try await ids("product_lines")
+        let units = try await ids("org_units")
+        for policy in policies(lines: lines, units: units) {
+            _ = try await Records<SLAPolicyRecord>(store).create(policy, by: actor)
+        }
         let split = [WorkingPeriod("09:00-14:00")!, WorkingPeriod("16:00-19:00")!]
         let calendars: [(code: String, name: String, calendar: BusinessCalendar)] = [
-            ("HQ", "中国大陆工作日历 2026", BusinessCalendar(timeZone: "Asia/Shanghai", exceptions: china2026)),
+            ("HQ", "中国大陆工作日历（2026 年，含法定节假日与调休）", BusinessCalendar(timeZone: "Asia/Shanghai", exceptions: china2026)),
             (
-                "BR-MAD", "Calendario laboral Madrid 2026",
+                "BR-MAD", "Calendario laboral de Madrid 2026",
                 BusinessCalendar(
                     timeZone: "Europe/Madrid", week: [split, split, split, split, split, [], []],
                     exceptions: madrid2026)

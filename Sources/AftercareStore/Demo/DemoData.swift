@@ -113,58 +113,84 @@ public struct DemoData: Sendable {
                 models.append((view.id, line, model))
             }
         }
-        let owners = DemoCatalog.orgUnits.filter { $0.kind != "headquarters" }
-        let names =
-            DemoCatalog.companyNames.prefix(72).map { ($0, CustomerKind.company) }
-            + DemoCatalog.personNames.prefix(28).map { ($0, CustomerKind.person) }
+        let modelIds = Dictionary(uniqueKeysWithValues: models.map { ($0.model.code, $0.id) })
+        let units = Dictionary(uniqueKeysWithValues: DemoCatalog.orgUnits.map { ($0.code, $0) })
         let today = store.today
         var serial = 100_000
-        for (index, (name, kind)) in names.enumerated() {
-            let owner = random.pick(owners)
-            let tier: CustomerTier = index % 7 == 0 ? .key : (index % 3 == 0 ? .longTerm : .regular)
-            let contacts = (0..<(kind == .company ? Int.random(in: 1...3, using: &random) : 1)).map { i in
-                Contact(
-                    name: kind == .person ? name : random.pick(DemoCatalog.contactNames),
-                    phones: ["1" + String(Int.random(in: 3_000_000_000...8_999_999_999, using: &random))],
-                    email: i == 0 && kind == .company ? "service\(index)@example.com" : nil,
-                    role: kind == .company ? random.pick(DemoCatalog.contactRoles) : nil)
+        var index = 0
+        for city in DemoCatalog.cities {
+            guard let unit = units[city.unitCode], let orgUnitId = orgIds[city.unitCode] else { continue }
+            let language = city.language
+            // Each street is one place: every customer at that address shares its point, a few km from the centre.
+            let points = city.streets.map { _ in
+                (
+                    latitude: unit.latitude + Double.random(in: -0.045...0.045, using: &random),
+                    longitude: unit.longitude + Double.random(in: -0.055...0.055, using: &random)
+                )
             }
-            let lat = owner.latitude + Double.random(in: -0.2...0.2, using: &random)
-            let lon = owner.longitude + Double.random(in: -0.2...0.2, using: &random)
-            let address = Address(
-                label: nil, text: owner.city + " " + random.pick(DemoCatalog.streets), latitude: lat, longitude: lon)
-            let customer = try await Records<CustomerRecord>(store).create(
-                .init(
-                    orgUnitId: orgIds[owner.code]!, name: name, kind: kind, tier: tier, contacts: contacts,
-                    addresses: [address], notes: random.chance(0.3) ? random.pick(DemoCatalog.notes) : nil), by: actor)
-            var projectId: Int?
-            if kind == .company, random.chance(0.4) {
-                projectId = try await Records<ProjectRecord>(store).create(
+            let customers =
+                city.companies.map { (name: $0.name, sector: $0.sector, kind: CustomerKind.company) }
+                + city.people.map { (name: $0, sector: DemoSector.household, kind: CustomerKind.person) }
+            for entry in customers {
+                index += 1
+                let company = entry.kind == .company
+                let tier: CustomerTier = company && index % 7 == 1 ? .key : (index % 3 == 0 ? .longTerm : .regular)
+                var names: [String] = []
+                for _ in 0..<(company ? Int.random(in: 1...3, using: &random) : 1) {
+                    var name = company ? random.pick(city.contacts) : entry.name
+                    while company, names.contains(name) { name = random.pick(city.contacts) }
+                    names.append(name)
+                }
+                let contacts = names.enumerated().map { i, name in
+                    // The first contact of a company has the office line and a mobile; the others a mobile.
+                    let office = i == 0 && (company || random.chance(0.3))
+                    let mobile = DemoCatalog.phone(city.phones, office: false, random: &random)
+                    return Contact(
+                        name: name,
+                        phones: office
+                            ? [DemoCatalog.phone(city.phones, office: true, random: &random), mobile] : [mobile],
+                        email: i == 0 && company ? "service\(index)@example.com" : nil,
+                        role: company ? random.pick(DemoCatalog.contactRoles(language)) : nil)
+                }
+                let street = random.pick(DemoCatalog.streets(of: city, for: entry.name))
+                let (lat, lon) = points[street]
+                let address = Address(label: nil, text: city.streets[street], latitude: lat, longitude: lon)
+                let customer = try await Records<CustomerRecord>(store).create(
                     .init(
-                        number: "PRJ-\(2023 + index % 4)-\(String(format: "%03d", index))",
-                        name: name + " " + (random.chance(0.5) ? "设备采购项目" : "售后服务合同"),
-                        customerId: customer.id, site: address.text), by: actor
-                ).id
-            }
-            for _ in 0..<(kind == .company ? Int.random(in: 2...5, using: &random) : 1) {
-                let entry = random.pick(models)
-                serial += Int.random(in: 1...97, using: &random)
-                let sale = today.adding(days: -Int.random(in: 30...1500, using: &random))
-                let delivery = sale.adding(days: Int.random(in: 0...30, using: &random))
-                let installation = delivery.adding(days: Int.random(in: 0...14, using: &random))
-                let accepted = random.chance(0.85)
-                _ = try await Records<UnitRecord>(store).create(
-                    .init(
-                        serialNumber: entry.model.serialPrefix + String(serial), modelId: entry.id,
-                        customerId: customer.id, projectId: projectId,
-                        siteAddress: address.text + " " + random.pick(entry.line.siteKinds), latitude: lat,
-                        longitude: lon,
-                        dates: UnitDates(
-                            sale: sale, delivery: delivery, installation: installation,
-                            acceptance: accepted
-                                ? installation.adding(days: Int.random(in: 0...14, using: &random)) : nil
-                        ),
-                        warrantyOverrideMonths: random.chance(0.1) ? 36 : nil), by: actor)
+                        orgUnitId: orgUnitId, name: entry.name, kind: entry.kind, tier: tier, contacts: contacts,
+                        addresses: [address],
+                        notes: random.chance(0.3) ? random.pick(DemoCatalog.notes(language)) : nil), by: actor)
+                var projectId: Int?
+                if company, random.chance(0.4) {
+                    projectId = try await Records<ProjectRecord>(store).create(
+                        .init(
+                            number: "PRJ-\(2023 + index % 4)-\(String(format: "%03d", index))",
+                            name: DemoCatalog.projectName(entry.name, purchase: random.chance(0.5), in: language),
+                            customerId: customer.id, site: address.text), by: actor
+                    ).id
+                }
+                let separator = language == .es ? ", " : " "
+                for _ in 0..<(company ? Int.random(in: 2...5, using: &random) : 1) {
+                    guard let line = DemoCatalog.productLine(random.pick(entry.sector.productLines)) else { continue }
+                    let model = random.pick(line.models.filter(entry.sector.owns))
+                    serial += Int.random(in: 1...97, using: &random)
+                    let sale = today.adding(days: -Int.random(in: 30...1500, using: &random))
+                    let delivery = sale.adding(days: Int.random(in: 0...30, using: &random))
+                    let installation = delivery.adding(days: Int.random(in: 0...14, using: &random))
+                    let accepted = random.chance(0.85)
+                    _ = try await Records<UnitRecord>(store).create(
+                        .init(
+                            serialNumber: model.serialPrefix + String(serial), modelId: modelIds[model.code]!,
+                            customerId: customer.id, projectId: projectId,
+                            siteAddress: address.text + separator + random.pick(entry.sector.sites(language)),
+                            latitude: lat, longitude: lon,
+                            dates: UnitDates(
+                                sale: sale, delivery: delivery, installation: installation,
+                                acceptance: accepted
+                                    ? installation.adding(days: Int.random(in: 0...14, using: &random)) : nil
+                            ),
+                            warrantyOverrideMonths: random.chance(0.1) ? 36 : nil), by: actor)
+                }
             }
         }
     }
@@ -179,6 +205,10 @@ public struct DemoData: Sendable {
     struct CustomerPick {
         var id: Int
         var orgUnitId: Int
+        /// The language the customer writes in: its city's.
+        var language: Language
+        /// A key customer: served first.
+        var key: Bool
         var contactName: String?
         var contactPhone: String?
         var units: [UnitPick]
@@ -199,31 +229,74 @@ public struct DemoData: Sendable {
             units[unit.customerId, default: []].append(
                 UnitPick(id: unit.id, modelId: unit.modelId, line: line, warranty: unit.warranty))
         }
+        var languages: [Int: Language] = [:]
+        for row in try await db.select().columns("id", "code").from("org_units").all() {
+            languages[try row.decode(column: "id", as: Int.self)] = DemoCatalog.language(
+                ofUnit: try row.decode(column: "code", as: String.self))
+        }
         return customers.map {
             CustomerPick(
-                id: $0.id, orgUnitId: $0.orgUnitId, contactName: $0.contacts.first?.name,
-                contactPhone: $0.contacts.first?.phones.first, units: units[$0.id] ?? [])
+                id: $0.id, orgUnitId: $0.orgUnitId, language: languages[$0.orgUnitId] ?? .zhHans, key: $0.tier == .key,
+                contactName: $0.contacts.first?.name, contactPhone: $0.contacts.first?.phones.first,
+                units: units[$0.id] ?? [])
         }
     }
 
-    /// The event chains that lead to each state, in order (R-2.7).
-    static let paths: [(weight: Int, events: [RequestEventKind])] = [
-        (3, []),
-        (3, [.triage]),
-        (4, [.triage, .startService]),
-        (2, [.triage, .waitForCustomer]),
-        (2, [.triage, .startService, .waitForCustomer]),
-        (4, [.triage, .resolveRemotely]),
-        (3, [.triage, .startService, .resolve]),
-        (40, [.triage, .startService, .resolve, .close]),
-        (20, [.triage, .resolveRemotely, .close]),
-        (2, [.triage, .startService, .resolve, .reopen, .resolve, .close]),
-        (3, [.triage, .cancel]),
-        (1, [.cancel]),
+    /// A request's whole course (R-2.7), from registration to its end; how far it has come depends on its age.
+    static let courses: [(weight: Int, events: [RequestEventKind], partsOnOrder: Bool)] = [
+        (40, [.triage, .startService, .resolve, .close], false),
+        // Repaired once the part ordered on the first visit arrives, days later.
+        (10, [.triage, .startService, .resolve, .close], true),
+        (24, [.triage, .resolveRemotely, .close], false),
+        (16, [.triage, .startService, .waitForCustomer, .customerResponded, .resolve, .close], false),
+        (7, [.triage, .waitForCustomer, .customerResponded, .startService, .resolve, .close], false),
+        (3, [.triage, .startService, .resolve, .reopen, .resolve, .close], false),
+        (5, [.triage, .cancel], false),
+        (2, [.triage, .waitForCustomer, .cancel], false),
+        (1, [.cancel], false),
     ]
+
+    /// How long after the step before `event` is taken, in seconds: minutes to triage, a day or two to be on site,
+    /// mostly the same day to repair (days when a part is on order), days for the customer to answer, and the
+    /// follow-up call before closing.
+    static func delay(of event: RequestEventKind, after previous: RequestEventKind?, _ random: inout SeededRandom)
+        -> Double
+    {
+        let hour = 3600.0
+        let day = 86_400.0
+        func spread(_ ranges: [(share: Double, range: ClosedRange<Double>)]) -> Double {
+            var roll = Double.random(in: 0..<1, using: &random)
+            for entry in ranges {
+                if roll < entry.share { return Double.random(in: entry.range, using: &random) }
+                roll -= entry.share
+            }
+            return Double.random(in: ranges[ranges.count - 1].range, using: &random)
+        }
+        switch event {
+        case .triage: return spread([(0.8, 180...1800), (0.17, 1800...hour), (0.03, hour...4 * hour)])
+        case .resolveRemotely: return spread([(1, 900...6 * hour)])
+        case .startService:
+            return spread([(0.7, 2 * hour...18 * hour), (0.22, 18 * hour...36 * hour), (0.08, 36 * hour...3 * day)])
+        case .waitForCustomer: return spread([(1, hour...10 * hour)])
+        case .customerResponded:
+            return spread([
+                (0.45, day...5 * day), (0.4, 5 * day...20 * day), (0.13, 20 * day...45 * day),
+                (0.02, 45 * day...100 * day),
+            ])
+        case .resolve where previous == .reopen: return spread([(1, 4 * hour...3 * day)])
+        case .resolve: return spread([(0.55, hour...8 * hour), (0.35, 8 * hour...2 * day), (0.1, 2 * day...6 * day)])
+        case .reopen: return spread([(1, 2 * day...12 * day)])
+        case .close: return spread([(1, 2 * day...7 * day)])
+        case .cancel: return spread([(1, hour...3 * day)])
+        }
+    }
 
     /// Adds `count` requests in bulk (batched multi-row inserts in few transactions), oldest first, numbered
     /// on from each year's counter, with units, timelines and the search index.
+    ///
+    /// The requests come in over the last `days` days, more of them lately, in working hours (08:00–20:00 in the
+    /// deployment's zone), so that the newest arrived today; each follows its course as far as it has come by now:
+    /// most are closed, the last weeks' are open or resolved, a few long waits are older, and some are due today.
     func addRequests(_ count: Int, random: inout SeededRandom, progress: @escaping @Sendable (String) -> Void)
         async throws -> Int
     {
@@ -239,10 +312,28 @@ public struct DemoData: Sendable {
                 counters[year] = try row.decode(column: "value", as: Int.self)
             }
         }
-        let now = store.now.timeIntervalSince1970
-        let span = 2 * 365 * 86_400.0
-        let start = now - span
-        let weights = Self.paths.flatMap { path in Array(repeating: path.events, count: path.weight) }
+        let nowDate = store.now
+        let now = nowDate.timeIntervalSince1970
+        // Working hours, by arithmetic on the zone's offset (fast enough for a million requests).
+        let offset = Double(store.timeZone.secondsFromGMT(for: nowDate))
+        let dayStart = 8 * 3600.0
+        let dayLength = 12 * 3600.0
+        let days = 180.0
+        let localNow = now + offset
+        let today = (localNow / 86_400).rounded(.down)
+        let workedToday = min(max(localNow - today * 86_400 - dayStart, 0), dayLength)
+        let firstDay = today - days
+        let workingSpan = days * dayLength + workedToday
+        /// The instant `t`, or the start of the next working hours (and a little) when it falls outside them.
+        func inWorkingHours(_ t: Double, _ random: inout SeededRandom) -> Double {
+            let local = t + offset
+            let second = local - (local / 86_400).rounded(.down) * 86_400
+            let late = Double.random(in: 0...5400, using: &random).rounded(.down)
+            if second < dayStart { return t + dayStart - second + late }
+            if second >= dayStart + dayLength { return t + 86_400 - second + dayStart + late }
+            return t
+        }
+        let weights = Self.courses.flatMap { course in Array(repeating: course, count: course.weight) }
         let batch = 500
         let perTransaction = 10_000
         var made = 0
@@ -256,39 +347,54 @@ public struct DemoData: Sendable {
             for k in 0..<chunk {
                 let i = made + k
                 let id = firstId + i
+                // More requests lately than half a year ago (the installed base grows): the rate rises from half
+                // the average to one and a half times it.
+                let x = workingSpan * ((0.25 + 2 * Double(i) / Double(count)).squareRoot() - 0.5)
+                let day = (x / dayLength).rounded(.down)
                 let created = Date(
-                    timeIntervalSince1970: (start + span * Double(i) / Double(count)).rounded(.down))
+                    timeIntervalSince1970: ((firstDay + day) * 86_400 + dayStart + x - day * dayLength - offset)
+                        .rounded(.down))
                 let year = CalendarDate(created, in: store.timeZone).year
                 counters[year, default: 0] += 1
                 let number = ServiceRequestNumber(year: year, sequence: counters[year]!).description
                 let customer = customers[Int.random(in: 0..<customers.count, using: &random)]
+                let language = customer.language
                 let unit = customer.units.isEmpty || random.chance(0.1) ? nil : random.pick(customer.units)
-                let line = unit?.line ?? random.pick(DemoCatalog.productLines)
-                let fault = random.pick(line.faults)
+                let line =
+                    unit?.line
+                    ?? (customer.units.isEmpty
+                        ? random.pick(DemoCatalog.productLines) : random.pick(customer.units).line)
+                let fault = random.pick(line.faults(language))
                 let emergency = random.chance(0.03)
                 let priority: Priority =
                     emergency ? .emergency : random.pick([.high, .normal, .normal, .normal, .low])
-                let age = now - created.timeIntervalSince1970
-                var events = random.pick(weights)
-                if age < 3 * 86_400, events.count > 3 {
-                    events = Array(events.prefix(Int.random(in: 0...2, using: &random)))
-                }
                 var lifecycle = RequestLifecycle()
                 var at = created.timeIntervalSince1970
-                let stepMax = max(60, min(age / Double(events.count + 1), 3 * 86_400))
                 eventRows.append([
                     SQLBind(id), SQLBind(created), SQLBind("demo"), SQLBind("register"), SQLLiteral.null,
                     SQLBind(RequestStatus.registered.rawValue), SQLLiteral.null,
                 ])
-                for event in events {
+                var taken: [RequestEventKind] = []
+                let course = random.pick(weights)
+                for event in course.events {
+                    var wait =
+                        course.partsOnOrder && event == .resolve
+                        ? Double.random(in: 3 * 86_400...12 * 86_400, using: &random)
+                        : Self.delay(of: event, after: taken.last, &random)
+                    // Emergencies and key customers are answered, visited and repaired first.
+                    if emergency || customer.key, [.triage, .startService, .resolve].contains(event) { wait *= 0.4 }
+                    let next = inWorkingHours(at + wait.rounded(.down), &random)
+                    // What lies ahead of now has not happened yet.
+                    guard next < now else { break }
+                    at = next
                     let note: String? =
                         switch event {
-                        case .cancel: random.pick(DemoCatalog.cancelReasons)
-                        case .reopen: "故障复发 / the fault came back"
-                        case .resolve, .resolveRemotely: random.pick(DemoCatalog.resolutions)
+                        case .cancel: random.pick(DemoCatalog.cancelReasons(language))
+                        case .reopen: random.pick(DemoCatalog.reopenReasons(language))
+                        case .waitForCustomer: random.pick(DemoCatalog.waitReasons(language))
+                        case .resolve, .resolveRemotely: random.pick(line.resolutions(language))
                         default: nil
                         }
-                    at += Double.random(in: 30...stepMax, using: &random).rounded(.down)
                     let from = lifecycle.status
                     // The bulk load refreshes every clock at the end; generated history schedules no follow-ups.
                     _ = try lifecycle.apply(RequestEvent(event, note: note), at: Date(timeIntervalSince1970: at))
@@ -297,7 +403,9 @@ public struct DemoData: Sendable {
                         SQLBind(event.rawValue), SQLBind(from.rawValue), SQLBind(lifecycle.status.rawValue),
                         SQLBind(note),
                     ])
+                    taken.append(event)
                 }
+                let events = taken
                 let triaged = !events.isEmpty && events[0] == .triage
                 let cause: FaultCause =
                     triaged
@@ -312,7 +420,7 @@ public struct DemoData: Sendable {
                             RequestType.repair, .repair, .repair, .consultation, .technicalSupport,
                             .inspection, .installation, .returnExchange,
                         ]).rawValue),
-                    SQLBind(fault), SQLBind(random.pick(line.customerRequests)), SQLBind(priority.rawValue),
+                    SQLBind(fault), SQLBind(random.pick(line.customerRequests(language))), SQLBind(priority.rawValue),
                     SQLBind(emergency), SQLBind(triaged ? random.pick(line.categories) : nil), SQLBind(cause.rawValue),
                     SQLBind(lifecycle.status.rawValue), SQLBind(lifecycle.resumeStatus?.rawValue), SQLBind("demo"),
                     SQLBind(1 + events.count), SQLBind(created), SQLBind(Date(timeIntervalSince1970: at)),

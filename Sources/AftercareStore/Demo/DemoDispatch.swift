@@ -69,8 +69,8 @@ public enum DemoDispatch {
                 VisitInput(
                     purpose: index % 5 == 0 ? .diagnosis : .repair,
                     preparation: VisitPreparation(
-                        tools: ["multimeter", "service laptop"],
-                        parts: index % 3 == 0 ? [.init(name: "fuser unit", quantity: 1)] : [],
+                        tools: ["万用表", "维修笔记本电脑"],
+                        parts: index % 3 == 0 ? [.init(name: "定影组件", quantity: 1)] : [],
                         loanerUnit: index % 4 == 0),
                     windowStart: windowed ? start : nil,
                     windowEnd: windowed ? start.addingTimeInterval(3 * 3600) : nil),

@@ -8,16 +8,16 @@ import SQLKit
 public enum DemoParts {
     static let parts:
         [(number: String, name: String, unit: UnitOfMeasure, cls: PartClass, serial: Bool, life: Int?, price: Int)] = [
-            ("FU-C5000", "Fuser unit C5000", .piece, .a, true, nil, 168_000),
-            ("DR-C5000", "Drum unit C5000", .piece, .b, false, nil, 52_000),
-            ("TN-C5000-K", "Toner cartridge black", .piece, .c, false, 540, 18_000),
-            ("RL-PICK", "Pick-up roller", .piece, .c, false, nil, 2_500),
-            ("BT-ITB", "Transfer belt", .piece, .b, false, nil, 96_000),
-            ("PCB-MAIN", "Main controller board", .piece, .a, true, nil, 320_000),
-            ("FLT-HYD-10", "Hydraulic oil filter", .piece, .c, false, nil, 4_800),
-            ("OIL-HYD-46", "Hydraulic oil ISO 46", .litre, .c, false, 730, 3_200),
-            ("CBL-PWR-3", "Power cable 3-core", .metre, .c, false, nil, 1_200),
-            ("LED-MOD-P3", "LED module P3", .piece, .b, false, nil, 38_000),
+            ("FU-C5000", "C5000 定影组件", .piece, .a, true, nil, 168_000),
+            ("DR-C5000", "C5000 感光鼓组件", .piece, .b, false, nil, 52_000),
+            ("TN-C5000-K", "C5000 黑色碳粉盒", .piece, .c, false, 540, 18_000),
+            ("RL-PICK", "搓纸轮", .piece, .c, false, nil, 2_500),
+            ("BT-ITB", "转印带", .piece, .b, false, nil, 96_000),
+            ("PCB-MAIN", "主控板", .piece, .a, true, nil, 320_000),
+            ("FLT-HYD-10", "液压油滤芯", .piece, .c, false, nil, 4_800),
+            ("OIL-HYD-46", "46 号抗磨液压油", .litre, .c, false, 730, 3_200),
+            ("CBL-PWR-3", "三芯电源线", .metre, .c, false, nil, 1_200),
+            ("LED-MOD-P3", "P3 LED 模组", .piece, .b, false, nil, 38_000),
         ]
 
     public static func load(into store: Store) async throws {
@@ -38,7 +38,7 @@ public enum DemoParts {
                 .init(
                     partNumber: part.number, name: part.name, specification: nil, unit: part.unit, partClass: part.cls,
                     serialTracked: part.serial, shelfLifeDays: part.life, compatibleModelIds: models,
-                    suppliers: [PartSupplier(name: "Suzhou Precision Parts", leadTimeDays: 7)],
+                    suppliers: [PartSupplier(name: "苏州精工零部件有限公司", leadTimeDays: 7)],
                     managementFeePercent: 15,
                     lastPrice: part.price), by: actor
             ).id
@@ -46,19 +46,19 @@ public enum DemoParts {
         let warehouses = Records<WarehouseRecord>(store)
         let main = try await warehouses.create(
             .init(
-                code: "WH-HQ", name: "Headquarters central store", kind: .headquarters, orgUnitId: hq,
+                code: "WH-HQ", name: "总部中心仓库", kind: .headquarters, orgUnitId: hq,
                 bins: ["A-01", "A-02", "B-01"]), by: actor)
         let east = try await warehouses.create(
             .init(
-                code: "WH-EC", name: "East China branch store", kind: .branch, orgUnitId: branch,
+                code: "WH-EC", name: "华东分公司仓库", kind: .branch, orgUnitId: branch,
                 bins: ["A-01", "A-02", "A-03"]), by: actor)
         let reserve = try await warehouses.create(
-            .init(code: "WH-EC-RES", name: "East China emergency reserve", kind: .emergencyReserve, orgUnitId: branch),
+            .init(code: "WH-EC-RES", name: "华东应急备件库", kind: .emergencyReserve, orgUnitId: branch),
             by: actor)
         _ = try await warehouses.create(
-            .init(code: "WH-EC-QUA", name: "East China quarantine", kind: .quarantine, orgUnitId: branch), by: actor)
+            .init(code: "WH-EC-QUA", name: "华东待检隔离库", kind: .quarantine, orgUnitId: branch), by: actor)
         _ = try await warehouses.create(
-            .init(code: "WH-HQ-QUA", name: "Headquarters quarantine", kind: .quarantine, orgUnitId: hq), by: actor)
+            .init(code: "WH-HQ-QUA", name: "总部待检隔离库", kind: .quarantine, orgUnitId: hq), by: actor)
         let stock = Stock(store)
         let today = store.today
         for (index, part) in parts.enumerated() {
@@ -71,7 +71,7 @@ public enum DemoParts {
                     ReceiptInput(
                         partId: id, warehouseId: warehouse, quantity: quantity, unitCost: part.price, serials: serials,
                         expiresOn: part.life.map { today.adding(days: $0 / (warehouse == east.id ? 20 : 1)) },
-                        reason: "opening balance"), by: actor)
+                        reason: "期初库存"), by: actor)
             }
             _ = try await Records<StockRuleRecord>(store).create(
                 .init(
@@ -99,11 +99,11 @@ public enum DemoParts {
                         .init(partId: partIds["DR-C5000"]!, quantity: 1),
                         .init(partId: partIds["RL-PICK"]!, quantity: 2),
                     ],
-                    note: "drum worn, pick-up roller slipping"), by: actor)
+                    note: "感光鼓磨损，搓纸轮打滑"), by: actor)
         }
         _ = try await Purchasing(store).create(
             PurchaseOrderInput(
-                supplier: "Suzhou Precision Parts", warehouseId: east.id, expectedOn: today.adding(days: 7),
+                supplier: "苏州精工零部件有限公司", warehouseId: east.id, expectedOn: today.adding(days: 7),
                 lines: [.init(partId: partIds["LED-MOD-P3"]!, quantity: 10, unitPrice: 37_500)]), by: actor)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 /// The demo's people: one login per role, staff at headquarters and at the East China branch, and two customer
-/// accounts of two different customers of that branch. All share one well-known password.
+/// accounts of two different customers of that branch (in their first contact's name). All share one well-known
+/// password.
 public enum DemoUsers {
     public static let password = "aftercare-demo"
 
@@ -30,6 +31,14 @@ public enum DemoUsers {
         Login(username: "agent.south", role: .hotlineAgent, unitCode: "BR-SC"),
     ]
 
+    /// The people behind the staff logins, named as they would be in their own unit.
+    static let displayNames: [String: String] = [
+        "admin": "刘晓东", "manager": "彭志刚", "agent": "沈佳怡", "dispatcher": "陆文杰", "engineer": "王建国",
+        "engineer.hz": "陈志明", "engineer.sh": "徐浩然", "engineer.nj": "孙国庆", "support": "李娜",
+        "warehouse": "钱海涛", "inspector": "谭丽华", "complaints": "曾慧敏", "accounts": "蒋晓雯",
+        "agent.south": "梁嘉欣",
+    ]
+
     /// Creates the demo logins that are missing; returns every demo login with its role (customers last).
     @discardableResult
     public static func load(into store: Store, hasher: any PasswordHasher) async throws -> [Login] {
@@ -41,7 +50,7 @@ public enum DemoUsers {
         }
         guard let branch = unitIds["BR-EC"] else { return [] }
         // Two customers of the branch who own units: the portal's demo accounts.
-        let customers = try await store.sql.select().columns("id", "org_unit_id").from("customers")
+        let customers = try await store.sql.select().columns("id", "org_unit_id", "contacts").from("customers")
             .where(
                 "org_unit_id", .in,
                 SQLSubquery.select { $0.column("id").from("org_units").where("path", .like, "%/\(branch)/%") }
@@ -49,14 +58,17 @@ public enum DemoUsers {
             .where(SQLColumn("id"), .in, SQLSubquery.select { $0.column("customer_id").from("units") })
             .orderBy("id").limit(2).all()
         var people: [(login: Login, unit: Int?, customer: Int?, name: String)] = staff.map {
-            ($0, unitIds[$0.unitCode], nil, $0.username.capitalized)
+            ($0, unitIds[$0.unitCode], nil, displayNames[$0.username] ?? $0.username)
         }
         for (i, row) in customers.enumerated() {
+            // A customer account belongs to the customer's first contact.
+            let contacts = try JSONText.decode(
+                [Contact].self, from: try row.decode(column: "contacts", as: String.self))
             people.append(
                 (
                     Login(username: "customer\(i + 1)", role: .customer, unitCode: "BR-EC"),
                     try row.decode(column: "org_unit_id", as: Int.self), try row.decode(column: "id", as: Int.self),
-                    "Customer contact \(i + 1)"
+                    contacts.first?.name ?? "Customer contact \(i + 1)"
                 ))
         }
         for person in people {

@@ -287,10 +287,14 @@ struct DispatchPageTests {
             let body = response.body.string
             #expect(response.status == .conflict)
             #expect(body.contains("data-code=\"overlaps\""))
+            // named as people know it: the customer and the time, never the visit's internal number
             let texts = Language.allCases.map {
-                catalogue.text("conflict.overlaps", $0).replacingOccurrences(of: "{id}", with: "\(setup.visitA.id)")
+                DispatchPages.conflict(
+                    .overlaps(visitId: setup.visitA.id), lines: [:], others: [setup.visitA.id: setup.visitA],
+                    Localizer(language: $0, timeZone: zone, catalogue: catalogue))
             }
             #expect(texts.contains { body.contains($0) }, "the conflict in words")
+            #expect(texts.allSatisfy { $0.contains(setup.visitA.customerName) && !$0.contains("#") })
             let after = try await Visits(app.store).get(setup.waiting.id)
             #expect(after.status == .planned && after.engineerId == nil && after.version == setup.waiting.version)
         }

@@ -148,12 +148,7 @@ struct FollowUpRulePageTests {
     static func post(
         _ browser: Browser, _ path: String, _ fields: [(String, String)], language: Language
     ) async throws -> TestingHTTPResponse {
-        try await browser.app.testing().sendRequest(.POST, path) { request in
-            request.headers.cookie = [Cookies.session: .init(string: browser.session)]
-            request.headers.contentType = .urlEncodedForm
-            request.headers.replaceOrAdd(name: .acceptLanguage, value: language.rawValue)
-            request.body = ByteBuffer(string: formBody([(CSRF.field, browser.csrf)] + fields))
-        }
+        try await browser.post(path, fields, headers: [HTTPHeaders.Name.acceptLanguage.description: language.rawValue])
     }
 
     @Test(

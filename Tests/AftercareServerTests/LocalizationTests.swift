@@ -73,6 +73,87 @@ struct LocalizationTests {
         for key in keys { #expect(catalogue.has(key), "\(key)") }
     }
 
+    /// Every label built as `prefix.<value>`, by prefix: the values the code can put there.
+    static let valueKeys: [String: [String]] = [
+        "status": RequestStatus.allCases.map(\.rawValue), "next": RequestStatus.allCases.map(\.rawValue),
+        "type": RequestType.allCases.map(\.rawValue), "priority": Priority.allCases.map(\.rawValue),
+        "channel": AftercareDomain.Channel.allCases.map(\.rawValue), "event": TimelineEvent.allCases.map(\.rawValue),
+        "cause": FaultCause.allCases.map(\.rawValue), "warranty": WarrantyStatus.allCases.map(\.rawValue),
+        "warrantyStanding": WarrantyStanding.allCases.map(\.rawValue),
+        "tier": CustomerTier.allCases.map(\.rawValue), "customerKind": CustomerKind.allCases.map(\.rawValue),
+        "unitStatus": UnitStatus.allCases.map(\.rawValue), "role": Role.allCases.map(\.rawValue),
+        "language": Language.allCases.map(\.rawValue), "audit": AuditAction.allCases.map(\.rawValue),
+        "visitStatus": VisitStatus.allCases.map(\.rawValue), "visitPurpose": VisitPurpose.allCases.map(\.rawValue),
+        "visitEvent": VisitEventKind.allCases.map(\.rawValue), "visitNextStep": VisitNextStep.allCases.map(\.rawValue),
+        "slaTarget": SLATarget.allCases.map(\.rawValue), "basis": TimeBasis.allCases.map(\.rawValue),
+        "clockState": ClockState.allCases.map(\.rawValue), "queueState": QueueState.allCases.map(\.rawValue),
+        "exceptionKind": CalendarException.Kind.allCases.map(\.rawValue), "weekday": Weekday.allCases.map(\.rawValue),
+        "followUpTrigger": FollowUpTrigger.allCases.map(\.rawValue),
+        "followUpStatus": FollowUpStatus.allCases.map(\.rawValue),
+        "followUpOutcome": FollowUpOutcome.allCases.map(\.rawValue),
+        "followUpChannel": FollowUpChannel.allCases.map(\.rawValue),
+        "followUps": SLAPages.WorklistView.allCases.map(\.rawValue),
+        "notification": NotificationKind.allCases.map(\.rawValue),
+        "planStatus": RoutePlanStatus.allCases.map(\.rawValue),
+        "movement": MovementKind.allCases.map(\.rawValue), "uom": UnitOfMeasure.allCases.map(\.rawValue),
+        "warehouseKind": WarehouseKind.allCases.map(\.rawValue),
+        "requisitionStatus": RequisitionStatus.allCases.map(\.rawValue),
+        "requisitionEvent": RequisitionEventKind.allCases.map(\.rawValue),
+        "purchaseStatus": PurchaseOrderStatus.allCases.map(\.rawValue),
+        "stocktakeStatus": StocktakeStatus.allCases.map(\.rawValue), "receiptStatus": ["inspecting", "inspected"],
+        "conflict": [
+            AppointmentConflict.overlaps(visitId: 1), .outsideWorkingHours, .absent(reason: ""), .dayFull(limit: 1),
+            .lacksSkill(productLineId: 1, level: 1, required: 2),
+        ].map(\.code),
+    ]
+
+    /// Prefixes whose keys are looked up only after `catalogue.has` (or checked by another test), and prefixes that
+    /// are parts of a longer key.
+    static let guardedPrefixes: Set<String> = [
+        "field", "problem", "error", "factor", "unplanned", "quantity", "lines", "week", "targets", "target", "skill",
+        "serials", "price", "issueSerials", "expiresOn",
+    ]
+
+    @Test("every key the code can render exists in all four catalogues: literal keys, and every value of every prefix")
+    func everyRenderableKey() throws {
+        let catalogue = try Self.catalogue()
+        var files: [String] = []
+        let sources = Self.root.appendingPathComponent("Sources/AftercareServer")
+        let walker = FileManager.default.enumerator(atPath: sources.path)
+        while let file = walker?.nextObject() as? String {
+            if file.hasSuffix(".swift") { files.append(sources.appendingPathComponent(file).path) }
+        }
+        #expect(files.count > 50)
+        var literal: Set<String> = []
+        var prefixes: Set<String> = []
+        let literalKey = try NSRegularExpression(pattern: #"\bt\("([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)+)"\)"#)
+        let titleKey = try NSRegularExpression(pattern: #"title: "([a-zA-Z]+\.[a-zA-Z0-9_.]+)""#)
+        let valueKey = try NSRegularExpression(pattern: #""([a-zA-Z]+)\.\\\("#)
+        for path in files {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let range = NSRange(text.startIndex..., in: text)
+            for regex in [literalKey, titleKey] {
+                for match in regex.matches(in: text, range: range) {
+                    literal.insert((text as NSString).substring(with: match.range(at: 1)))
+                }
+            }
+            for match in valueKey.matches(in: text, range: range) {
+                prefixes.insert((text as NSString).substring(with: match.range(at: 1)))
+            }
+        }
+        #expect(literal.count > 50, "the scan finds the literal keys")
+        for prefix in prefixes.subtracting(Self.guardedPrefixes) {
+            #expect(Self.valueKeys[prefix] != nil, "\(prefix).<value> is rendered: list its values in valueKeys")
+        }
+        var keys = literal
+        for (prefix, values) in Self.valueKeys { keys.formUnion(values.map { "\(prefix).\($0)" }) }
+        for language in Language.allCases {
+            let strings = catalogue.strings[language]!
+            let missing = keys.filter { strings[$0] == nil }.sorted()
+            #expect(missing.isEmpty, "\(language.rawValue) lacks \(missing)")
+        }
+    }
+
     /// The text of a template a reader would see, with Leaf tags, HTML tags and interpolations removed.
     static func visibleText(_ template: String) -> String {
         var text = template

@@ -224,9 +224,8 @@ struct DispatchDeskPageModelTests {
         #expect(model.customerName == "上海浦江印务有限公司")
         #expect(model.units.map(\.openRequests) == [["SR-2026-000137"]])
         #expect(model.units.map(\.checked) == [true])
-        // the warranty as the domain decides it today for a fault of unknown cause, in words
-        let decided = UnitRecord.decision(for: F.unit, on: F.day, cause: .unknown).status.rawValue
-        #expect(model.units.first?.warranty == l.t("warranty.\(decided)"))
+        // the warranty as it stands today, with its last day: not "to be determined" while the dates are known
+        #expect(model.units.first?.warranty == "In warranty until \(F.unit.warranty!.end)")
         #expect(model.nonce == "n-1")
     }
 
@@ -257,8 +256,12 @@ struct DispatchDeskPageModelTests {
         #expect(customer.tier == l.t("tier.key"))
         let unit = DeskPages.unitModel(
             DeskPages.UnitData(unit: F.unit, requests: []), principal: F.principal([.hotlineAgent]), l, today: F.day)
-        let decided = UnitRecord.decision(for: F.unit, on: F.day, cause: .unknown).status.rawValue
-        #expect(unit.warranty == l.t("warranty.\(decided)") && unit.warranty != "warranty.\(decided)")
+        #expect(unit.warranty == "In warranty until \(F.unit.warranty!.end)")
+        #expect(customer.units.first?.warranty == unit.warranty)
+        let expired = DeskPages.unitModel(
+            DeskPages.UnitData(unit: F.unit, requests: []), principal: F.principal([.hotlineAgent]),
+            F.localizer(.zhHans), today: F.unit.warranty!.end.adding(days: 1))
+        #expect(expired.warranty == "已过保（\(F.unit.warranty!.end) 到期）")
         #expect(unit.dates.map(\.value) == ["2025-02-10", "—", "—", "2025-03-18"])
         #expect(unit.lists[0].tableId == "unit-history" && unit.lists[0].rows.isEmpty)
     }

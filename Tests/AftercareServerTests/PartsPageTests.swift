@@ -226,13 +226,9 @@ struct PartsPageTests {
             let before = try await Stock(app.store).of(partId: setup.roller.id)
             // when
             func approve(_ language: String) async throws -> TestingHTTPResponse {
-                try await app.testing().sendRequest(.POST, "/requisitions/\(requisition.id)/events") { request in
-                    request.headers.cookie = [Cookies.session: .init(string: setup.keeper.session)]
-                    request.headers.contentType = .urlEncodedForm
-                    request.headers.replaceOrAdd(name: "Accept-Language", value: language)
-                    request.body = ByteBuffer(
-                        string: formBody([(CSRF.field, setup.keeper.csrf), ("event", "approve")]))
-                }
+                try await setup.keeper.post(
+                    "/requisitions/\(requisition.id)/events", [("event", "approve")],
+                    headers: ["Accept-Language": language])
             }
             let english = try await approve("en")
             let chinese = try await approve("zh-Hans")

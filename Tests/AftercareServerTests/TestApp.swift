@@ -123,14 +123,25 @@ struct Browser {
         }
     }
 
-    /// Posts a form, with the CSRF token unless `csrf` is false.
-    func post(_ path: String, _ fields: [(String, String)] = [], csrf: Bool = true) async throws -> TestingHTTPResponse
-    {
-        try await app.testing().sendRequest(.POST, path) { request in
+    /// Posts a form, with the CSRF token unless `csrf` is false. A refused form answers `303` to its page's own
+    /// address with the refusal kept (post/redirect/get): as a browser does, the redirect is followed, and the page
+    /// it shows is returned.
+    func post(
+        _ path: String, _ fields: [(String, String)] = [], csrf: Bool = true, headers: HTTPHeaders = [:]
+    ) async throws -> TestingHTTPResponse {
+        let posted = try await app.testing().sendRequest(.POST, path) { request in
             request.headers.cookie = [Cookies.session: .init(string: session)]
+            for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
             request.headers.contentType = .urlEncodedForm
             let all = (csrf ? [(CSRF.field, self.csrf)] : []) + fields
             request.body = ByteBuffer(string: formBody(all))
+        }
+        guard posted.status == .seeOther, let kept = posted.headers.setCookie?[FormReturn.cookie],
+            let location = posted.headers.first(name: .location)
+        else { return posted }
+        return try await app.testing().sendRequest(.GET, location) { request in
+            for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+            request.headers.cookie = [Cookies.session: .init(string: session), FormReturn.cookie: kept]
         }
     }
 }

@@ -244,6 +244,55 @@ struct ServiceRequestStoreTests {
         }
     }
 
+    @Test(
+        "the search box finds by number tail, serial in any case, phone with separators, name or fault words, in scope",
+        arguments: TestDatabase.all)
+    func searchBox(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // given a second customer in another branch
+            let fixture = try await Fixture.make(store)
+            let south = try await Records<OrgUnitRecord>(store).create(
+                .init(code: "BR-S", name: "华南分公司", kind: .branch, parentId: fixture.headquarters.id), by: tester)
+            let other = try await Records<CustomerRecord>(store).create(
+                .init(
+                    orgUnitId: south.id, name: "广州白云机场", kind: .company, tier: .regular,
+                    contacts: [Contact(name: "李工", phones: ["020-3606-6999"])]), by: tester)
+            let requests = ServiceRequests(store)
+            let blurred = try await requests.register(repair(fixture, "复印件打印模糊"), by: tester)
+            let jammed = try await requests.register(repair(fixture, "频繁卡纸", phone: "0731-8888-1234"), by: tester)
+            let airport = try await requests.register(
+                ServiceRequestInput(
+                    customerId: other.id, channel: .phone, type: .repair, faultDescription: "大屏打印模糊"), by: tester)
+            let year = store.today.year
+            func find(_ text: String, in scope: Scope = .everything) async throws -> Set<Int> {
+                var filter = RequestFilter()
+                filter.search = SearchTerms(text, thisYear: year)
+                return Set(
+                    try await ServiceRequests(store.seen(within: scope)).list(filter, page: .init()).items.map(\.id))
+            }
+            let tail = String(blurred.number.suffix(6))
+            // then
+            #expect(try await find(tail) == [blurred.id])
+            #expect(try await find(String(Int(tail)!)) == [blurred.id])
+            #expect(try await find(blurred.number.lowercased()) == [blurred.id])
+            #expect(try await find(fixture.unit.serialNumber.lowercased()) == [blurred.id, jammed.id])
+            #expect(try await find("0731 8888 1234") == [jammed.id])
+            #expect(try await find("(0731) 8888-1234") == [jammed.id])
+            #expect(try await find("13800138000") == [blurred.id, jammed.id])
+            #expect(try await find("仁济") == [blurred.id, jammed.id])
+            #expect(try await find("王先生") == [blurred.id, jammed.id])
+            #expect(try await find("打印模糊") == [blurred.id, airport.id])
+            #expect(try await find("卡纸") == [jammed.id])
+            #expect(try await find("no such thing") == [])
+            // the east branch never sees the airport's request
+            let east = Scope.orgSubtree(
+                unitId: fixture.branch.id, path: "/\(fixture.headquarters.id)/\(fixture.branch.id)/")
+            #expect(try await find("打印模糊", in: east) == [blurred.id])
+            #expect(try await find("020-3606-6999", in: east) == [])
+            #expect(try await find("020-3606-6999") == [airport.id])
+        }
+    }
+
     @Test("keyset pages cover every request once, newest first", arguments: TestDatabase.all)
     func keysetPaging(database: TestDatabase) async throws {
         try await database.withStore { store in

@@ -182,3 +182,23 @@ public struct WarrantyDecision: Equatable, Sendable, Codable {
         return WarrantyDecision(status: status, reason: reason, cause: cause, requestDate: requestDate, period: period)
     }
 }
+
+/// where a unit's warranty period stands on a day, before any fault is known: what the unit's
+/// page, the customer's page and the registration form show (the decision for a request waits for the cause).
+public enum WarrantyStanding: String, CodedEnum {
+    /// Within the period: covered until its last day.
+    case covered
+    /// The period ended.
+    case expired
+    /// The period has not begun (the supplier still owes a working unit).
+    case notStarted
+    /// No date to count a period from.
+    case unknown
+
+    public static func of(_ period: WarrantyPeriod?, on day: CalendarDate) -> WarrantyStanding {
+        guard let period else { return .unknown }
+        if day > period.end { return .expired }
+        if day < period.start { return .notStarted }
+        return .covered
+    }
+}

@@ -76,7 +76,9 @@ public struct TargetClock: Equatable, Sendable, Codable {
 /// the SLA clock as a pure calculator over (timeline, calendar, policy).
 public enum SLAClock {
     /// Events that put an engineer on site (the field visit records of the dispatch issue add theirs).
-    public static let onSiteEvents: Set<String> = ["startService", "arriveOnSite"]
+    public static let onSiteEvents: Set<String> = [
+        TimelineEvent.startService.rawValue, TimelineEvent.arriveOnSite.rawValue,
+    ]
     /// Depot events (the returns issue posts them).
     public static let depotReceivedEvents: Set<String> = ["depotReceived"]
     public static let depotShippedEvents: Set<String> = ["depotShipped"]

@@ -99,6 +99,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(ErrorPagesMiddleware())
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(AuthenticateMiddleware())
+    app.middleware.use(FormReturnMiddleware())
     try routes(app)
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")

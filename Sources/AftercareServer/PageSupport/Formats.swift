@@ -48,3 +48,18 @@ extension Localizer {
         }.joined(separator: ", ")
     }
 }
+
+extension Localizer {
+    /// a unit's warranty as it stands on `day`, before any fault: "In warranty until 2027-05-01".
+    func warranty(_ period: WarrantyPeriod?, on day: CalendarDate) -> String {
+        let standing = WarrantyStanding.of(period, on: day)
+        let date: CalendarDate? =
+            switch standing {
+            case .covered, .expired: period?.end
+            case .notStarted: period?.start
+            case .unknown: nil
+            }
+        return t("warrantyStanding.\(standing.rawValue)").replacingOccurrences(
+            of: "{date}", with: date?.description ?? "")
+    }
+}

@@ -180,16 +180,18 @@ enum PageError {
 /// The one form cycle of the pages: read the form, run the use case (`save`, which redirects after a successful
 /// post), and when the store or the domain refuses, show the same page again (`again`) with what was typed, each
 /// problem in the reader's language and the status `PageError` chose. Other errors go to the error page.
+/// `page` is the address of the page the form belongs to: a refusal is shown there (post/redirect/get, see
+/// `FormReturn`), so the address bar never shows the form's action and a reload never posts again.
 enum FormCycle {
     static func run(
-        _ req: Request, labels: FieldLabels = .standard, save: () async throws -> Response,
+        _ req: Request, page: String, labels: FieldLabels = .standard, save: () async throws -> Response,
         again: (PageFailure) async throws -> Response
     ) async throws -> Response {
         do {
             return try await save()
         } catch {
             guard let failure = PageError.from(error, req.localizer, labels: labels) else { throw error }
-            return try await again(failure)
+            return try await FormReturn.redirect(try await again(failure), to: page, for: req)
         }
     }
 }

@@ -67,6 +67,8 @@ struct TimelineModel: Encodable {
     var event: String
     var status: String
     var note: String?
+    /// The visit a visit's step belongs to, in words: "第 1 次上门：检测诊断".
+    var visit: String?
 
     /// `showNotes: false` for customers: notes are internal.
     init(_ entry: TimelineEntry, _ l: Localizer, showNotes: Bool) {
@@ -75,6 +77,19 @@ struct TimelineModel: Encodable {
         event = l.t("event.\(entry.event)")
         status = l.t("status.\(entry.to.rawValue)")
         note = showNotes ? entry.note : nil
+        visit = entry.visit.map { l.visit($0) }
+    }
+}
+
+extension Localizer {
+    /// A request's visit by its number, and its purpose when known.
+    func visit(_ visit: TimelineVisit) -> String {
+        let number = self.number(visit.sequence)
+        guard let purpose = visit.purpose else {
+            return t("timeline.visit").replacingOccurrences(of: "{n}", with: number)
+        }
+        return t("timeline.visitFor").replacingOccurrences(of: "{n}", with: number)
+            .replacingOccurrences(of: "{purpose}", with: t("visitPurpose.\(purpose.rawValue)"))
     }
 }
 
@@ -118,6 +133,6 @@ struct UnitRowModel: Encodable {
         serial = unit.serialNumber
         model = unit.modelCode
         site = unit.siteAddress
-        warranty = l.t("warranty.\(UnitRecord.decision(for: unit, on: today, cause: .unknown).status.rawValue)")
+        warranty = l.warranty(unit.warranty, on: today)
     }
 }

@@ -31,12 +31,8 @@ extension QueryReader {
         filter.customerName = try string("customer")
         filter.createdBy = try string("createdBy", max: 64)
         filter.sort = try value("sort", RequestSort.self) ?? .newest
-        if let text = try string("q") {
-            if let number = ServiceRequestNumber(text.uppercased()) {
-                filter.number = number.description
-            } else {
-                filter.text = text
-            }
+        if let text = try string("q", max: Limits.shortText) {
+            filter.search = SearchTerms(text, thisYear: req.store.today.year)
         }
         return filter
     }

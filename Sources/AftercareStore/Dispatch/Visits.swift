@@ -197,8 +197,9 @@ public struct Visits: Sendable {
                 )
                 .returning("id").first(decodingColumn: "id", as: Int.self)!
             try await ServiceRequests.appendTimeline(
-                requestId: requestId, at: now, actor: actor, event: "visitPlanned", from: request.status,
-                to: request.status, note: "#\(sequence + 1) \(input.purpose.rawValue)", on: db)
+                requestId: requestId, at: now, actor: actor, event: .visitPlanned, from: request.status,
+                to: request.status, note: nil, visit: TimelineVisit(sequence: sequence + 1, purpose: input.purpose),
+                on: db)
             guard let after = try await Self.load(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: "visit", id: id)
             }
@@ -427,15 +428,16 @@ public struct Visits: Sendable {
         {
             status =
                 try await ServiceRequests.apply(
-                    ServiceRequestEventInput(event: event, note: "visit #\(before.sequence)"), to: before.requestId,
-                    by: actor, expectedVersion: nil, at: now, timeZone: timeZone, within: .everything, on: db
+                    ServiceRequestEventInput(event: event), to: before.requestId, by: actor, expectedVersion: nil,
+                    at: now, timeZone: timeZone, within: .everything, visit: TimelineVisit(sequence: before.sequence),
+                    on: db
                 ).status
             followed = true
         }
         if !followed {
             try await ServiceRequests.appendTimeline(
-                requestId: before.requestId, at: now, actor: actor, event: Self.requestTimelineName(input.event),
-                from: status, to: status, note: "visit #\(before.sequence)", on: db)
+                requestId: before.requestId, at: now, actor: actor, event: TimelineEvent(visit: input.event),
+                from: status, to: status, note: nil, visit: TimelineVisit(sequence: before.sequence), on: db)
             if input.event == .arrive { try await SLAClocks.refresh([before.requestId], now: now, on: db) }
         }
         var followUpVisitId: Int?
@@ -452,10 +454,6 @@ public struct Visits: Sendable {
     }
 
     /// How a visit event is named on its request's timeline; arrival is the SLA's on-site event.
-    static func requestTimelineName(_ event: VisitEventKind) -> String {
-        event == .arrive ? "arriveOnSite" : "visit" + event.rawValue.prefix(1).uppercased() + event.rawValue.dropFirst()
-    }
-
     static func insertSecondVisit(after visit: VisitView, at now: Date, on db: any SQLDatabase) async throws -> Int {
         let sequence =
             try await db.raw("SELECT MAX(sequence) AS n FROM visits WHERE request_id = \(bind: visit.requestId)")
@@ -505,9 +503,18 @@ public struct Visits: Sendable {
         let date = CalendarDate(start, in: working.zone)
         let bookings = try await EngineerDays.bookings(
             engineerId: engineerId, on: date, zone: working.zone, except: visit.id, on: db)
-        let workEnd = max(end, start.addingTimeInterval(Double(visit.durationMinutes * 60)))
+        // The time the visit holds: with a planned arrival inside the agreed window (an accepted route), the work
+        // from that arrival, as the engineer's other visits are booked; otherwise the window, and at least the work
+        // from its start. Arrival windows of consecutive stops may overlap; the work may not.
+        let duration = Double(visit.durationMinutes * 60)
+        let held: (start: Date, end: Date)
+        if let arrival = visit.plannedArrival, start <= arrival, arrival < end {
+            held = (arrival, arrival.addingTimeInterval(duration))
+        } else {
+            held = (start, max(end, start.addingTimeInterval(duration)))
+        }
         let conflicts = Appointments.conflicts(
-            engineer: engineer.profile, start: start, end: workEnd, date: date,
+            engineer: engineer.profile, start: held.start, end: held.end, date: date,
             shifts: working.time.shifts(on: date), bookings: bookings, requirements: visit.requiredSkills)
         return (conflicts, bookings)
     }

@@ -16,6 +16,8 @@ public enum AftercareMigrations {
         M010CreateDispatch(),
         M011CreateParts(),
         M012RevocableResetLinks(),
+        M013TimelineVisits(),
+        M014FormReturns(),
     ]
 }
 

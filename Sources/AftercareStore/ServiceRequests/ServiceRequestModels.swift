@@ -84,11 +84,25 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     public var id: Int
     public var at: Date
     public var actor: String
-    /// `register` for the creation, otherwise the event.
+    /// A `TimelineEvent`: `register` for the creation, otherwise the event.
     public var event: String
     public var from: RequestStatus?
     public var to: RequestStatus
     public var note: String?
+    /// The visit a visit's step belongs to.
+    public var visit: TimelineVisit?
+}
+
+/// The visit a step of the request's timeline belongs to: its number within the request and, when planned,
+/// what it is for. The pages name it in the reader's language ("第 1 次上门 · 检测诊断").
+public struct TimelineVisit: Codable, Sendable, Equatable {
+    public var sequence: Int
+    public var purpose: VisitPurpose?
+
+    public init(sequence: Int, purpose: VisitPurpose? = nil) {
+        self.sequence = sequence
+        self.purpose = purpose
+    }
 }
 
 /// Derived times: never stored.
@@ -193,12 +207,21 @@ struct TimelineRow: Codable, Sendable {
     var fromStatus: String?
     var toStatus: String
     var note: String?
+    var visitSequence: Int?
+    var visitPurpose: String?
 
     func entry() throws -> TimelineEntry {
         TimelineEntry(
             id: id, at: at, actor: actor, event: event,
             from: try fromStatus.map { try RequestStatus.stored($0, column: "request_events.from_status") },
-            to: try RequestStatus.stored(toStatus, column: "request_events.to_status"), note: note)
+            to: try RequestStatus.stored(toStatus, column: "request_events.to_status"), note: note,
+            visit: try visitSequence.map {
+                TimelineVisit(
+                    sequence: $0,
+                    purpose: try visitPurpose.map {
+                        try VisitPurpose.stored($0, column: "request_events.visit_purpose")
+                    })
+            })
     }
 }
 

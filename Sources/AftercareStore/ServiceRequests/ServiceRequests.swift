@@ -28,6 +28,8 @@ public struct RequestFilter: Sendable, Equatable {
     public var customerName: String?
     /// Part of the fault description, any language.
     public var text: String?
+    /// The search box: a request matches any meaning of what was typed (`SearchTerms`).
+    public var search: SearchTerms?
     /// The user who registered the request.
     public var createdBy: String?
     public var sort: RequestSort = .newest
@@ -243,34 +245,62 @@ public struct ServiceRequests: Sendable {
         if let emergency = filter.emergency { conditions.append("sr.emergency = \(bind: emergency)") }
         if !filter.includeArchived { conditions.append("sr.archived_at IS NULL") }
         if let number = filter.number { conditions.append("sr.number = \(bind: number.trimmed.uppercased())") }
-        if let serial = filter.serialNumber {
-            conditions.append(
-                """
-                sr.id IN (SELECT sru.request_id FROM service_request_units sru JOIN units u ON u.id = sru.unit_id \
-                WHERE u.serial_number = \(bind: serial.trimmed))
-                """)
-        }
-        if let phone = filter.phone {
-            // A union of two covering index scans: an OR of the two columns made SQLite sort every request
-            // of a customer before the LIMIT (378 ms at 10,000 requests per customer; ~10 ms this way).
-            let digits = PhoneNumber.digits(phone)
-            conditions.append(
-                """
-                sr.id IN (SELECT id FROM service_requests WHERE contact_phone_digits = \(bind: digits) UNION \
-                SELECT id FROM service_requests WHERE customer_id IN \
-                (SELECT customer_id FROM customer_phones WHERE digits = \(bind: digits)))
-                """)
-        }
+        if let serial = filter.serialNumber { conditions.append(Self.withSerial(in: [serial.trimmed])) }
+        if let phone = filter.phone { conditions.append(Self.withPhone(PhoneNumber.digits(phone))) }
         if let name = filter.customerName?.trimmed, !name.isEmpty {
-            conditions.append(
-                "sr.customer_id IN (SELECT id FROM customers WHERE "
-                    + TextMatch.column(SQLColumn("name"), contains: name, on: db) + ")")
+            conditions.append(Self.ofCustomerNamed(name, on: db))
         }
         if let text = filter.text?.trimmed, !text.isEmpty {
             conditions.append(TextMatch.faultDescription(containing: text, on: db))
         }
         if let createdBy = filter.createdBy { conditions.append("sr.created_by = \(bind: createdBy)") }
+        if let search = filter.search { conditions.append(Self.matching(search, on: db)) }
         return conditions
+    }
+
+    /// R-2, R-14: a request that matches any meaning of the search box's text, each looked up by its index: the
+    /// number, a unit's serial, the caller's or the customer's phone, the customer's or the contact's name, the
+    /// fault text.
+    static func matching(_ search: SearchTerms, on db: any SQLDatabase) -> SQLQueryString {
+        func list(_ values: [String]) -> SQLQueryString {
+            values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        }
+        var any: [SQLQueryString] = []
+        if !search.numbers.isEmpty { any.append("sr.number IN (" + list(search.numbers) + ")") }
+        if !search.serials.isEmpty { any.append(Self.withSerial(in: search.serials)) }
+        if let digits = search.phoneDigits { any.append(Self.withPhone(digits)) }
+        if let words = search.words?.trimmed, !words.isEmpty {
+            any.append(Self.ofCustomerNamed(words, on: db))
+            any.append(TextMatch.column(SQLColumn("contact_name", table: "sr"), contains: words, on: db))
+            any.append(TextMatch.faultDescription(containing: words, on: db))
+        }
+        guard !any.isEmpty else { return "1 = 0" }
+        return "(" + any.joined(separator: " OR ") + ")"
+    }
+
+    /// Requests with a unit of one of these serials.
+    static func withSerial(in serials: [String]) -> SQLQueryString {
+        """
+        sr.id IN (SELECT sru.request_id FROM service_request_units sru JOIN units u ON u.id = sru.unit_id \
+        WHERE u.serial_number IN (
+        """ + serials.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + "))"
+    }
+
+    /// Requests whose caller or customer has this phone. A union of two covering index scans: an OR of the two
+    /// columns made SQLite sort every request of a customer before the LIMIT (378 ms at 10,000 requests per
+    /// customer; ~10 ms this way).
+    static func withPhone(_ digits: String) -> SQLQueryString {
+        """
+        sr.id IN (SELECT id FROM service_requests WHERE contact_phone_digits = \(bind: digits) UNION \
+        SELECT id FROM service_requests WHERE customer_id IN \
+        (SELECT customer_id FROM customer_phones WHERE digits = \(bind: digits)))
+        """
+    }
+
+    /// Requests of a customer whose name contains `name`.
+    static func ofCustomerNamed(_ name: String, on db: any SQLDatabase) -> SQLQueryString {
+        "sr.customer_id IN (SELECT id FROM customers WHERE "
+            + TextMatch.column(SQLColumn("name"), contains: name, on: db) + ")"
     }
 
     /// Whose history: a customer's requests or a unit's.
@@ -282,8 +312,8 @@ public struct ServiceRequests: Sendable {
     /// R-1.4: every step of every request of a customer or a unit, newest first.
     public func history(of owner: HistoryOwner, page: PageRequest) async throws -> Page<HistoryEntry> {
         var query: SQLQueryString = """
-            SELECT e.id, e.request_id, sr.number, sr.type, e.at, e.actor, e.event, e.from_status, e.to_status, e.note \
-            FROM request_events e JOIN service_requests sr ON sr.id = e.request_id WHERE 
+            SELECT e.id, e.request_id, sr.number, sr.type, e.at, e.actor, e.event, e.from_status, e.to_status, e.note, \
+            e.visit_sequence, e.visit_purpose FROM request_events e JOIN service_requests sr ON sr.id = e.request_id WHERE 
             """
         switch owner {
         case .customer(let id):
@@ -345,7 +375,7 @@ public struct ServiceRequests: Sendable {
                     .returning("id").first(decodingColumn: "id", as: Int.self)!
                 try await Self.writeUnits(checked.units, requestId: id, on: db)
                 try await Self.appendTimeline(
-                    requestId: id, at: now, actor: actor, event: "register", from: nil, to: .registered, note: nil,
+                    requestId: id, at: now, actor: actor, event: .register, from: nil, to: .registered, note: nil,
                     on: db)
                 try await TextMatch.index(
                     requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
@@ -436,7 +466,7 @@ public struct ServiceRequests: Sendable {
     /// The body of `post`, in the caller's transaction (a follow-up's outcome closes or reopens its request).
     static func apply(
         _ event: ServiceRequestEventInput, to id: Int, by actor: Actor, expectedVersion: Int?, at now: Date,
-        timeZone: TimeZone, within scope: Scope, on db: any SQLDatabase
+        timeZone: TimeZone, within scope: Scope, visit: TimelineVisit? = nil, on db: any SQLDatabase
     ) async throws -> ServiceRequestView {
         let before = try await Self.lockForWrite(id, expectedVersion: expectedVersion, within: scope, on: db)
         var lifecycle = RequestLifecycle(status: before.status, resumeStatus: nil)
@@ -461,8 +491,8 @@ public struct ServiceRequests: Sendable {
             .set("version", to: before.version + 1).set("updated_at", to: now)
             .where("id", .equal, id).run()
         try await Self.appendTimeline(
-            requestId: id, at: now, actor: actor, event: event.event.rawValue, from: before.status,
-            to: lifecycle.status, note: event.note, on: db)
+            requestId: id, at: now, actor: actor, event: TimelineEvent(event.event), from: before.status,
+            to: lifecycle.status, note: event.note, visit: visit, on: db)
         for effect in effects {
             switch effect {
             case .decideWarranty:
@@ -637,14 +667,17 @@ public struct ServiceRequests: Sendable {
     }
 
     static func appendTimeline(
-        requestId: Int, at: Date, actor: Actor, event: String, from: RequestStatus?, to: RequestStatus, note: String?,
-        on db: any SQLDatabase
+        requestId: Int, at: Date, actor: Actor, event: TimelineEvent, from: RequestStatus?, to: RequestStatus,
+        note: String?, visit: TimelineVisit? = nil, on db: any SQLDatabase
     ) async throws {
         try await db.insert(into: "request_events")
-            .columns("request_id", "at", "actor", "event", "from_status", "to_status", "note")
+            .columns(
+                "request_id", "at", "actor", "event", "from_status", "to_status", "note", "visit_sequence",
+                "visit_purpose"
+            )
             .values(
-                SQLBind(requestId), SQLBind(at), SQLBind(actor.name), SQLBind(event), SQLBind(from?.rawValue),
-                SQLBind(to.rawValue), SQLBind(note)
+                SQLBind(requestId), SQLBind(at), SQLBind(actor.name), SQLBind(event.rawValue), SQLBind(from?.rawValue),
+                SQLBind(to.rawValue), SQLBind(note), SQLBind(visit?.sequence), SQLBind(visit?.purpose?.rawValue)
             )
             .run()
     }
@@ -662,6 +695,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable, Identifiable {
     public var from: RequestStatus?
     public var to: RequestStatus
     public var note: String?
+    public var visit: TimelineVisit?
 }
 
 /// A timeline row with the number and type of its request.
@@ -686,6 +720,6 @@ struct HistoryRow: Decodable, Sendable {
         return HistoryEntry(
             id: e.id, requestId: step.requestId, number: number,
             type: try RequestType.stored(type, column: "service_requests.type"),
-            at: e.at, actor: e.actor, event: e.event, from: e.from, to: e.to, note: e.note)
+            at: e.at, actor: e.actor, event: e.event, from: e.from, to: e.to, note: e.note, visit: e.visit)
     }
 }

@@ -112,7 +112,7 @@ struct AccountPages: Sendable {
     @Sendable func changePassword(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let form = try FormReader(req)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/account") {
             guard form.raw("newPassword") == form.raw("confirmPassword") else {
                 throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
             }
@@ -135,7 +135,7 @@ struct AccountPages: Sendable {
         var v = AftercareDomain.Validator()
         let days = form.int("expiresInDays", into: &v)
         let roles = form.all("roles").compactMap(Role.init)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/account") {
             try v.finish()
             let made = try await req.accounts.createToken(
                 for: principal, name: form.string("name") ?? "", roles: roles.isEmpty ? nil : roles, expiresInDays: days
@@ -173,7 +173,7 @@ struct AccountPages: Sendable {
         let token = req.parameters.get("token") ?? ""
         let form = try FormReader(req)
         guard let user = try await req.accounts.resetTarget(token) else { throw ResetLinkInvalid() }
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: req.url.path) {
             guard form.raw("newPassword") == form.raw("confirmPassword") else {
                 throw ValidationError(["confirmPassword": .invalidValue(allowed: ["the same as the new password"])])
             }

@@ -53,7 +53,7 @@ struct AdminPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let input = Self.input(form, into: &v)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/admin/users/new") {
             try v.finish()
             let password = form.raw("password")
             let user = try await req.accounts.create(
@@ -88,7 +88,7 @@ struct AdminPages: Sendable {
         var v = AftercareDomain.Validator()
         let input = Self.input(form, into: &v)
         let version = form.int("version", into: &v)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/admin/users/\(id)") {
             try v.finish()
             _ = try await req.accounts.update(id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/users/\(id)")

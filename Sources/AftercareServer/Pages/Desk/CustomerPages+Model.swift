@@ -81,7 +81,6 @@ extension DeskPages {
     /// the unit page in the reader's language: its dates, its warranty on `today`, and its request history.
     static func unitModel(_ data: UnitData, principal: Principal, _ l: Localizer, today: CalendarDate) -> UnitModel {
         let unit = data.unit
-        let decision = UnitRecord.decision(for: unit, on: today, cause: .unknown)
         let dates: [(String, CalendarDate?)] = [
             ("unit.saleDate", unit.saleDate), ("unit.deliveryDate", unit.deliveryDate),
             ("unit.installationDate", unit.installationDate), ("unit.acceptanceDate", unit.acceptanceDate),
@@ -90,7 +89,7 @@ extension DeskPages {
             id: unit.id, serial: unit.serialNumber, model: unit.modelCode, customerId: unit.customerId,
             site: unit.siteAddress, status: l.t("unitStatus.\(unit.status.rawValue)"),
             dates: dates.map { .init(label: l.t($0.0), value: $0.1?.description ?? "—") },
-            warranty: l.t("warranty.\(decision.status.rawValue)"),
+            warranty: l.warranty(unit.warranty, on: today),
             warrantyPeriod: unit.warranty.map { "\($0.start) – \($0.end)" },
             lists: [RowList(id: "history", tableId: "unit-history", rows: data.requests.map { RequestRowModel($0, l) })]
         )

@@ -91,10 +91,9 @@ extension DeskPages {
         var units: [NewModel.UnitChoice] = []
         if form.customerId != nil {
             units = data.owned.map { unit in
-                let decision = UnitRecord.decision(for: unit, on: today, cause: .unknown)
-                return NewModel.UnitChoice(
+                NewModel.UnitChoice(
                     id: unit.id, serial: unit.serialNumber, model: unit.modelCode,
-                    warranty: l.t("warranty.\(decision.status.rawValue)"), checked: form.unitIds.contains(unit.id),
+                    warranty: l.warranty(unit.warranty, on: today), checked: form.unitIds.contains(unit.id),
                     openRequests: data.openRequests.filter { $0.units.contains { $0.unitId == unit.id } }.map(\.number))
             }
         }

@@ -67,7 +67,7 @@ extension DeskPages {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let kind = form.value("kind", CustomerKind.self, into: &v) ?? .company
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/requests/new") {
             try v.finish()
             let phone = form.string("phone")
             let input = CustomerRecord.Input(
@@ -102,7 +102,9 @@ extension DeskPages {
         form.contactName = reader.string("contactName") ?? ""
         form.contactPhone = reader.string("contactPhone") ?? ""
         form.emergency = reader.bool("emergency")
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(
+            req, page: PageLink.make("/requests/new", [("customerId", form.customerId.map { "\($0)" })])
+        ) {
             guard let customerId = form.customerId else { throw ValidationError(["customerId": .required]) }
             try v.finish()
             // A unit with an open request: say so and ask for confirmation before registering another.

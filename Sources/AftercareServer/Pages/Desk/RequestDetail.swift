@@ -50,7 +50,7 @@ extension DeskPages {
         let cause = form.value("faultCause", FaultCause.self, into: &v)
         let priority = form.value("priority", Priority.self, into: &v)
         let version = form.int("version", into: &v)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/requests/\(id)") {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             guard principal.may(.for(event)) else { throw Forbidden(action: .for(event)) }

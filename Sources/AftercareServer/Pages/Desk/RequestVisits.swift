@@ -114,7 +114,7 @@ extension DeskPages {
             preparation: VisitPreparation(
                 tools: tools, parts: parts, loanerUnit: typed.loanerUnit, notes: reader.string("preparationNotes")),
             windowStart: start, windowEnd: end, note: reader.string("note"))
-        return try await FormCycle.run(req, labels: .area("visit")) {
+        return try await FormCycle.run(req, page: "/requests/\(id)", labels: .area("visit")) {
             try v.finish()
             let visit = try await Visits(req.store).create(input, requestId: id, by: principal.actor)
             return req.redirect(to: "/visits/\(visit.id)")

@@ -95,7 +95,7 @@ extension DispatchPages {
         let secondsText = form.string("seconds") ?? "2"
         let seconds = Int(secondsText)
         if seconds == nil || !(1...10).contains(seconds!) { v.add("seconds", .outOfRange(min: 1, max: 10)) }
-        return try await FormCycle.run(req, labels: .area("dispatch")) {
+        return try await FormCycle.run(req, page: Self.boardLink(unit: unitId, date: date), labels: .area("dispatch")) {
             try v.finish()
             _ = try await DispatchPlanning(req.store).propose(
                 orgUnitId: unitId, date: date, seconds: Double(seconds ?? 2), seed: 1, threads: 1, by: principal.actor)
@@ -114,7 +114,9 @@ extension DispatchPages {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let engineerId = form.int("engineerId", into: &v)
-        return try await FormCycle.run(req, labels: .area("dispatch")) {
+        return try await FormCycle.run(
+            req, page: Self.boardLink(unit: proposal.orgUnitId, date: proposal.date), labels: .area("dispatch")
+        ) {
             try v.finish()
             let result = try await planning.accept(id, engineerIds: engineerId.map { [$0] }, by: principal.actor)
             return req.redirect(
@@ -139,7 +141,9 @@ extension DispatchPages {
         var v = AftercareDomain.Validator()
         let visitId = form.int("visitId", into: &v)
         if visitId == nil { v.add("visitId", .required) }
-        return try await FormCycle.run(req, labels: .area("dispatch")) {
+        return try await FormCycle.run(
+            req, page: Self.boardLink(unit: proposal.orgUnitId, date: proposal.date), labels: .area("dispatch")
+        ) {
             try v.finish()
             _ = try await planning.insert(visitId: visitId ?? 0, into: id, by: principal.actor)
             return req.redirect(to: Self.boardLink(unit: proposal.orgUnitId, date: proposal.date) + "#proposal")

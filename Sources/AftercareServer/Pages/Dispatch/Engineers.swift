@@ -129,7 +129,7 @@ extension DispatchPages {
         var v = AftercareDomain.Validator()
         let lines = try await Self.productLines(req).map(\.id)
         let (form, input) = Self.readEngineer(try FormReader(req), existing: nil, lines: lines, into: &v)
-        return try await FormCycle.run(req, labels: .area("engineers")) {
+        return try await FormCycle.run(req, page: "/admin/engineers/new", labels: .area("engineers")) {
             try v.finish()
             let engineer = try await Records<EngineerRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/engineers/\(engineer.id)")
@@ -156,7 +156,7 @@ extension DispatchPages {
         let lines = try await Self.productLines(req).map(\.id)
         let (form, input) = Self.readEngineer(reader, existing: engineer, lines: lines, into: &v)
         let version = reader.int("version", into: &v)
-        return try await FormCycle.run(req, labels: .area("engineers")) {
+        return try await FormCycle.run(req, page: "/admin/engineers/\(engineer.id)", labels: .area("engineers")) {
             try v.finish()
             _ = try await records.update(engineer.id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/engineers/\(engineer.id)")

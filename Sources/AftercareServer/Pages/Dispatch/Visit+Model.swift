@@ -132,10 +132,18 @@ extension DispatchPages {
     }
 
     /// An appointment conflict in the reader's language.
-    static func conflict(_ conflict: AppointmentConflict, lines: [Int: String], _ l: Localizer) -> String {
+    /// An overlapping visit is named as people know it: its customer and its time (`others`, by id).
+    static func conflict(
+        _ conflict: AppointmentConflict, lines: [Int: String], others: [Int: VisitView], _ l: Localizer
+    ) -> String {
         let text = l.t("conflict.\(conflict.code)")
         switch conflict {
-        case .overlaps(let id): return text.replacingOccurrences(of: "{id}", with: "\(id)")
+        case .overlaps(let id):
+            guard let other = others[id] else { return l.t("conflict.overlapsUnseen") }
+            let time =
+                other.plannedArrival.map { l.clock($0) } ?? l.window(other.windowStart, other.windowEnd) ?? ""
+            return text.replacingOccurrences(of: "{customer}", with: other.customerName)
+                .replacingOccurrences(of: "{time}", with: time)
         case .outsideWorkingHours: return text
         case .absent(let reason): return text.replacingOccurrences(of: "{reason}", with: reason)
         case .dayFull(let limit): return text.replacingOccurrences(of: "{n}", with: l.number(limit))

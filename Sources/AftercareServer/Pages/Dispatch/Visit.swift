@@ -88,7 +88,7 @@ extension DispatchPages {
             let model = try await visitModel(req, id: id, typed: typed, errors: errors, conflicts: conflicts)
             return try await PageRenderer.render("visit", title: "visit.title", model, for: req, status: status)
         }
-        return try await FormCycle.run(req, labels: .area("visit")) {
+        return try await FormCycle.run(req, page: "/visits/\(id)", labels: .area("visit")) {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             let appointing: [VisitEventKind] = [.assign, .schedule, .reschedule]
@@ -112,10 +112,15 @@ extension DispatchPages {
                 return try await failed(failure.messages, failure.status)
             }
             let lines = try await Self.lineNames(req)
+            var others: [Int: VisitView] = [:]
+            for case .overlaps(let other) in refused.conflicts {
+                others[other] = try? await Visits(store).get(other)
+            }
             return try await failed(
                 [],
-                conflicts: refused.conflicts.map { .init(code: $0.code, message: Self.conflict($0, lines: lines, l)) },
-                failure.status)
+                conflicts: refused.conflicts.map {
+                    .init(code: $0.code, message: Self.conflict($0, lines: lines, others: others, l))
+                }, failure.status)
         }
     }
 
@@ -133,7 +138,7 @@ extension DispatchPages {
         var v = AftercareDomain.Validator()
         let warehouseId = form.int("warehouseId", into: &v)
         if warehouseId == nil, form.string("warehouseId") == nil { v.add("warehouseId", .required) }
-        return try await FormCycle.run(req, labels: .area("parts")) {
+        return try await FormCycle.run(req, page: "/visits/\(id)", labels: .area("parts")) {
             try v.finish()
             let requisition = try await Requisitions(store).fromVisit(
                 id, warehouseId: warehouseId ?? 0, by: principal.actor)

@@ -75,7 +75,7 @@ extension PartsPages {
         }
         if typed.lines.isEmpty { v.add("lines", .required) }
         if typed.warehouseId == nil { v.add("warehouseId", .required) }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/requisitions/new", labels: Self.labels) {
             try v.finish()
             let (ownOnly, own) = try await Self.ownEngineer(req)
             var engineerId = typed.engineerId ?? own?.id

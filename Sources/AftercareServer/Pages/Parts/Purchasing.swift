@@ -63,7 +63,7 @@ extension PartsPages {
             expected = CalendarDate(iso: text)
             if expected == nil { v.add("expectedOn", .invalidFormat(expected: "YYYY-MM-DD")) }
         }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/purchasing", labels: Self.labels) {
             if !errors.isEmpty { throw ValidationError([:]) }
             try v.finish()
             let order = try await Purchasing(req.store).create(
@@ -121,7 +121,7 @@ extension PartsPages {
                     serials: Self.serials(form.string("serials.\(line.id)"))))
         }
         if lines.isEmpty { v.add("quantity", .required) }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/purchasing/orders/\(id)", labels: Self.labels) {
             try v.finish()
             _ = try await Purchasing(req.store).receive(ReceiptLinesInput(lines: lines), order: id, by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(id)#receipts")
@@ -141,7 +141,7 @@ extension PartsPages {
         let failed = Self.decimal(form.string("failed") ?? "0")
         if passed == nil { v.add("passed", .invalidFormat(expected: "a number")) }
         if failed == nil { v.add("failed", .invalidFormat(expected: "a number")) }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/purchasing/orders/\(id)", labels: Self.labels) {
             try v.finish()
             _ = try await Purchasing(req.store).inspect(
                 InspectionInput(
@@ -156,7 +156,7 @@ extension PartsPages {
     @Sendable func closeOrder(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try req.pageId()
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/purchasing/orders/\(id)", labels: Self.labels) {
             _ = try await Purchasing(req.store).close(id, by: principal.actor)
             return req.redirect(to: "/purchasing/orders/\(id)")
         } again: { failure in

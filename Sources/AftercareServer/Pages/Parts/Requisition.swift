@@ -43,7 +43,7 @@ extension PartsPages {
                 issueSerials[line.partNumber] = serials
             }
         }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/requisitions/\(id)", labels: Self.labels) {
             try v.finish()
             guard let event else { throw ValidationError(["event": .required]) }
             let input = RequisitionEventInput(

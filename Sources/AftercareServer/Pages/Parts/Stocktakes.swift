@@ -33,7 +33,7 @@ extension PartsPages {
         var v = AftercareDomain.Validator()
         let warehouseId = form.int("warehouseId", into: &v)
         if warehouseId == nil { v.add("warehouseId", .required) }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/stocktakes", labels: Self.labels) {
             try v.finish()
             let take = try await Stocktakes(req.store).start(
                 StocktakeInput(warehouseId: warehouseId ?? 0, note: form.string("note")), by: principal.actor)
@@ -75,7 +75,7 @@ extension PartsPages {
         if number == nil { v.add("partNumber", .required) }
         let quantity = Self.decimal(text)
         if quantity == nil { v.add("quantity", text == nil ? .required : .invalidFormat(expected: "a number")) }
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/stocktakes/\(id)", labels: Self.labels) {
             try v.finish()
             let line = try await Stocktakes(req.store).count(
                 CountInput(partNumber: number, quantity: quantity ?? 0, mode: mode), stocktake: id,
@@ -92,7 +92,7 @@ extension PartsPages {
     func decide(_ req: Request, approve: Bool) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try req.pageId()
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/stocktakes/\(id)", labels: Self.labels) {
             if approve {
                 _ = try await Stocktakes(req.store).approve(id, by: principal.actor)
             } else {

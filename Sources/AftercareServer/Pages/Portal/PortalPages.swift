@@ -52,7 +52,7 @@ struct PortalPages: Sendable {
         let form = try FormReader(req)
         var v = AftercareDomain.Validator()
         let unitId = form.int("unitId", into: &v)
-        return try await FormCycle.run(req) {
+        return try await FormCycle.run(req, page: "/portal/requests/new") {
             try v.finish()
             guard let unitId else { throw ValidationError(["unitId": .required]) }
             // Another customer's unit is not found: the scoped store does not see it.

@@ -70,7 +70,7 @@ extension SLAPages {
         let principal = try req.requirePrincipal()
         var v = AftercareDomain.Validator()
         let (form, input) = Self.readCalendar(try FormReader(req), exceptions: [], into: &v)
-        return try await FormCycle.run(req, labels: Self.labels()) {
+        return try await FormCycle.run(req, page: "/admin/sla/calendars/new", labels: Self.labels()) {
             try v.finish()
             let calendar = try await Records<CalendarRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/sla/calendars/\(calendar.id)")
@@ -96,7 +96,7 @@ extension SLAPages {
         var v = AftercareDomain.Validator()
         let (form, input) = Self.readCalendar(reader, exceptions: calendar.calendar.exceptions, into: &v)
         let version = reader.int("version", into: &v)
-        return try await FormCycle.run(req, labels: Self.labels()) {
+        return try await FormCycle.run(req, page: "/admin/sla/calendars/\(calendar.id)", labels: Self.labels()) {
             try v.finish()
             _ = try await records.update(calendar.id, expectedVersion: version ?? 0, by: principal.actor) { before in
                 var changed = input
@@ -148,7 +148,7 @@ extension SLAPages {
             return try await PageRenderer.render(
                 "sla-calendar", title: "sla.calendarTitle", model, for: req, status: status)
         }
-        return try await FormCycle.run(req, labels: Self.labels()) {
+        return try await FormCycle.run(req, page: "/admin/sla/calendars/\(calendar.id)", labels: Self.labels()) {
             try v.finish()
             guard problems.isEmpty, let year else { return try await failed(problems, .unprocessableEntity) }
             let replacing = exceptions

@@ -91,7 +91,7 @@ struct FollowUpRulePages: Sendable {
         input.basis = form.basis ?? rule.basis
         input.retryMinutes = retries
         input.enabled = form.enabled
-        return try await FormCycle.run(req, labels: Self.labels) {
+        return try await FormCycle.run(req, page: "/admin/follow-up-rules/\(rule.id)", labels: Self.labels) {
             if !v.error.isEmpty {
                 // Report the use case's problems with the form's, all at once.
                 var problems = v.error

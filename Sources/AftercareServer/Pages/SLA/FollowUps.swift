@@ -63,7 +63,7 @@ extension SLAPages {
                 "follow-up", title: "followUps.itemTitle",
                 try await followUpModel(req, id: id, typed: input, errors: errors), for: req, status: status)
         }
-        return try await FormCycle.run(req, labels: Self.labels()) {
+        return try await FormCycle.run(req, page: "/follow-ups/\(id)", labels: Self.labels()) {
             try v.finish()
             if input.outcome == .notSolved, !principal.may(.reopenRequests) {
                 throw Forbidden(action: .reopenRequests)

@@ -104,7 +104,7 @@ extension SLAPages {
         let principal = try req.requirePrincipal()
         var v = AftercareDomain.Validator()
         let (form, input, order) = Self.readPolicy(try FormReader(req), existing: [], into: &v)
-        return try await FormCycle.run(req, labels: Self.labels(targets: order)) {
+        return try await FormCycle.run(req, page: "/admin/sla/policies/new", labels: Self.labels(targets: order)) {
             try v.finish()
             let policy = try await Records<SLAPolicyRecord>(req.store).create(input, by: principal.actor)
             return req.redirect(to: "/admin/sla/policies/\(policy.id)")
@@ -131,7 +131,9 @@ extension SLAPages {
         var v = AftercareDomain.Validator()
         let (form, input, order) = Self.readPolicy(reader, existing: policy.targets, into: &v)
         let version = reader.int("version", into: &v)
-        return try await FormCycle.run(req, labels: Self.labels(targets: order)) {
+        return try await FormCycle.run(
+            req, page: "/admin/sla/policies/\(policy.id)", labels: Self.labels(targets: order)
+        ) {
             try v.finish()
             _ = try await records.update(policy.id, expectedVersion: version ?? 0, by: principal.actor) { _ in input }
             return req.redirect(to: "/admin/sla/policies/\(policy.id)")

@@ -25,8 +25,30 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  waiting requisition; engineer.sh sees DR-C5000 on /my/van (no sideways scroll at
                  375 px); RL-PICK is suggested on /purchasing; a stocktake of WH-EC is started, a
                  count entered and its variance shown
-  login-errors   a wrong password and an unknown login show #login-error (runs last, so that
-                 failed sign-ins cannot lock an account the other scenarios use)
+  login-errors   a wrong password and an unknown login show #login-error (after the scenarios that
+                 sign in as many users; one failed sign-in each cannot lock an account)
+  dispatch       R-4: the dispatcher plans the day and accepts a route, assigns from the recommendations,
+                 schedules a routed visit (a window ending before it starts and another visit booked into
+                 the same window are refused on the visit's page); the engineer's day at 375 px; the
+                 admin's engineer form with level 9 is refused on /admin/engineers/new; zh-Hans and es pass
+  issue14        the dispatcher adds a visit to customer1's request (a window ending before it starts is
+                 refused on /requests/{id}) and assigns it; that request's timeline and the routed visit's
+                 request's on /requests/{id}, and customer1's on /portal/requests/{id}, in all four
+                 languages: no event.* keys, no 'visit #1' notes, visit steps in words ("已安排上门 · 第 1 次上门：
+                 检测诊断"); the agent finds the newest request by its number's tail (with and without zeros),
+                 a serial in lower case, its phone with and without separators, its customer's and contact's
+                 names and fault words in the search box; the customer page, the registration form and the
+                 unit page show the warranty as it stands, never warranty.undetermined
+  phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
+                 user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
+                 (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
+                 element. Runs last: it re-visits what the scenarios before it recorded
+
+Post/redirect/get (issue 14): wherever a scenario submits a refused form (registration without a fault,
+an SLA policy with warn 0 %, holidays outside the year, a follow-up without its comment, a visit's
+window, an engineer's level), it checks that the browser ended on the page's own address after a 303
+(not on the form's action: .../events, .../visits, .../holidays), that the refusal is shown, and that
+driver.refresh() is a single GET answering 200 without the refusal (no form resubmission).
 
 Every page visited is saved as a numbered PNG (full page) in DIR. Each check prints a PASS or
 FAIL line; a failing check also saves NNN-FAIL-....png and .html (page source). A failed
@@ -70,7 +92,8 @@ STATUSES = {"registered", "triaged", "inService", "waitingOnCustomer", "resolved
 NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
-SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts"]
+SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
+             "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -105,6 +128,13 @@ class Suite:
         self.customer_href = ""  # step 2 of registering, for that customer
         self.catalogues: dict[str, dict[str, str]] = {}  # Resources/Locales/<lang>.json, read when needed
         self.sla_ids: dict[str, int] = {}  # what the SLA scenario's parts found: request, policy, calendar, followUp
+        self.dispatch_ids: dict[str, int] = {}  # what the dispatch scenario's parts found
+        self.portal_ids: dict[str, int] = {}  # the portal scenario's requests: customer1, customer2
+        self.nav_methods: list[tuple[str, str]] = []  # (method, url) of the documents requested, as self.nav
+        self.login = ""  # who is signed in ("" when nobody)
+        self.customer_page = ""  # /customers/{id} of the request the search box part searched for
+        # Every page the run landed on, one per template (ids collapsed): key -> (url, login, name, printable).
+        self.visited: dict[str, tuple[str, str, str, bool]] = {}
         self.driver = self._start_driver()
 
     # --- driver ---------------------------------------------------------------------------
@@ -211,6 +241,7 @@ class Suite:
     def drain_navigation(self) -> list[tuple[int, str]]:
         """Status codes of the documents loaded since the last call (redirects included)."""
         out: list[tuple[int, str]] = []
+        self.nav_methods = []
         try:
             entries = self.driver.get_log("performance")
         except WebDriverException:
@@ -223,6 +254,9 @@ class Suite:
             params = msg.get("params", {})
             if params.get("type") != "Document":
                 continue
+            if msg.get("method") == "Network.requestWillBeSent":
+                req = params.get("request", {})
+                self.nav_methods.append((req.get("method", "?"), req.get("url", "")))
             if msg.get("method") == "Network.requestWillBeSent" and params.get("redirectResponse"):
                 r = params["redirectResponse"]
                 out.append((int(r.get("status", 0)), r.get("url", "")))
@@ -283,14 +317,33 @@ class Suite:
                 problems.append("no language switcher")
         if expect and not self.has(expect):
             problems.append(f"no {expect}")
-        self.expect(
+        ok = self.expect(
             not problems,
             f"page {file.name}: HTTP {chain}, lang {lang}" + (f", has {expect}" if expect else ""),
             "; ".join(problems),
             tag=name,
         )
+        if ok and self.nav and self.nav[-1][0] < 400:
+            self.remember_page(name, print_page)
         if expect and not self.has(expect):
             raise CheckFailed(f"{name}: page has {expect}")
+
+    @staticmethod
+    def page_template(url: str) -> str:
+        """A page's path with its ids collapsed, and the names of its query's fields: /requests/{id}, /requests?q."""
+        parts = urllib.parse.urlsplit(url)
+        path = "/".join("{id}" if re.fullmatch(r"\d+|[0-9a-f-]{16,}", seg) else seg for seg in parts.path.split("/"))
+        keys = sorted({k for k, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)} - {"cursor", "after"})
+        return path + ("?" + "&".join(keys) if keys else "")
+
+    def remember_page(self, name: str, print_page: bool) -> None:
+        """Notes the page for the 375 px pass: the first URL of each template, with who was signed in."""
+        url = self.driver.current_url
+        if self.path() in ("/login", "/logout") or self.path().startswith("/reset"):
+            return  # the sign-in page is checked signed out, first thing of the pass
+        key = self.page_template(url)
+        if key not in self.visited:
+            self.visited[key] = (url, self.login, name, print_page)
 
     def go(self, path: str, name: str, expect: str | None = None, print_page: bool = False) -> None:
         self.drain_navigation()
@@ -301,9 +354,22 @@ class Suite:
         """Clicks something that loads a new document and waits for it."""
         self.drain_navigation()
         old = self.driver.find_element(By.TAG_NAME, "html")
+        self.unfold_menu(element)
         element.click()
         self.wait_gone(old)
         self.landed(name, expect)
+
+    def unfold_menu(self, element: WebElement) -> None:
+        """On a phone the top bar's links are folded behind #menu-button: opens it when `element` is hidden there."""
+        if element.is_displayed():
+            return
+        buttons = [b for b in self.css("#menu-button") if b.is_displayed()]
+        if buttons and self.driver.execute_script("return !!arguments[0].closest('#main-nav')", element):
+            buttons[0].click()
+            try:
+                self.wait(5).until(lambda _d: element.is_displayed())
+            except TimeoutException:
+                pass  # the click below reports it
 
     def wait_gone(self, old: WebElement) -> None:
         """Waits until the old document's root is gone, i.e. the next document replaced it."""
@@ -353,6 +419,7 @@ class Suite:
     # --- common steps ---------------------------------------------------------------------
     def fresh_session(self) -> None:
         self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.login = ""
 
     def sign_in(self, login: str, home: str, password: str = PASSWORD) -> None:
         self.fresh_session()
@@ -360,6 +427,7 @@ class Suite:
         form = self.one("form#login")
         self.fill(self.one("input[name='login']", within=form), login)
         self.fill(self.one("input[name='password']", within=form), password)
+        self.login = login
         self.click_to(self.one("#sign-in"), f"{login} signed in")
         self.require(self.path() == home, f"{login} lands on {home} after signing in", f"at {self.path()}")
         self.require(self.has("form#logout #sign-out"), f"{login}: signed-in page has the sign-out form")
@@ -368,6 +436,7 @@ class Suite:
         if not self.has("#sign-out"):
             self.go("/", f"{who} home before signing out")
         self.click_to(self.one("#sign-out"), f"{who} signed out")
+        self.login = ""
         self.expect(not self.has("form#logout"), f"{who}: signed out (no sign-out form any more)")
 
     def switch_language(self, lang: str, name: str) -> None:
@@ -534,6 +603,10 @@ class Suite:
         self.click_to(self.one("#register", within=form), "register with errors", expect="form#register-request")
         self.expect(self.has(".field-error"), "an empty submission shows .field-error")
         self.expect(not re.fullmatch(r"/requests/\d+", self.path()), "nothing was registered", self.path())
+        # Post/redirect/get: the refusal is shown on step 2's own address, and a reload shows the form afresh.
+        customer = (urllib.parse.parse_qs(urllib.parse.urlsplit(href).query).get("customerId") or [""])[0]
+        self.refused_form("register with errors", "/requests/new", query={"customerId": [customer]})
+        self.one("form#register-request", "the reloaded step 2 has the registration form")
 
         self.fill_register_form(f"browser test {self.stamp}: 设备无法开机，屏幕无显示")
         self.click_to(self.one("form#register-request #register"), "registered", expect="body")
@@ -595,6 +668,9 @@ class Suite:
         self.click_to(self.one("#register", within=form), "duplicate warning", expect="body")
         self.require(self.has(".duplicate-warning"), "a second request for an open unit shows .duplicate-warning")
         self.require(not re.fullmatch(r"/requests/\d+", self.path()), "nothing registered before confirming")
+        self.expect(self.path() == "/requests/new" and any(s == 303 for s, _ in self.nav),
+                    "the duplicate warning is shown on step 2's address (303 from the post)",
+                    f"at {self.driver.current_url}, {self.nav}")
         self.confirm_duplicate(fault)
         match = re.fullmatch(r"/requests/(\d+)", self.path())
         self.require(bool(match) and int(match.group(1)) != first_id, "confirming registers a new request", self.path())
@@ -631,6 +707,7 @@ class Suite:
         self.sign_out("customer2")
 
         own_id, own_url = self.portal_submit("customer1")
+        self.portal_ids = {"customer1": own_id, "customer2": other_id}
         self.go(own_url, "customer1 follows the request", expect="#request-status")
         self.expect(bool(self.text("#next-step")), "the next step is shown", "empty #next-step")
         self.go("/portal", "customer1 portal again", expect="table#portal-requests")
@@ -812,6 +889,69 @@ class Suite:
     def field_errors(self) -> dict[str, str]:
         return {(e.get_attribute("data-field") or ""): e.text.strip() for e in self.css(".field-error")}
 
+    # Where a refused form's post went: its action, never the page (issue 14's post/redirect/get).
+    ACTION_TAIL_RE = re.compile(
+        r"/(events|visits|requisitions|holidays|counts|receive|inspection|close|approve|cancel|plan|accept|insert"
+        r"|tokens|password|customer)$"
+    )
+
+    def refused_form(self, what: str, page: str, shown: str = ".field-error", query: dict | None = None) -> None:
+        """After a refused form: the browser was sent (303) to the page's own address `page` (and `query`, if
+        given), which shows the refusal (`shown`) once; a reload is a plain GET of that page, without it."""
+        chain = " -> ".join(f"{s} {urllib.parse.urlsplit(u).path}" for s, u in self.nav)
+        path = self.path()
+        self.expect(path == page and not self.ACTION_TAIL_RE.search(path) and (query is None or self.query() == query),
+                    f"{what}: the refused form lands on its page {page}" + (f"?{urllib.parse.urlencode(query, doseq=True)}"
+                                                                            if query else ""),
+                    f"at {self.driver.current_url}")
+        self.expect(any(s == 303 for s, _ in self.nav), f"{what}: the refused post answers 303 See Other", chain)
+        self.expect(self.has(shown), f"{what}: the page shows the refusal ({shown})", f"at {path}")
+        self.drain_navigation()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.refresh()
+        self.wait_gone(old)
+        self.landed(f"{what} reloaded")
+        methods = [m for m, _ in self.nav_methods]
+        self.expect(self.path() == path and methods == ["GET"] and self.status_code() == 200,
+                    f"{what}: a reload is one GET of {path} answering 200 (no form resubmission)",
+                    f"requests {self.nav_methods}, statuses {self.nav}, at {self.path()}")
+        self.expect(not self.has(shown), f"{what}: after the reload the refusal is gone",
+                    " | ".join(e.text.strip()[:80] for e in self.css(shown)[:3]))
+
+    def visit_phrase(self, lang: str) -> re.Pattern:
+        """A timeline entry's visit, in words: 第 1 次上门 / Visit 1 / Visita 1 (timeline.visit, {n} a number)."""
+        text = self.t("timeline.visit", lang)
+        return re.compile(re.escape(text).replace(re.escape("{n}"), r"\d+"))
+
+    def timeline_in_words(self, where: str, lang: str, need_visits: bool = True) -> None:
+        """The timeline on this page shows no catalogue keys (event.visitPlanned...) nor the old English notes
+        (visit #1, #1 diagnosis); its visit steps are named in `lang` with the visit they belong to."""
+        items = [li.text.strip() for li in self.css("ol#timeline > li")]
+        text = "\n".join(items)
+        raw = sorted(set(re.findall(r"(?<![\w/.-])event\.\w+", text)))
+        self.expect(not raw, f"{where} in {lang}: the timeline shows no event.* keys", f"shown: {raw[:6]}")
+        notes = sorted(set(re.findall(r"(?i)visit\s*#\s*\d+|#\d+\s+[a-z]\w+", text)))
+        self.expect(not notes, f"{where} in {lang}: the timeline has no 'visit #1' / '#1 diagnosis' notes",
+                    f"shown: {notes[:6]}")
+        phrase = self.visit_phrase(lang)
+        steps = {self.t(k, lang) for k in self.catalogue(lang) if k.startswith("event.visit") or k == "event.arriveOnSite"}
+        visit_items = [li for li in self.css("ol#timeline > li") if phrase.search(li.text)]
+        if need_visits:
+            self.expect(bool(visit_items), f"{where} in {lang}: the timeline names its visits ({phrase.pattern})",
+                        f"{len(items)} entries: {[i[:60] for i in items[:6]]}")
+        names = [self.text_of("strong", li) for li in visit_items]
+        self.expect(all(n in steps for n in names), f"{where} in {lang}: each visit step is named in words",
+                    f"step names {names[:6]}, catalogue's {sorted(steps)[:4]}...")
+        self.info(f"{where} in {lang}: " + " | ".join(li.text.strip()[:70] for li in visit_items[:3]))
+
+    def catalogue(self, lang: str) -> dict[str, str]:
+        self.t("nav.home", lang)  # loads it
+        return self.catalogues.get(lang, {})
+
+    def text_of(self, selector: str, within: WebElement) -> str:
+        found = self.css(selector, within)
+        return found[0].text.strip() if found else ""
+
     def sla_dispatcher(self) -> None:
         self.sign_in("dispatcher", "/")
         self.require(self.has("a#nav-sla-queue"), "dispatcher: top bar links to the SLA queue")
@@ -975,6 +1115,7 @@ class Suite:
         label = self.t("sla.field.warnPercent")
         self.expect(any(label in errors[f] for f in warn_field), f"the error names the field as {label!r}", str(errors))
         self.expect(not any(RAW_KEY_RE.search(t) for t in errors.values()), "the error shows no catalogue keys", str(errors))
+        self.refused_form("Standard with warn 0 %", f"/admin/sla/policies/{pid}")
         self.go(f"/admin/sla/policies/{pid}", "Standard after the refused save", expect="form#policy-form")
         self.expect(self.one(minutes_sel).get_attribute("value") == new
                     and self.one(warn_sel).get_attribute("value") == warn_before,
@@ -1017,6 +1158,7 @@ class Suite:
         self.expect("csv" in errors and "2026-12-31" in errors["csv"], "a 2026 date in the 2027 import is a csv field error",
                     str(errors))
         self.expect(len(self.css("table#exception-list tbody tr")) == exceptions_before, "nothing was imported")
+        self.refused_form("HQ holidays with a 2026 date", f"/admin/sla/calendars/{cid}")
 
         csv = ("date,kind,name\n2027-01-01,holiday,元旦 browser test\n2027-01-02,holiday,元旦 browser test\n"
                "2027-02-07,workingDay,春节调休 browser test\n")
@@ -1187,6 +1329,7 @@ class Suite:
         errors = self.field_errors()
         self.expect("comment" in errors, "not solved without a comment shows the comment's field error", str(errors))
         self.expect(not any(RAW_KEY_RE.search(t) for t in errors.values()), "the error shows no catalogue keys", str(errors))
+        self.refused_form("follow-up not solved without a comment", href)
         self.go(href, "follow-up after the refused call", expect="#follow-up-status")
         self.expect(self.has("form#follow-up-form") and self.text("#follow-up-status") == self.t("followUpStatus.open")
                     and self.text("#request-status") == self.t("status.resolved"),
@@ -1350,6 +1493,7 @@ class Suite:
             ("dispatcher assigns from the recommendations", self.dispatch_assign),
             ("dispatcher schedules a visit of the accepted route", self.dispatch_schedule),
             ("engineer's day at 375 px", self.dispatch_my_day),
+            ("admin's refused engineer form stays on its page", self.dispatch_engineer_refused),
             ("zh-Hans and es pass", self.dispatch_languages),
         ):
             self.info(f"part: {name}")
@@ -1448,7 +1592,24 @@ class Suite:
             self.sign_out("dispatcher")
             return
         today = self.dispatch_date or dt.date.today().isoformat()
+        # A window that ends before it starts is refused on the visit's own page (post/redirect/get).
+        forms = self.css("form.visit-event-form[data-event='schedule']")
+        self.require(bool(forms), "the planned visit offers Schedule")
+        status_before = self.one("#visit-status").get_attribute("data-status")
+        self.driver.execute_script("arguments[0].noValidate = true;", forms[0])
+        self.fill(self.one("input[name='windowStart']", within=forms[0]), f"{today}T11:00")
+        self.fill(self.one("input[name='windowEnd']", within=forms[0]), f"{today}T10:00")
+        self.click_to(self.one(".event-submit", within=forms[0]), "visit scheduled to end before it starts",
+                      expect="#visit-status")
+        self.expect(self.field_errors().get("windowEnd", "") != "", "a window ending before its start is a windowEnd error",
+                    str(self.field_errors()))
+        self.refused_form("schedule ending before it starts", f"/visits/{visit}")
+        self.expect(self.one("#visit-status").get_attribute("data-status") == status_before,
+                    "the refused window changed nothing", f"{status_before} -> {self.one('#visit-status').get_attribute('data-status')}")
+        checked_conflict = False
+        used = ("", "")
         for start, end in (("09:00", "10:45"), ("13:00", "14:45"), ("15:30", "17:15"), ("08:30", "10:15")):
+            used = (start, end)
             forms = self.css("form.visit-event-form[data-event='schedule']")
             self.require(bool(forms), "the planned visit offers Schedule")
             form = forms[0]
@@ -1459,8 +1620,38 @@ class Suite:
                 break
             codes = [c.get_attribute("data-code") for c in self.css("#conflicts li.conflict")]
             self.info(f"schedule {start}-{end} refused: {codes}")
+            if not checked_conflict:  # an overlapping window: the conflicts are shown on the visit, once
+                checked_conflict = True
+                self.refused_form(f"schedule {start}-{end} refused", f"/visits/{visit}", shown="#conflicts li.conflict")
         self.require(self.one("#visit-status").get_attribute("data-status") == "scheduled", "the visit is scheduled")
+        self.schedule_overlap(visit, today, used)
         self.sign_out("dispatcher")
+
+    def schedule_overlap(self, visit: int, day: str, window: tuple[str, str]) -> None:
+        """Another visit booked for the same engineer into the window just scheduled is refused as overlapping,
+        on that visit's own page, naming the customer and the time (not a visit number)."""
+        other, engineer = self.dispatch_ids.get("assigned"), self.dispatch_ids.get("engineer")
+        if not other or not engineer or other == visit:
+            self.info("no second visit to book into the scheduled window; overlap not tried")
+            return
+        self.go(f"/visits/{other}", "another visit for the same engineer and window", expect="#visit-status")
+        forms = self.css("form.visit-event-form[data-event='schedule']")
+        select = self.css("select[name='engineerId']", within=forms[0]) if forms else []
+        if not select or not any(o.get_attribute("value") == str(engineer) for o in Select(select[0]).options):
+            self.info(f"visit {other} offers no Schedule with engineer {engineer}; overlap not tried")
+            return
+        Select(select[0]).select_by_value(str(engineer))
+        self.fill(self.one("input[name='windowStart']", within=forms[0]), f"{day}T{window[0]}")
+        self.fill(self.one("input[name='windowEnd']", within=forms[0]), f"{day}T{window[1]}")
+        self.click_to(self.one(".event-submit", within=forms[0]), f"visit {other} booked into {window[0]}-{window[1]}",
+                      expect="#visit-status")
+        conflicts = {c.get_attribute("data-code"): c.text.strip() for c in self.css("#conflicts li.conflict")}
+        self.require("overlaps" in conflicts, f"visit {other} in the same window as visit {visit} is refused as overlapping",
+                     f"status {self.one('#visit-status').get_attribute('data-status')}, conflicts {conflicts}")
+        self.info(f"overlap: {conflicts['overlaps']!r}")
+        self.expect(not re.search(r"#\s*\d", conflicts["overlaps"]),
+                    "the overlap names the other visit's customer and time, not a visit number", conflicts["overlaps"])
+        self.refused_form("a visit booked into an overlapping window", f"/visits/{other}", shown="#conflicts li.conflict")
 
     def dispatch_my_day(self) -> None:
         self.driver.execute_cdp_cmd(
@@ -1497,6 +1688,27 @@ class Suite:
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    def dispatch_engineer_refused(self) -> None:
+        """A new engineer with level 9 (1 to 5) is refused on /admin/engineers/new, not on the form's action."""
+        self.sign_in("admin", "/")
+        self.go("/admin/engineers", "engineers before a refused form", expect="table#engineer-list")
+        rows_before = len(self.css("table#engineer-list tbody tr"))
+        self.go("/admin/engineers/new", "new engineer form", expect="form#engineer-form")
+        form = self.one("form#engineer-form")
+        self.driver.execute_script("arguments[0].noValidate = true;", form)
+        self.choose_something(self.one("select[name='userId']", within=form))
+        self.fill(self.one("input[name='level']", within=form), "9")
+        self.click_to(self.one("#save-engineer", within=form), "new engineer with level 9", expect="form#engineer-form")
+        errors = self.field_errors()
+        self.expect("level" in errors, "level 9 shows the level's field error", str(errors))
+        self.expect(self.one("input[name='level']").get_attribute("value") == "9", "the form keeps what was typed (9)",
+                    repr(self.one("input[name='level']").get_attribute("value")))
+        self.refused_form("new engineer with level 9", "/admin/engineers/new")
+        self.go("/admin/engineers", "engineers after the refused form", expect="table#engineer-list")
+        self.expect(len(self.css("table#engineer-list tbody tr")) == rows_before, "the refused form created no engineer",
+                    f"{rows_before} -> {len(self.css('table#engineer-list tbody tr'))} rows")
+        self.sign_out("admin")
+
     def dispatch_languages(self) -> None:
         self.sign_in("admin", "/")
         pages = [("/dispatch", "dispatch board", "section#board"), ("/admin/engineers", "engineers", "table#engineer-list"),
@@ -1508,6 +1720,8 @@ class Suite:
             self.go(f"/visits/{self.dispatch_ids['stop']}", "visit for its request", expect="#request-link")
             request = (self.one("#request-link").get_attribute("href") or "").split("/")[-1]
             pages.append((f"/requests/{request}", "request with visits", "#visits-panel"))
+            if request.isdigit():
+                self.dispatch_ids["stopRequest"] = int(request)
         start = self.html_lang()
         titles = {"/dispatch": "dispatch.title", "/admin/engineers/new": "engineers.itemTitle",
                   "/admin/engineers": "engineers.title", "/my-day": "myDay.title", "/visits/": "visit.title"}
@@ -1639,6 +1853,294 @@ class Suite:
         self.expect(self.one("#stocktake-status").get_attribute("data-status") == "cancelled", "the stocktake is cancelled")
         self.sign_out("warehouse")
 
+    # --- issue 14: timeline in words, one search box, warranty as it stands ---------------------
+    def run_parts(self, parts: tuple) -> None:
+        """Each part signs in on its own; a failed precondition ends that part, the next one runs."""
+        for name, part in parts:
+            self.info(f"part: {name}")
+            try:
+                part()
+            except CheckFailed as e:
+                print(f"     part {name!r} stopped: {e}", flush=True)
+            except (TimeoutException, NoSuchElementException, StaleElementReferenceException) as e:
+                first = (e.msg or "").strip().splitlines()[0] if e.msg else ""
+                self.expect(False, f"{name}: unexpected {type(e).__name__}", first)
+                traceback.print_exc(limit=3, file=sys.stdout)
+
+    def issue14_flow(self) -> None:
+        self.issue14_ids: dict[str, int] = {}
+        self.run_parts((
+            ("dispatcher adds a visit to customer1's request; the desk's timeline in words", self.words_desk),
+            ("customer1's portal timeline in words", self.words_portal),
+            ("agent finds a request by number, serial, phone, name and fault words", self.search_box),
+            ("warranty as it stands on the customer page and the registration form", self.warranty_standing),
+        ))
+
+    def languages_from(self, start: str) -> list[str]:
+        return [start] + [lang for lang in LANGS if lang != start] if start in LANGS else list(LANGS)
+
+    def add_visit_form(self) -> WebElement:
+        details = self.one("details#add-visit", "the request page offers Add a visit")
+        if details.get_attribute("open") is None:
+            self.one("summary", within=details).click()
+        form = self.one("form#add-visit-form")
+        self.driver.execute_script("arguments[0].noValidate = true;", form)
+        purpose = Select(self.one("select[name='purpose']", within=form))
+        if any(o.get_attribute("value") == "diagnosis" for o in purpose.options):
+            purpose.select_by_value("diagnosis")
+        return form
+
+    def words_desk(self) -> None:
+        rid = self.portal_ids.get("customer1")
+        if not rid:
+            self.info("no request from the portal scenario; customer1 submits one")
+            rid, _ = self.portal_submit("customer1")
+            self.sign_out("customer1")
+        self.issue14_ids["request"] = rid
+        self.sign_in("dispatcher", "/")
+        self.go(f"/requests/{rid}", "customer1's request before its visit", expect="#request-status")
+        # A window that ends before it starts: refused on the request page, not on /requests/{id}/visits.
+        day = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+        form = self.add_visit_form()
+        self.fill(self.one("input[name='windowStart']", within=form), f"{day}T11:00")
+        self.fill(self.one("input[name='windowEnd']", within=form), f"{day}T10:00")
+        self.click_to(self.one("#add-visit-submit", within=form), "a visit ending before it starts", expect="#request-status")
+        self.refused_form("a visit ending before it starts", f"/requests/{rid}")
+        self.expect(not self.css("table#request-visits a.visit-link"), "the refused visit was not added")
+        form = self.add_visit_form()
+        self.fill(self.one("input[name='windowStart']", within=form), "")
+        self.fill(self.one("input[name='windowEnd']", within=form), "")
+        self.click_to(self.one("#add-visit-submit", within=form), "visit added to customer1's request", expect="#visit-status")
+        m = re.fullmatch(r"/visits/(\d+)", self.path())
+        self.require(bool(m), "adding a visit opens /visits/{id}", f"at {self.path()}; errors {self.field_errors()}")
+        top = self.css("table#recommendation-table tr.candidate.top")
+        if top:
+            name = self.text_of("strong", top[0])
+            self.click_to(self.one("button.assign-button", within=top[0]), "customer1's visit assigned",
+                          expect="#visit-status")
+            self.expect(self.text("#visit-engineer") == name and not self.has("#conflicts"),
+                        f"customer1's visit is assigned to the top candidate {name}",
+                        f"engineer {self.text('#visit-engineer')!r}; {[c.text for c in self.css('#conflicts li')]}")
+        else:
+            self.info("no top candidate to assign customer1's visit to; the timeline has the planned visit only")
+        requests = [(rid, "customer1's request")]
+        if "stopRequest" in self.dispatch_ids:
+            requests.append((self.dispatch_ids["stopRequest"], "the routed visit's request (on site)"))
+        else:
+            self.info("no request from the dispatch scenario's on-site visit; only customer1's request is read")
+        start = self.html_lang()
+        for lang in self.languages_from(start):
+            for req_id, what in requests:
+                self.go(f"/requests/{req_id}", f"{what} in {lang}", expect="ol#timeline")
+                if self.html_lang() != lang:
+                    self.switch_language(lang, f"{what} switched to {lang}")
+                self.timeline_in_words(f"/requests/{req_id}", lang)
+        if start in LANGS and self.html_lang() != start:
+            self.switch_language(start, f"dispatcher back to {start}")
+        self.sign_out("dispatcher")
+
+    def words_portal(self) -> None:
+        rid = self.issue14_ids.get("request")
+        self.require(bool(rid), "a request of customer1 with a visit (from the desk part)")
+        self.sign_in("customer1", "/portal")
+        start = self.html_lang()
+        for lang in self.languages_from(start):
+            self.go(f"/portal/requests/{rid}", f"portal request with a visit in {lang}", expect="ol#timeline")
+            if self.html_lang() != lang:
+                self.switch_language(lang, f"portal request switched to {lang}")
+            self.timeline_in_words(f"/portal/requests/{rid}", lang)
+        if start in LANGS and self.html_lang() != start:
+            self.switch_language(start, f"customer1 back to {start}")
+        self.sign_out("customer1")
+
+    def facts(self) -> dict[str, str]:
+        """The request page's facts: label -> value."""
+        return dict(self.driver.execute_script(
+            "return [...document.querySelectorAll('dl.facts dt')]"
+            ".map(dt => [dt.textContent.trim(), (dt.nextElementSibling || {textContent: ''}).textContent.trim()])"))
+
+    @staticmethod
+    def with_separators(digits: str) -> str:
+        if len(digits) == 11:
+            return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+        return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+    def search_box(self) -> None:
+        self.sign_in("agent", "/")
+        self.go("/requests", "request list for the search box", expect="table#request-list")
+        rows = self.css("table#request-list tbody tr")
+        self.require(bool(rows), "the request list has rows")
+        # One of the newest requests, preferably with a contact's name: its number, customer and serials from the
+        # list, its contact, phone and fault from its page.
+        listed = []
+        for row in rows[:4]:
+            cells = [td.text.strip() for td in self.css("td", within=row)]
+            link = self.one("a.request-link", within=row)
+            listed.append((link.get_attribute("href") or "", link.text.strip(), cells))
+        for href, number, cells in listed:
+            self.go(href, f"request {number} for its search terms", expect="#request-status")
+            lang = self.html_lang()
+            facts = self.facts()
+            contact = facts.get(self.t("field.contactName", lang), "")
+            if contact:
+                break
+        customer = cells[1] if len(cells) > 1 else ""
+        serials = [x for x in re.split(r"[,，、\s]+", cells[5] if len(cells) > 5 else "") if x]
+        phone = facts.get(self.t("field.contactPhone", lang), "")
+        fault = facts.get(self.t("field.faultDescription", lang), "")
+        serials = serials or [e.text.strip() for e in self.css("table#request-units td a")][:1]
+        customer_link = self.css("a#customer-link")
+        if customer_link:  # the warranty part reads this customer's page
+            self.customer_page = urllib.parse.urlsplit(customer_link[0].get_attribute("href") or "").path
+        if not re.search(r"\d{5}", phone) and customer_link:
+            self.click_to(customer_link[0], f"customer of {number} for a phone", expect="#contacts")
+            phones = re.findall(r"\+?\d[\d\s()-]{5,}\d", self.text("#contacts"))
+            phone = phones[0] if phones else ""
+        digits = re.sub(r"\D", "", phone)
+        tail = number.rsplit("-", 1)[-1]
+        runs = re.findall(r"[\u4e00-\u9fff]{2,}", fault)
+        words = ""
+        if runs:
+            run = max(runs, key=len)
+            words = run[1:5] if len(run) >= 4 else run  # a substring from inside the fault text
+        terms = [
+            ("the number's tail", tail),
+            ("the number's tail without zeros", str(int(tail)) if tail.isdigit() else ""),
+            ("a serial in lower case", serials[0].lower() if serials else ""),
+            ("the phone's digits", digits if len(digits) >= 5 else ""),
+            ("the phone with separators", self.with_separators(digits) if len(digits) >= 5 else ""),
+            ("the customer's name", customer),
+            ("the contact's name", contact),
+            ("fault words", words),
+        ]
+        self.info(f"{number}: customer {customer!r}, contact {contact!r}, phone {phone!r}, serials {serials}, "
+                  f"fault {fault[:60]!r}")
+        self.go("/requests", "request list before searching", expect="form#request-filter")
+        target = urllib.parse.urlsplit(href).path
+        for what, term in terms:
+            if not term:
+                self.info(f"{number} has no {what} to search for")
+                continue
+            form = self.one("form#request-filter")
+            self.fill(self.one("input#filter-q[name='q']", within=form), term)
+            self.click_to(self.one("#filter-apply", within=form), f"search {what}", expect="form#request-filter")
+            found = [urllib.parse.urlsplit(a.get_attribute("href") or "").path
+                     for a in self.css("table#request-list a.request-link")]
+            self.expect(self.query().get("q") == [term] and target in found,
+                        f"searching {what} ({term!r}) finds {number}",
+                        f"q={self.query().get('q')}, {self.text('#match-count')!r}, first rows "
+                        f"{[a.text for a in self.css('table#request-list a.request-link')[:5]]}")
+        self.sign_out("agent")
+
+    def warranty_standing(self) -> None:
+        self.sign_in("agent", "/")
+        page = self.customer_page
+        if not page:
+            self.go("/requests", "request list for a customer", expect="table#request-list")
+            self.click_to(self.one("table#request-list a.request-link"), "a request for its customer", expect="#request-status")
+            page = urllib.parse.urlsplit(self.one("a#customer-link", "the request links to its customer")
+                                         .get_attribute("href") or "").path
+        self.go(page, "customer page with units", expect="table#customer-units")
+        lang = self.html_lang()
+        undetermined = self.t("warranty.undetermined", lang)
+        standing = [re.compile(re.escape(self.t(f"warrantyStanding.{k}", lang)).replace(re.escape("{date}"),
+                                                                                         r"\d{4}-\d{2}-\d{2}"))
+                    for k in ("covered", "expired", "notStarted", "unknown")]
+        shown = [td.text.strip() for td in self.css("table#customer-units tbody tr td:nth-child(4)")]
+        self.require(bool(shown), "the customer page lists units with their warranty")
+        self.expect(undetermined not in shown, f"{page} in {lang}: no unit's warranty reads {undetermined!r}", str(shown))
+        self.expect(all(any(p.fullmatch(w) for p in standing) for w in shown),
+                    f"{page} in {lang}: each unit's warranty says where it stands (until / ended / starts / no date)",
+                    str(shown))
+        self.info(f"{page}: warranties {shown[:6]}")
+        units = self.css("table#customer-units tbody tr td a[href^='/units/']")
+        unit_href = units[0].get_attribute("href") if units else ""
+        new = self.css("a.button[href*='/requests/new?customerId=']")
+        if new:
+            self.click_to(new[0], "registration form with the units' warranty", expect="form#register-request")
+            choices = [label.text.strip() for label in self.css("label.unit-choice")]
+            self.expect(bool(choices) and not any(undetermined in c for c in choices),
+                        f"the registration form in {lang}: no unit's warranty reads {undetermined!r}", str(choices[:6]))
+            self.expect(all(any(p.search(c) for p in standing) for c in choices),
+                        f"the registration form in {lang}: each unit's warranty says where it stands", str(choices[:6]))
+        else:
+            self.info("the customer page offers the agent no new-request link")
+        if unit_href:
+            self.go(unit_href, "unit page with its warranty", expect="#unit-warranty")
+            text = self.text("#unit-warranty .badge")
+            self.expect(text != undetermined and any(p.fullmatch(text) for p in standing),
+                        f"the unit page in {lang}: its warranty says where it stands", repr(text))
+        self.sign_out("agent")
+
+    # --- 375 px: every page the run landed on ---------------------------------------------------
+    def phone_all(self) -> None:
+        """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
+        in es, the other half in zh-Hant (the languages with the widest words and selects)."""
+        pages = dict(self.visited)
+        self.info(f"{len(pages)} page templates landed on so far")
+        groups: dict[str, list[tuple[str, str, str, bool]]] = {}
+        for key, (url, login, name, printable) in pages.items():
+            groups.setdefault(login, []).append((key, url, name, printable))
+        started = time.monotonic()
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
+        )
+        wide: list[str] = []
+        try:
+            self.fresh_session()
+            self.go("/login", "phone sign-in page", expect="form#login")
+            self.phone_check("/login", self.driver.current_url, "", wide)
+            for login, entries in groups.items():
+                entries.sort()
+                home = "/portal" if login.startswith("customer") else "/"
+                try:
+                    if login:
+                        self.sign_in(login, home)
+                    else:
+                        self.fresh_session()
+                    half = (len(entries) + 1) // 2
+                    for i, (key, url, name, printable) in enumerate(entries):
+                        lang = "es" if i < half else "zh-Hant"
+                        if login and self.html_lang() != lang:
+                            if not self.has("select#lang-select"):  # a printable page has no switcher
+                                self.go(home, f"{login} home at 375 px", expect="select#lang-select")
+                            self.switch_language(lang, f"{login} at 375 px in {lang}")
+                        self.phone_check(key, url, login, wide, printable)
+                except CheckFailed as e:
+                    print(f"     375 px pages of {login or 'nobody'} stopped: {e}", flush=True)
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        self.info(f"375 px pass: {len(pages)} templates in {time.monotonic() - started:.1f}s; "
+                  + (f"{len(wide)} scroll sideways: " + "; ".join(wide) if wide else "none scrolls sideways"))
+
+    def phone_check(self, key: str, url: str, login: str, wide: list[str], printable: bool = False) -> None:
+        self.drain_navigation()
+        self.driver.get(url)
+        self.wait().until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.nav = self.drain_navigation()
+        status = self.status_code()
+        if status is None or status >= 400:
+            self.info(f"375 px: {url} answered HTTP {status} now; not measured")
+            return
+        inner, scroll, culprit = self.driver.execute_script(
+            """
+            const vw = window.innerWidth;
+            let worst = null, right = vw;
+            for (const e of document.body.querySelectorAll('*')) {
+              const r = e.getBoundingClientRect();
+              if (r.right > right + 1 && r.width > 0) { right = r.right; worst = e; }
+            }
+            const name = worst ? worst.tagName.toLowerCase() + (worst.id ? '#' + worst.id : '')
+                + (worst.className && typeof worst.className === 'string' ? '.' + worst.className.trim().split(/\\s+/).join('.') : '')
+                + ' ' + Math.round(worst.getBoundingClientRect().width) + ' px wide' : '';
+            return [vw, document.documentElement.scrollWidth, name];
+            """)
+        where = f"{key} ({login or 'signed out'}, {self.html_lang()}{', printable' if printable else ''})"
+        if scroll > inner + 1:
+            wide.append(f"{where} {scroll} px")
+        self.expect(scroll <= inner + 1, f"375 px: {where} does not scroll sideways",
+                    f"document {scroll} px, viewport {inner} px; widest: {culprit}", tag=f"375 {key}")
+
     # --- run ------------------------------------------------------------------------------
     def run(self, names: list[str]) -> None:
         table = {
@@ -1651,6 +2153,8 @@ class Suite:
             "login-errors": self.login_errors,
             "dispatch": self.dispatch_flow,
             "parts": self.parts_flow,
+            "issue14": self.issue14_flow,
+            "phone-all": self.phone_all,
         }
         timings = []
         for name in names:

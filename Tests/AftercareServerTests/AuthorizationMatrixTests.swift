@@ -29,6 +29,7 @@ struct AuthorizationMatrixTests {
         "GET /requests/:id": .action(.viewRequests), "POST /requests/:id/events": .action(.viewRequests),
         "GET /requests/:id/print": .action(.viewRequests), "GET /customers/:id": .action(.viewCustomers),
         "GET /units/:id": .action(.viewInstalledBase), "GET /lookup/units": .action(.viewInstalledBase),
+        "GET /search": .action(.viewRequests),
         // the portal
         "GET /portal": .action(.usePortal), "GET /portal/requests/new": .action(.usePortal),
         "POST /portal/requests": .action(.usePortal), "GET /portal/requests/:id": .action(.usePortal),

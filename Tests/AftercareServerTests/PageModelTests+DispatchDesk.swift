@@ -1,3 +1,4 @@
+import AftercareDispatch
 import AftercareDomain
 import Foundation
 import Testing
@@ -71,6 +72,29 @@ struct DispatchDeskPageModelTests {
         #expect(model.partsPanel?.rows.count == 1)
         #expect(model.partsPanel?.canRequest == true)
         #expect(model.partsPanel?.warehouseOptions.map(\.selected) == [true])
+    }
+
+    @Test("a recommendation's deadline part is said in the reader's language, before or after the due time")
+    func deadlineInWords() {
+        let r = D.recommendation(3, "孙海涛", eligible: true)
+        func part(_ seconds: Int, againstDue: Bool) -> AssignmentScore.Part {
+            .init(
+                factor: "deadline", points: 50, weight: 0.15, detail: "English", seconds: seconds,
+                againstDue: againstDue)
+        }
+        for language in Language.allCases {
+            let l = F.localizer(language)
+            let late = DispatchPages.partDetail(part(-30_780, againstDue: true), r, max: nil, l)
+            let early = DispatchPages.partDetail(part(3600, againstDue: true), r, max: nil, l)
+            let soon = DispatchPages.partDetail(part(1800, againstDue: false), r, max: nil, l)
+            #expect(
+                late
+                    == l.t("recommendation.afterDue").replacingOccurrences(
+                        of: "{time}", with: l.duration(seconds: 30_780)))
+            #expect(early.contains(l.duration(seconds: 3600)) && early != late && soon != early)
+            #expect(
+                ![late, early, soon].contains { (text: String) in text.contains("English") || text.contains("{time}") })
+        }
     }
 
     @Test("visit page: the engineer of the visit gets the field events and what was typed, no recommendations")

@@ -14,7 +14,7 @@ enum SLAInboxAccountFixtures {
         QueueItem(
             requestId: 11, number: number, customerName: "上海浦江印务有限公司", priority: .high, status: .triaged,
             orgUnitId: 2, target: .onSite, state: state, dueAt: F.at(10), elapsedSeconds: elapsed,
-            targetSeconds: target)
+            targetSeconds: target, basis: .business)
     }
 
     static func policy(_ id: Int, _ name: String, position: Int) -> SLAPolicyView {
@@ -96,6 +96,7 @@ struct PageModelSLAInboxAccountTests {
         #expect(model.rows[1].remaining == "30 min" && model.rows[1].overdue == nil)
         #expect(model.rows[0].priority == "High" && model.rows[0].target == "On site")
         #expect(model.rows[0].due == l.dateTime(F.at(10)))
+        #expect(model.rows.allSatisfy { $0.basis == "Business hours" })
         #expect(model.next == "/sla/queue?state=breached&orgUnitId=2&cursor=c1")
     }
 

@@ -124,6 +124,30 @@ struct SLAPageTests {
         }
     }
 
+    @Test("the queue opens on what is at risk; breaches newest first, each time left or over named by its basis")
+    func queueOrder() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given a breach from 2 hours ago (the setup's) and one from two days ago
+            let setup = try await Setup.make(app)
+            let old = try await ServiceRequests(app.store.withClock { Date().addingTimeInterval(-48 * 3600) }).register(
+                .init(
+                    customerId: setup.fixture.customer.id, unitIds: [setup.fixture.unit.id], channel: .phone,
+                    type: .repair, faultDescription: "不开机"), by: Actor(name: "sla.agent"))
+            try await SLAClocks.refresh([old.id, setup.request.id], now: Date(), on: app.store.sql)
+            // when
+            let opening = try await setup.dispatcher.get("/sla/queue", headers: ["Accept-Language": "en"])
+            let breached = try await setup.dispatcher.get(
+                "/sla/queue?state=breached", headers: ["Accept-Language": "en"])
+            // then
+            #expect(opening.body.string.contains("data-state=\"atRisk\""))
+            let body = breached.body.string
+            let recent = try #require(body.range(of: setup.request.number))
+            let older = try #require(body.range(of: old.number))
+            #expect(recent.lowerBound < older.lowerBound, "the latest breach first")
+            #expect(body.contains("(Calendar hours)"))
+        }
+    }
+
     @Test("the request page shows the SLA panel with its due time and explanation; the queue lists the breach")
     func panelAndQueue() async throws {
         try await withTestApp(.sqlite) { app in

@@ -188,6 +188,37 @@ struct ScopeTests {
     }
 
     @Test(
+        "the search box never returns another branch's requests, customers or units", arguments: TestDatabase.all)
+    func searchInScope(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            // given
+            let world = try await TwoBranches.make(app)
+            try await makeUser(app, "east.searcher", roles: [.hotlineAgent], unit: world.fixture.branch.id)
+            try await makeUser(app, "hq.searcher", roles: [.hotlineAgent], unit: world.fixture.headquarters.id)
+            let east = try await Browser.signIn(app, "east.searcher")
+            let headquarters = try await Browser.signIn(app, "hq.searcher")
+            let texts = [
+                world.southRequest.number, String(world.southRequest.number.suffix(6)), world.southCustomer.name,
+                world.southUnit.serialNumber,
+            ]
+            for text in texts {
+                let query = formBody([("q", text)])
+                // when
+                let seen = try await east.get("/search?\(query)").body.string
+                let all = try await headquarters.get("/search?\(query)").body.string
+                // then
+                #expect(!seen.contains("/requests/\(world.southRequest.id)\""), "\(text)")
+                #expect(!seen.contains("/customers/\(world.southCustomer.id)\""), "\(text)")
+                #expect(!seen.contains("/units/\(world.southUnit.id)\""), "\(text)")
+                #expect(
+                    all.contains("/requests/\(world.southRequest.id)\"")
+                        || all.contains("/customers/\(world.southCustomer.id)\"")
+                        || all.contains("/units/\(world.southUnit.id)\""), "headquarters finds \(text)")
+            }
+        }
+    }
+
+    @Test(
         "another customer's token and portal answer 404 for this customer's request and unit",
         arguments: TestDatabase.all)
     func otherCustomer(database: TestDatabase) async throws {

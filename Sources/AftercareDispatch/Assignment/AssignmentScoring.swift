@@ -57,6 +57,23 @@ public struct AssignmentScore: Sendable, Equatable, Codable {
         public var weight: Double
         /// The fact behind the points, in plain words.
         public var detail: String
+        /// The deadline's fact in seconds, for pages to say in the reader's language: with a due time, how long
+        /// before it the candidate is on site (negative: after it); without one, how soon they can be on site.
+        public var seconds: Int?
+        /// Whether the deadline part measures against a due time (`seconds` is the slack).
+        public var againstDue: Bool?
+
+        public init(
+            factor: String, points: Double, weight: Double, detail: String, seconds: Int? = nil,
+            againstDue: Bool? = nil
+        ) {
+            self.factor = factor
+            self.points = points
+            self.weight = weight
+            self.detail = detail
+            self.seconds = seconds
+            self.againstDue = againstDue
+        }
     }
 
     public var engineerId: Int
@@ -101,15 +118,18 @@ public enum AssignmentScoring {
         let load = c.maxVisitsPerDay > 0 ? 100 * max(0, 1 - Double(c.visitsThatDay) / Double(c.maxVisitsPerDay)) : 0
         let deadline: Double
         let deadlineDetail: String
+        let deadlineSeconds: Int
         if let due = job.dueInSeconds {
             let slack = due - c.earliestArrivalSeconds
             deadline = slack >= 4 * 3600 ? 100 : slack <= 0 ? 0 : 50 + 50 * Double(slack) / (4 * 3600)
             deadlineDetail =
                 slack >= 0
                 ? "on site \(minutes(slack)) before the SLA is due" : "on site \(minutes(-slack)) after the SLA is due"
+            deadlineSeconds = slack
         } else {
             deadline = 100 * pow(0.5, Double(c.earliestArrivalSeconds) / (8 * 3600))
             deadlineDetail = "earliest on site in \(minutes(c.earliestArrivalSeconds))"
+            deadlineSeconds = c.earliestArrivalSeconds
         }
         var parts = [
             AssignmentScore.Part(
@@ -119,7 +139,9 @@ public enum AssignmentScoring {
             .init(
                 factor: "load", points: load, weight: w["load"]!,
                 detail: "\(c.visitsThatDay) of \(c.maxVisitsPerDay) visits that day"),
-            .init(factor: "deadline", points: deadline, weight: w["deadline"]!, detail: deadlineDetail),
+            .init(
+                factor: "deadline", points: deadline, weight: w["deadline"]!, detail: deadlineDetail,
+                seconds: deadlineSeconds, againstDue: job.dueInSeconds != nil),
         ]
         var total = parts.reduce(0) { $0 + $1.points * $1.weight }
         if c.external {

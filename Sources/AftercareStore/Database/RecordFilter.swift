@@ -65,6 +65,28 @@ extension RecordFilter where Kind == CustomerRecord {
         }
     }
 
+    /// the search box: customers with the phone, or whose name or contacts (names, e-mail) contain the words.
+    public static func customers(matching search: SearchTerms) -> Self {
+        Self { query, db in
+            var any: [any SQLExpression] = []
+            if let digits = search.phoneDigits {
+                any.append(
+                    SQLBinaryExpression(
+                        Kind.column("id"), .in,
+                        SQLSubquery.select {
+                            $0.column("customer_id").from("customer_phones").where("digits", .equal, digits)
+                        }))
+            }
+            if let words = search.words {
+                any.append(TextMatch.column(Kind.column("name"), contains: words, on: db))
+                any.append(TextMatch.column(Kind.column("contacts"), contains: words, on: db))
+            }
+            guard let first = any.first else { return query.where(SQLLiteral.boolean(false)) }
+            let either = any.dropFirst().reduce(first) { SQLBinaryExpression($0, .or, $1) as any SQLExpression }
+            return query.where(SQLGroupExpression(either))
+        }
+    }
+
     /// The registration desk's search: a phone number finds its customers, anything else matches names.
     public static func lookup(_ text: String) -> Self {
         let digits = PhoneNumber.digits(text)
@@ -89,6 +111,14 @@ extension RecordFilter where Kind == UnitRecord {
         equal([
             ("customer_id", customerId), ("model_id", modelId), ("project_id", projectId), ("serial_number", serial),
         ])
+    }
+
+    /// the search box: units with one of the serials typed, exactly.
+    public static func units(matching search: SearchTerms) -> Self {
+        Self { query, _ in
+            guard !search.serials.isEmpty else { return query.where(SQLLiteral.boolean(false)) }
+            return query.where(Kind.column("serial_number"), .in, SQLBind.group(search.serials))
+        }
     }
 
     /// Units whose serial starts with `prefix` (serials are codes: LIKE's wildcards are dropped, not escaped).

@@ -5,11 +5,15 @@ import SQLKit
 // the lists of the parts catalogue, warehouses and stock rules.
 
 extension RecordFilter where Kind == PartRecord {
-    /// Parts whose number or name contains `text`, or whose number is exactly `number`.
+    /// Parts whose number or name contains `text`, or whose number is `number` as typed or upper-cased (part
+    /// numbers are codes, written in capitals: "rl-pick" finds RL-PICK).
     public static func parts(containing text: String? = nil, number: String? = nil) -> Self {
-        let exact = Self.equal([("part_number", number)])
-        return Self { query, db in
-            var query = try await exact.apply(query, db)
+        Self { query, db in
+            var query = query
+            if let number {
+                query = query.where(
+                    Kind.column("part_number"), .in, SQLBind.group(Array(Set([number, number.uppercased()]))))
+            }
             if let text, !text.isEmpty {
                 let like = "%" + text + "%"
                 query = query.where {

@@ -23,6 +23,8 @@ public struct QueueItem: Codable, Sendable, Equatable {
     public var dueAt: Date
     public var elapsedSeconds: Int
     public var targetSeconds: Int
+    /// Whether `elapsedSeconds` and `targetSeconds` count working time or all time.
+    public var basis: TimeBasis
 }
 
 /// One line of the compliance report (R-3.2): targets completed in a month, by branch, policy and target.
@@ -52,7 +54,8 @@ public struct SLAReports: Sendable {
     public func queue(_ state: QueueState, orgUnitId: Int? = nil, page: PageRequest) async throws -> Page<QueueItem> {
         let now = store.now
         var sql: SQLQueryString = """
-            SELECT k.request_id, k.target, k.state, k.due_at, k.elapsed_seconds, k.target_seconds, k.org_unit_id, \
+            SELECT k.request_id, k.target, k.state, k.due_at, k.elapsed_seconds, k.target_seconds, k.basis, \
+            k.org_unit_id, \
             sr.number, sr.priority, sr.status, c.name AS customer_name FROM sla_clocks k \
             JOIN service_requests sr ON sr.id = k.request_id JOIN customers c ON c.id = sr.customer_id WHERE 
             """
@@ -69,6 +72,10 @@ public struct SLAReports: Sendable {
                 .first(decodingColumn: "path", as: String.self) ?? "/none/"
             sql = sql + " AND k.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
         }
+        // At risk: the soonest due first. Breached: the latest breach first, so today's are on the first page and
+        // a breach months old is at the end.
+        let after = state == .atRisk ? ">" : "<"
+        let order = state == .atRisk ? "" : " DESC"
         if let afterId = page.afterId, let key = page.afterKey {
             let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
             guard parts.count == 2, let due = Timestamp.parse(parts[0]), SLATarget(rawValue: parts[1]) != nil else {
@@ -77,11 +84,15 @@ public struct SLAReports: Sendable {
             sql =
                 sql
                     + """
-                     AND (k.due_at > \(bind: due) OR (k.due_at = \(bind: due) AND (k.request_id > \(bind: afterId) \
-                    OR (k.request_id = \(bind: afterId) AND k.target > \(bind: parts[1])))))
+                     AND (k.due_at \(unsafeRaw: after) \(bind: due) OR (k.due_at = \(bind: due) AND \
+                    (k.request_id \(unsafeRaw: after) \(bind: afterId) \
+                    OR (k.request_id = \(bind: afterId) AND k.target \(unsafeRaw: after) \(bind: parts[1])))))
                     """
         }
-        sql = sql + " ORDER BY k.due_at, k.request_id, k.target LIMIT \(unsafeRaw: String(page.limit + 1))"
+        sql =
+            sql
+            + " ORDER BY k.due_at\(unsafeRaw: order), k.request_id\(unsafeRaw: order), k.target\(unsafeRaw: order) "
+            + "LIMIT \(unsafeRaw: String(page.limit + 1))"
         let rows = try await store.sql.raw(sql).all()
         let cursor: (QueueItem) -> String = {
             PageCursor.encode($0.requestId, key: Timestamp.format($0.dueAt) + "|" + $0.target.rawValue)
@@ -101,7 +112,8 @@ public struct SLAReports: Sendable {
             state: try row.decodeStored("state", as: ClockState.self),
             dueAt: try row.decode(column: "due_at", as: Date.self),
             elapsedSeconds: try row.decode(column: "elapsed_seconds", as: Int.self),
-            targetSeconds: try row.decode(column: "target_seconds", as: Int.self))
+            targetSeconds: try row.decode(column: "target_seconds", as: Int.self),
+            basis: try row.decodeStored("basis", as: TimeBasis.self))
     }
 
     /// R-3.2: met and breached targets completed in each month from `from` to `to` (inclusive, `YYYY-MM`),

@@ -13,6 +13,7 @@ struct DeskPages: Sendable {
     func register(_ root: any RoutesBuilder) {
         root.get(use: home).requires(.signedIn)
         root.get("requests", use: list).requires(.action(.viewRequests))
+        root.get("search", use: search).requires(.action(.viewRequests))
         root.get("requests", "new", use: newRequest).requires(.action(.registerRequests))
         root.post("requests", "new", "customer", use: newCustomer).requires(.action(.manageCustomers))
         root.post("requests", use: registerRequest).requires(.action(.registerRequests))

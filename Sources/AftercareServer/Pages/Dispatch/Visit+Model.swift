@@ -195,6 +195,12 @@ extension DispatchPages {
             return l.t("recommendation.load").replacingOccurrences(of: "{n}", with: l.number(r.visitsThatDay))
                 .replacingOccurrences(of: "{max}", with: l.number(max))
         case "partner": return l.t("recommendation.partner")
+        case "deadline":
+            guard let seconds = part.seconds else { return part.detail }
+            let key =
+                part.againstDue != true
+                ? "recommendation.earliest" : seconds >= 0 ? "recommendation.beforeDue" : "recommendation.afterDue"
+            return l.t(key).replacingOccurrences(of: "{time}", with: l.duration(seconds: abs(seconds)))
         case "skill":
             let words = part.detail.split(separator: " ")
             if part.detail.hasPrefix("level "), words.count > 1, let margin = Int(words[1]) {

@@ -60,22 +60,36 @@ extension PartsPages {
             let text = index < quantities.count ? quantities[index].trimmingCharacters(in: .whitespaces) : ""
             if number.isEmpty && text.isEmpty { continue }
             typed.lines.append((number, text))
+            let row = typed.lines.count - 1
             let found = try await Records<PartRecord>(store).list(
                 page: PageRequest(limit: 1), filter: .parts(number: number)
             ).items.first
             guard let found else {
-                v.add("lines.\(lines.count).partNumber", number.isEmpty ? .required : .notFound)
+                v.add("lines.\(row).partNumber", number.isEmpty ? .required : .notFound)
                 continue
             }
             guard let quantity = Self.decimal(text) else {
-                v.add("lines.\(lines.count).quantity", text.isEmpty ? .required : .invalidFormat(expected: "a number"))
+                v.add("lines.\(row).quantity", text.isEmpty ? .required : .invalidFormat(expected: "a number"))
                 continue
             }
             lines.append(.init(partId: found.id, quantity: quantity))
         }
         if typed.lines.isEmpty { v.add("lines", .required) }
         if typed.warehouseId == nil { v.add("warehouseId", .required) }
-        return try await FormCycle.run(req, page: "/requisitions/new", labels: Self.labels) {
+        // A line's problem names the line and the part number as typed: "Line 2, part number ab-77".
+        let typedLines = typed.lines
+        let labels = FieldLabels.area("parts") { path, l in
+            let parts = path.split(separator: ".")
+            guard parts.count == 3, parts[0] == "lines", let row = Int(parts[1]), row < typedLines.count else {
+                return nil
+            }
+            let field = l.t("parts.field.\(parts[2])")
+            return l.t("requisition.lineLabel").replacingOccurrences(of: "{n}", with: l.number(row + 1))
+                .replacingOccurrences(of: "{field}", with: field)
+                .replacingOccurrences(
+                    of: "{value}", with: parts[2] == "partNumber" ? typedLines[row].0 : typedLines[row].1)
+        }
+        return try await FormCycle.run(req, page: "/requisitions/new", labels: labels) {
             try v.finish()
             let (ownOnly, own) = try await Self.ownEngineer(req)
             var engineerId = typed.engineerId ?? own?.id

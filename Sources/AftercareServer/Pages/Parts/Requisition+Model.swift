@@ -60,6 +60,8 @@ extension PartsPages {
         var timeline: [Entry]
         var forms: [EventForm]
         var lineOptions: [SelectOption]
+        /// The visits a consumption may be recorded against, named by customer, request and time.
+        var visitOptions: [SelectOption]
         var errors: [FieldMessage]
     }
 
@@ -70,8 +72,10 @@ extension PartsPages {
     }
 
     /// the requisition page for `principal` in the reader's language, with only the steps they may take now.
+    /// `visits`: the engineer's visits a consumption may be recorded against (the requisition's own first).
     static func requisitionModel(
-        _ r: RequisitionView, principal: Principal, _ l: Localizer, errors: [FieldMessage] = []
+        _ r: RequisitionView, principal: Principal, _ l: Localizer, visits: [VisitView] = [],
+        errors: [FieldMessage] = []
     ) -> RequisitionModel {
         let forms = Self.events(r, principal).map { event -> RequisitionModel.EventForm in
             let line: Set<RequisitionEventKind> = [.consume, .returnUnused, .returnFaulty, .writeOff]
@@ -104,6 +108,16 @@ extension PartsPages {
             }, forms: forms,
             lineOptions: r.lines.map {
                 SelectOption(value: "\($0.partId)", label: "\($0.partNumber) · \($0.partName)", selected: false)
-            }, errors: errors)
+            },
+            visitOptions: visits.sorted { ($0.id == r.visitId ? 0 : 1, -$0.id) < ($1.id == r.visitId ? 0 : 1, -$1.id) }
+                .map { visit in
+                    let time =
+                        visit.plannedArrival.map { l.dateTime($0) } ?? l.window(visit.windowStart, visit.windowEnd)
+                    return SelectOption(
+                        value: "\(visit.id)",
+                        label: [visit.customerName, visit.requestNumber, time].compactMap { $0 }.joined(
+                            separator: " · "),
+                        selected: visit.id == r.visitId)
+                }, errors: errors)
     }
 }

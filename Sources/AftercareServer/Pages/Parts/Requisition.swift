@@ -6,16 +6,26 @@ import Vapor
 extension PartsPages {
     // MARK: Requisition
 
-    func requisitionModel(_ req: Request, _ r: RequisitionView, errors: [FieldMessage] = []) throws
+    /// The page's model; the engineer's visits (those that held time, newest first) are read only when the caller
+    /// may record a consumption, to choose the visit it was used on.
+    func requisitionModel(_ req: Request, _ r: RequisitionView, errors: [FieldMessage] = []) async throws
         -> RequisitionModel
     {
-        Self.requisitionModel(r, principal: try req.requirePrincipal(), req.localizer, errors: errors)
+        let principal = try req.requirePrincipal()
+        var visits: [VisitView] = []
+        if Self.events(r, principal).contains(.consume) {
+            var filter = VisitFilter()
+            filter.engineerId = r.engineerId
+            filter.statuses = VisitStatus.allCases.filter(\.holdsTime)
+            visits = try await Visits(req.store).list(filter, page: PageRequest(limit: 30)).items
+        }
+        return Self.requisitionModel(r, principal: principal, req.localizer, visits: visits, errors: errors)
     }
 
     @Sendable func requisition(_ req: Request) async throws -> Response {
         let view = try await Requisitions(req.store).get(req.pageId(), for: req.requirePrincipal())
         return try await PageRenderer.render(
-            "requisition", title: "requisition.title", try requisitionModel(req, view), for: req)
+            "requisition", title: "requisition.title", try await requisitionModel(req, view), for: req)
     }
 
     /// One step on a requisition from a form; a refusal of the store is shown on the page, nothing changed.
@@ -55,7 +65,8 @@ extension PartsPages {
         } again: { failure in
             let fresh = try await Requisitions(req.store).get(id)
             return try await PageRenderer.render(
-                "requisition", title: "requisition.title", try requisitionModel(req, fresh, errors: failure.messages),
+                "requisition", title: "requisition.title",
+                try await requisitionModel(req, fresh, errors: failure.messages),
                 for: req, status: failure.status)
         }
     }
@@ -79,7 +90,7 @@ extension PartsPages {
     @Sendable func printRequisition(_ req: Request) async throws -> Response {
         let l = req.localizer
         let view = try await Requisitions(req.store).get(req.pageId(), for: req.requirePrincipal())
-        let model = try requisitionModel(req, view)
+        let model = try await requisitionModel(req, view)
         return try await PageRenderer.render(
             "requisition-print", title: "requisition.printTitle",
             PrintModel(

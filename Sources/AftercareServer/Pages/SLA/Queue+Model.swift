@@ -18,6 +18,8 @@ extension SLAPages {
             var due: String
             var remaining: String?
             var overdue: String?
+            /// Whether the time left or over counts working hours or all hours.
+            var basis: String
         }
 
         struct Tab: Encodable {
@@ -54,7 +56,8 @@ extension SLAPages {
                     status: l.t("status.\(item.status.rawValue)"), target: l.t("slaTarget.\(item.target.rawValue)"),
                     state: l.t("clockState.\(item.state.rawValue)"), due: l.dateTime(item.dueAt),
                     remaining: remaining > 0 ? l.duration(seconds: remaining) : nil,
-                    overdue: remaining > 0 ? nil : l.duration(seconds: -remaining))
+                    overdue: remaining > 0 ? nil : l.duration(seconds: -remaining),
+                    basis: l.t("basis.\(item.basis.rawValue)"))
             },
             next: page.nextCursor.map {
                 PageLink.make("/sla/queue", [("state", state.rawValue), ("orgUnitId", unit), ("cursor", $0)])

@@ -8,7 +8,7 @@ extension SLAPages {
 
     @Sendable func queue(_ req: Request) async throws -> Response {
         let q = QueryReader(req: req)
-        let state = try q.value("state", QueueState.self) ?? .breached
+        let state = try q.value("state", QueueState.self) ?? .atRisk
         let orgUnitId = try q.int("orgUnitId")
         let page = try await SLAReports(req.store).queue(
             state, orgUnitId: orgUnitId, page: try q.page(defaultLimit: Self.rowsPerPage))

@@ -172,15 +172,32 @@ struct PartsPortalPageModelTests {
         #expect(home.units.first?.warranty == UnitRowModel(F.unit, today: F.day, l).warranty)
         #expect(home.requests.map(\.number) == ["SR-2026-000137"])
         #expect(home.next == "/portal?cursor=p2")
-        let typed = PortalPages.NewForm(unitId: 31, faultDescription: "卡纸", preferredTime: "", customerRequest: "")
-        let form = PortalPages.newModel([F.unit], principal: customer, l, form: typed, nonce: "n1")
-        #expect(form.units.map(\.label) == ["HX-5200 · HX-5200-0419"])
-        #expect(form.units.map(\.selected) == [true])
-        #expect(form.faultDescription == "卡纸" && form.nonce == "n1")
-        let detail = PortalPages.detailModel(F.request, principal: customer, l)
+        let typed = PortalPages.NewForm(
+            unitId: 31, faultDescription: "卡纸", contactName: "陳建國", contactPhone: "021 6435 2210")
+        let idle = PortalPages.newModel(
+            PortalPages.NewData(units: [F.unit], openRequests: []), principal: customer, l, form: typed, nonce: "n1")
+        #expect(idle.units.map(\.label) == ["HX-5200 · HX-5200-0419"] && idle.openRequests.isEmpty)
+        #expect(idle.units.map(\.selected) == [true])
+        #expect(idle.faultDescription == "卡纸" && idle.nonce == "n1")
+        #expect(idle.contactName == "陳建國" && idle.contactPhone == "021 6435 2210")
+        // the unit already has a request under way: the form says so before a second one is opened
+        let busy = PortalPages.newModel(
+            PortalPages.NewData(units: [F.unit], openRequests: [F.request]), principal: customer, l, form: typed,
+            nonce: "n1")
+        #expect(busy.openRequests.map(\.number) == ["SR-2026-000137"])
+        #expect(busy.units.first?.label.contains("服務單 SR-2026-000137 處理中") == true)
+        // the customer's own words, and who comes when once a visit is agreed
+        let appointment = CustomerAppointment(
+            sequence: 1, purpose: .repair, status: .scheduled, engineerName: "孙海涛", windowStart: F.at(10),
+            windowEnd: F.at(12), plannedArrival: nil)
+        let detail = PortalPages.detailModel(F.request, appointments: [appointment], principal: customer, l)
         #expect(detail.nextStep == l.t("next.triaged"))
         #expect(detail.timeline.count == 2)
         #expect(detail.units.count == 1)
+        #expect(detail.faultDescription == F.request.faultDescription)
+        #expect(detail.appointments.map(\.engineer) == ["孙海涛"])
+        #expect(detail.appointments.first?.when == l.window(F.at(10), F.at(12)))
+        #expect(detail.appointments.first?.title == l.visit(TimelineVisit(sequence: 1, purpose: .repair)))
     }
 }
 

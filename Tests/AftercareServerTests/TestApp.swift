@@ -52,12 +52,15 @@ func makeTestAdmin(_ app: Application) async throws -> String {
 
 /// A user with a password (`password-123`) and a personal access token with all its roles.
 @discardableResult
-func makeUser(_ app: Application, _ username: String, roles: [Role], unit: Int, customer: Int? = nil) async throws
-    -> (user: UserRecord.View, token: String)
-{
+func makeUser(
+    _ app: Application, _ username: String, roles: [Role], unit: Int, customer: Int? = nil,
+    displayName: String? = nil
+) async throws -> (user: UserRecord.View, token: String) {
     let accounts = Accounts(app.store, hasher: app.storage[AuthSettingsKey.self]!.hasher)
     let user = try await accounts.create(
-        .init(username: username, displayName: username, roles: roles, orgUnitId: unit, customerId: customer),
+        .init(
+            username: username, displayName: displayName ?? username, roles: roles, orgUnitId: unit,
+            customerId: customer),
         password: "password-123", by: .system)
     let principal = try await accounts.principal(sessionToken: try await signIn(app, username))!
     let token = try await accounts.createToken(for: principal, name: "test", roles: nil, expiresInDays: nil)

@@ -32,59 +32,117 @@ extension PortalPages {
     }
 
     struct NewModel: Encodable {
+        /// A unit that already has a request under way: the customer is shown it before opening a second one.
+        struct OpenRequest: Encodable {
+            var id: Int
+            var number: String
+            var unit: String
+            var status: String
+        }
+
         var units: [SelectOption]
+        var openRequests: [OpenRequest]
         var faultDescription: String
         var preferredTime: String
         var customerRequest: String
+        var contactName: String
+        var contactPhone: String
         var errors: [FieldMessage]
         var nonce: String
     }
 
-    /// The new request form as typed: the unit chosen and what the customer wrote.
+    /// The new request form as typed: the unit chosen, what the customer wrote and who to call.
     struct NewForm {
         var unitId: Int?
         var faultDescription = ""
         var preferredTime = ""
         var customerRequest = ""
+        var contactName = ""
+        var contactPhone = ""
     }
 
-    /// the customer's new request form in the reader's language: their units to choose from, what was typed,
-    /// and the form's one-time `nonce`.
+    /// What the new request form offers, as read from the store scoped to the customer.
+    struct NewData {
+        var units: [UnitRecord.View]
+        /// The customer's requests still under way.
+        var openRequests: [ServiceRequestView]
+    }
+
+    /// The customer's contact that this account is: by name, else the first contact.
+    static func contact(of principal: Principal, in customer: CustomerRecord.View) -> Contact? {
+        customer.contacts.first { $0.name == principal.displayName } ?? customer.contacts.first
+    }
+
+    /// the customer's new request form in the reader's language: their units to choose from (a unit with
+    /// a request under way says so), what was typed, who to call, and the form's one-time `nonce`.
     static func newModel(
-        _ units: [UnitRecord.View], principal: Principal, _ l: Localizer, form: NewForm, nonce: String,
+        _ data: NewData, principal: Principal, _ l: Localizer, form: NewForm, nonce: String,
         errors: [FieldMessage] = []
     ) -> NewModel {
-        NewModel(
-            units: units.map {
-                SelectOption(
-                    value: "\($0.id)", label: "\($0.modelCode) · \($0.serialNumber)", selected: $0.id == form.unitId)
-            },
+        var open: [NewModel.OpenRequest] = []
+        for unit in data.units {
+            for request in data.openRequests where request.units.contains(where: { $0.unitId == unit.id }) {
+                open.append(
+                    .init(
+                        id: request.id, number: request.number, unit: "\(unit.modelCode) · \(unit.serialNumber)",
+                        status: l.t("status.\(request.status.rawValue)")))
+            }
+        }
+        return NewModel(
+            units: data.units.map { unit in
+                let busy = open.first { $0.unit == "\(unit.modelCode) · \(unit.serialNumber)" }
+                let label = "\(unit.modelCode) · \(unit.serialNumber)"
+                return SelectOption(
+                    value: "\(unit.id)",
+                    label: busy.map {
+                        label + " — " + l.t("portal.unitBusy").replacingOccurrences(of: "{number}", with: $0.number)
+                    } ?? label, selected: unit.id == form.unitId)
+            }, openRequests: open,
             faultDescription: form.faultDescription, preferredTime: form.preferredTime,
-            customerRequest: form.customerRequest, errors: errors, nonce: nonce)
+            customerRequest: form.customerRequest, contactName: form.contactName, contactPhone: form.contactPhone,
+            errors: errors, nonce: nonce)
     }
 
     struct DetailModel: Encodable {
+        /// A visit as the customer sees it: which one, who comes and when.
+        struct Appointment: Encodable {
+            var title: String
+            var status: String
+            var engineer: String?
+            var when: String?
+        }
+
         var number: String
         var status: String
         var statusCode: String
         var nextStep: String
         var type: String
         var faultDescription: String
+        var customerRequest: String?
         var preferredTime: String?
         var created: String
         var units: [UnitLineModel]
+        var appointments: [Appointment]
         var timeline: [TimelineModel]
     }
 
-    /// a request as its customer follows it, in the reader's language: the next step, without internal
-    /// notes.
-    static func detailModel(_ view: ServiceRequestView, principal: Principal, _ l: Localizer) -> DetailModel {
+    /// a request as its customer follows it, in the reader's language: the next step, the customer's
+    /// own words, who comes and when once a visit is agreed, and the timeline without internal notes.
+    static func detailModel(
+        _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], principal: Principal, _ l: Localizer
+    ) -> DetailModel {
         DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
             nextStep: l.t(NextStep.key(for: view.status)), type: l.t("type.\(view.type.rawValue)"),
-            faultDescription: view.faultDescription, preferredTime: view.preferredTime,
-            created: l.dateTime(view.createdAt),
+            faultDescription: view.faultDescription, customerRequest: view.customerRequest,
+            preferredTime: view.preferredTime, created: l.dateTime(view.createdAt),
             units: view.units.map { UnitLineModel($0, l) },
+            appointments: appointments.map {
+                .init(
+                    title: l.visit(TimelineVisit(sequence: $0.sequence, purpose: $0.purpose)),
+                    status: l.t("visitStatus.\($0.status.rawValue)"), engineer: $0.engineerName,
+                    when: $0.plannedArrival.map { l.dateTime($0) } ?? l.window($0.windowStart, $0.windowEnd))
+            },
             timeline: (view.timeline ?? []).map { TimelineModel($0, l, showNotes: false) })
     }
 }

@@ -28,17 +28,27 @@ struct PortalPages: Sendable {
         return try await PageRenderer.render("portal-home", title: "portal.title", model, for: req)
     }
 
+    /// Reads what the new request form offers: the customer's units, their open requests (to warn before a second
+    /// one), and the contact the account is (to fill in who to call).
     func newModel(_ req: Request, unitId: Int?, form: FormReader? = nil, errors: [FieldMessage] = []) async throws
         -> NewModel
     {
+        let principal = try req.requirePrincipal()
         let units = try await Records<UnitRecord>(req.store).list(page: PageRequest(limit: 200))
+        var open = RequestFilter()
+        open.statuses = RequestStatus.allCases.filter(\.isOpen)
+        let openRequests = try await ServiceRequests(req.store).list(open, page: PageRequest(limit: 200)).items
+        let customer = try await Records<CustomerRecord>(req.store).get(principal.customerId ?? 0)
+        let contact = Self.contact(of: principal, in: customer)
         let typed = NewForm(
             unitId: unitId, faultDescription: form?.string("faultDescription") ?? "",
             preferredTime: form?.string("preferredTime") ?? "",
-            customerRequest: form?.string("customerRequest") ?? "")
+            customerRequest: form?.string("customerRequest") ?? "",
+            contactName: form?.string("contactName") ?? contact?.name ?? principal.displayName,
+            contactPhone: form?.string("contactPhone") ?? contact?.phones.first ?? "")
         return Self.newModel(
-            units.items, principal: try req.requirePrincipal(), req.localizer, form: typed, nonce: Secret.make().text,
-            errors: errors)
+            NewData(units: units.items, openRequests: openRequests), principal: principal, req.localizer, form: typed,
+            nonce: Secret.make().text, errors: errors)
     }
 
     @Sendable func newRequest(_ req: Request) async throws -> Response {
@@ -59,9 +69,15 @@ struct PortalPages: Sendable {
             guard (try? await Records<UnitRecord>(req.store).get(unitId)) != nil else {
                 throw ValidationError(["unitId": .notFound])
             }
+            // Who to call: as typed, else the contact the account is, so the desk never gets a portal request
+            // without a name and a phone.
+            let customer = try await Records<CustomerRecord>(req.store).get(principal.customerId ?? 0)
+            let contact = Self.contact(of: principal, in: customer)
             let input = ServiceRequestInput(
-                customerId: principal.customerId ?? 0, unitIds: [unitId], channel: .portal, type: .repair,
-                faultDescription: form.string("faultDescription") ?? "",
+                customerId: principal.customerId ?? 0,
+                contactName: form.string("contactName") ?? contact?.name ?? principal.displayName,
+                contactPhone: form.string("contactPhone") ?? contact?.phones.first, unitIds: [unitId],
+                channel: .portal, type: .repair, faultDescription: form.string("faultDescription") ?? "",
                 customerRequest: form.string("customerRequest"), preferredTime: form.string("preferredTime"))
             let key = form.nonceKey("/portal/requests", for: principal)
             let view = try await req.registerServiceRequest(input, key: key)
@@ -75,7 +91,9 @@ struct PortalPages: Sendable {
 
     @Sendable func detail(_ req: Request) async throws -> Response {
         let view = try await ServiceRequests(req.store).get(req.pageId())
-        let model = Self.detailModel(view, principal: try req.requirePrincipal(), req.localizer)
+        let appointments = try await Visits(req.store).appointments(ofRequest: view.id)
+        let model = Self.detailModel(
+            view, appointments: appointments, principal: try req.requirePrincipal(), req.localizer)
         return try await PageRenderer.render("portal-request", title: "portal.requestTitle", model, for: req)
     }
 }

@@ -225,7 +225,7 @@ struct DispatchPageTests {
             #expect(try await setup.engineerABrowser.post("/dispatch/plan", [("seconds", "1")]).status == .forbidden)
             #expect(try await setup.engineerABrowser.get("/admin/engineers").status == .forbidden)
             // and the nav offers the board to the dispatcher, not to the warehouse keeper
-            #expect(!(try await setup.warehouse.get("/").body.string.contains("id=\"nav-dispatch\"")))
+            #expect(!(try await setup.warehouse.get("/requisitions").body.string.contains("id=\"nav-dispatch\"")))
         }
     }
 

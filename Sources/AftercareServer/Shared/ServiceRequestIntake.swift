@@ -13,6 +13,8 @@ extension QueryReader {
         filter.types = try list("type", RequestType.self)
         filter.priorities = try list("priority", Priority.self)
         filter.channels = try list("channel", AftercareDomain.Channel.self)
+        filter.faultCauses = try list("faultCause", FaultCause.self)
+        filter.customerTiers = try list("customerTier", CustomerTier.self)
         filter.orgUnitId = try int("orgUnitId")
         filter.customerId = try int("customerId")
         filter.unitId = try int("unitId")

@@ -30,6 +30,10 @@ public struct RequestFilter: Sendable, Equatable {
     public var text: String?
     /// The search box: a request matches any meaning of what was typed (`SearchTerms`).
     public var search: SearchTerms?
+    /// The fault's cause as triage or resolution decided it.
+    public var faultCauses: [FaultCause] = []
+    /// The customer's tier.
+    public var customerTiers: [CustomerTier] = []
     /// The user who registered the request.
     public var createdBy: String?
     public var sort: RequestSort = .newest
@@ -225,6 +229,13 @@ public struct ServiceRequests: Sendable {
         anyOf("type", filter.types)
         anyOf("priority", filter.priorities)
         anyOf("channel", filter.channels)
+        anyOf("fault_cause", filter.faultCauses)
+        if !filter.customerTiers.isEmpty {
+            conditions.append(
+                "sr.customer_id IN (SELECT id FROM customers WHERE tier IN ("
+                    + filter.customerTiers.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ")
+                    + "))")
+        }
         if let id = filter.orgUnitId {
             let subtree = try await OrgUnitRecord.subtree(of: id, on: db)
             conditions.append(

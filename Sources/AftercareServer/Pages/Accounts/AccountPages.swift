@@ -31,9 +31,7 @@ struct AccountPages: Sendable {
         return try await PageRenderer.render("login", title: "login.title", LoginModel(login: "", next: next), for: req)
     }
 
-    static func home(of principal: Principal) -> String {
-        principal.roles.contains(.customer) ? "/portal" : "/"
-    }
+    static func home(of principal: Principal) -> String { Landing.for(principal.roles).path }
 
     @Sendable func login(_ req: Request) async throws -> Response {
         let form = try FormReader(req)
@@ -48,7 +46,7 @@ struct AccountPages: Sendable {
         switch result {
         case .signedIn(let principal, let token):
             req.logger.info("signed in", metadata: ["user": .string(principal.username)])
-            let target = principal.roles.contains(.customer) ? "/portal" : (next ?? "/")
+            let target = principal.roles.contains(.customer) ? "/portal" : (next ?? Self.home(of: principal))
             let response = req.redirect(to: target)
             req.setCookie(Cookies.session, token, maxAge: Int(Accounts.sessionLifetime), on: response)
             let device = signing.device(

@@ -11,8 +11,19 @@ extension DeskPages {
             var value: String
         }
 
+        /// An SLA target at risk now: the request, its customer, the target and the time left.
+        struct AtRisk: Encodable {
+            var requestId: Int
+            var number: String
+            var customerName: String
+            var target: String
+            var due: String
+            var remaining: String
+        }
+
         var sections: [RowList]
         var today: [Figure]
+        var atRisk: [AtRisk]?
     }
 
     /// The figures of the day, for managers and administrators.
@@ -34,6 +45,12 @@ extension DeskPages {
         var urgent: [ServiceRequestView]?
         /// The latest requests, when no other list was read and the caller may see requests.
         var recent: [ServiceRequestView]?
+        /// For quality inspectors: requests whose fault was a quality defect.
+        var qualityDefects: [ServiceRequestView]?
+        /// For complaint handlers and account managers: key customers' open requests.
+        var keyCustomers: [ServiceRequestView]?
+        /// For managers and complaint handlers: SLA targets at risk now, the soonest due first.
+        var atRisk: [QueueItem]?
         var figures: HomeFigures?
     }
 
@@ -62,7 +79,20 @@ extension DeskPages {
                         value: l.capped(count, cap: 10_000)))
             }
         }
+        section("home-defects", "home.qualityDefects", data.qualityDefects, more: "/requests?faultCause=qualityDefect")
+        section(
+            "home-key", "home.keyCustomers", data.keyCustomers,
+            more: "/requests?customerTier=key&status=registered,triaged,inService,waitingOnCustomer")
         section("home-recent", "home.recent", data.recent, more: "/requests")
-        return HomeModel(sections: sections, today: today)
+        let atRisk = data.atRisk.map { items in
+            items.map { item in
+                HomeModel.AtRisk(
+                    requestId: item.requestId, number: item.number, customerName: item.customerName,
+                    target: l.t("slaTarget.\(item.target.rawValue)"), due: l.dateTime(item.dueAt),
+                    remaining: l.duration(seconds: max(0, item.targetSeconds - item.elapsedSeconds)) + " ("
+                        + l.t("basis.\(item.basis.rawValue)") + ")")
+            }
+        }
+        return HomeModel(sections: sections, today: today, atRisk: atRisk)
     }
 }

@@ -30,6 +30,24 @@ extension DeskPages {
             urgent.priorities = [.emergency, .high]
             data.urgent = try await rows(urgent)
         }
+        // the quality inspector's cases of product defects, the complaint handler's requests that came
+        // back or broke a commitment, the account manager's key customers' open requests.
+        if principal.roles.contains(.qualityInspector) {
+            var defects = RequestFilter()
+            defects.faultCauses = [.qualityDefect]
+            data.qualityDefects = try await rows(defects)
+        }
+        if principal.roles.contains(.complaintHandler) || principal.roles.contains(.accountManager) {
+            var key = RequestFilter()
+            key.statuses = RequestStatus.allCases.filter(\.isOpen)
+            key.customerTiers = [.key]
+            data.keyCustomers = try await rows(key)
+        }
+        if principal.may(.viewSLA),
+            !principal.roles.isDisjoint(with: [.serviceManager, .administrator, .complaintHandler])
+        {
+            data.atRisk = try await SLAReports(req.store).queue(.atRisk, page: PageRequest(limit: 10)).items
+        }
         if principal.roles.contains(.serviceManager) || principal.roles.contains(.administrator) {
             let start = Calendar.startOfDay(req.store.now, in: req.store.timeZone)
             var registered = RequestFilter()
@@ -44,7 +62,9 @@ extension DeskPages {
             }
             data.figures = HomeFigures(registeredToday: registeredToday, resolvedToday: resolved, openNow: openNow)
         }
-        let none = data.new == nil && data.mine == nil && data.unassigned == nil && data.urgent == nil
+        let none =
+            data.new == nil && data.mine == nil && data.unassigned == nil && data.urgent == nil
+            && data.qualityDefects == nil && data.keyCustomers == nil
         if none && principal.may(.viewRequests) {
             data.recent = try await rows(RequestFilter())
         }
@@ -53,7 +73,9 @@ extension DeskPages {
 
     @Sendable func home(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        if principal.roles.contains(.customer) { return req.redirect(to: "/portal") }
+        // Each person lands on their daily work (Landing): the board, My day, the requisitions worklist, the portal.
+        let landing = Landing.for(principal.roles)
+        if landing != .desk { return req.redirect(to: landing.path) }
         let model = Self.homeModel(
             try await Self.homeData(req, principal: principal), principal: principal, req.localizer)
         return try await PageRenderer.render("home", title: "home.title", model, for: req)

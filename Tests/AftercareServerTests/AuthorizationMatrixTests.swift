@@ -30,6 +30,20 @@ struct AuthorizationMatrixTests {
         "GET /requests/:id/print": .action(.viewRequests), "GET /customers/:id": .action(.viewCustomers),
         "GET /units/:id": .action(.viewInstalledBase), "GET /lookup/units": .action(.viewInstalledBase),
         "GET /search": .action(.viewRequests),
+        // the conversation
+        "POST /requests/:id/messages": .action(.viewRequests), "GET /attachments/:id": .signedIn,
+        "POST /portal/requests/:id/messages": .action(.usePortal),
+        "GET /api/v1/service-requests/:id/messages": .action(.viewRequests),
+        "POST /api/v1/service-requests/:id/messages": .action(.viewRequests),
+        // saved views of the request list (issue 14)
+        "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
+        // customers and units
+        "GET /customers": .action(.viewCustomers), "GET /customers/new": .action(.manageCustomers),
+        "POST /customers": .action(.manageCustomers), "GET /customers/:id/edit": .action(.manageCustomers),
+        "POST /customers/:id": .action(.manageCustomers), "POST /customers/:id/archive": .action(.manageCustomers),
+        "GET /units": .action(.viewInstalledBase), "GET /units/new": .action(.manageInstalledBase),
+        "POST /units": .action(.manageInstalledBase), "GET /units/:id/edit": .action(.manageInstalledBase),
+        "POST /units/:id": .action(.manageInstalledBase), "POST /units/:id/archive": .action(.manageInstalledBase),
         // the portal
         "GET /portal": .action(.usePortal), "GET /portal/requests/new": .action(.usePortal),
         "POST /portal/requests": .action(.usePortal), "GET /portal/requests/:id": .action(.usePortal),

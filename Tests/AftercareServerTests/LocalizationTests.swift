@@ -67,6 +67,7 @@ struct LocalizationTests {
         let problems: [FieldProblem] = [
             .required, .tooLong(max: 1), .tooShort(min: 1), .outOfRange(min: 0, max: 1), .invalidValue(allowed: []),
             .invalidFormat(expected: ""), .notFound, .duplicate, .mustNotBeBefore(field: ""), .archived, .unknownField,
+            .fileTooLarge(maxBytes: 1), .fileTypeNotAllowed, .tooMany(max: 1),
         ]
         keys += problems.map { "problem.\($0.code)" }
         keys += [400, 401, 403, 404, 409, 422, 429, 500].map { "error.\($0)" }
@@ -101,6 +102,7 @@ struct LocalizationTests {
         "requisitionEvent": RequisitionEventKind.allCases.map(\.rawValue),
         "purchaseStatus": PurchaseOrderStatus.allCases.map(\.rawValue),
         "stocktakeStatus": StocktakeStatus.allCases.map(\.rawValue), "receiptStatus": ["inspecting", "inspected"],
+        "messageKind": MessageKind.allCases.map(\.rawValue), "messageSource": MessageSource.allCases.map(\.rawValue),
         "conflict": [
             AppointmentConflict.overlaps(visitId: 1), .outsideWorkingHours, .absent(reason: ""), .dayFull(limit: 1),
             .lacksSkill(productLineId: 1, level: 1, required: 2),

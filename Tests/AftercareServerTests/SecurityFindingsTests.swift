@@ -131,7 +131,7 @@ struct SecurityFindingsTests {
             #expect(form.status == .ok)
             #expect(!form.body.string.contains("evil.example"))
             #expect(signedIn.status == .seeOther)
-            #expect(signedIn.headers.first(name: .location) == "/")
+            #expect(signedIn.headers.first(name: .location) == Landing.for([.dispatcher]).path, "the dispatcher's home")
             #expect(carriageReturn.headers.first(name: .location) == "/")
             #expect(carriageReturn.headers[.setCookie].allSatisfy { !$0.contains("evil") })
             #expect(tab.headers.first(name: .location) == "/")

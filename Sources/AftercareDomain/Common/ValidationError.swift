@@ -13,6 +13,12 @@ public enum FieldProblem: Equatable, Sendable {
     case mustNotBeBefore(field: String)
     case archived
     case unknownField
+    /// A file over the size limit (bytes).
+    case fileTooLarge(maxBytes: Int)
+    /// A file whose content is not one of the kinds kept (`FileKind`), whatever its name.
+    case fileTypeNotAllowed
+    /// More items than allowed.
+    case tooMany(max: Int)
 
     /// A short code for machines, e.g. `too_long`.
     public var code: String {
@@ -28,6 +34,9 @@ public enum FieldProblem: Equatable, Sendable {
         case .mustNotBeBefore: "must_not_be_before"
         case .archived: "archived"
         case .unknownField: "unknown_field"
+        case .fileTooLarge: "file_too_large"
+        case .fileTypeNotAllowed: "file_type_not_allowed"
+        case .tooMany: "too_many"
         }
     }
 
@@ -45,6 +54,9 @@ public enum FieldProblem: Equatable, Sendable {
         case .mustNotBeBefore(let field): "must not be before \(field)"
         case .archived: "names an archived record"
         case .unknownField: "is not a known field"
+        case .fileTooLarge(let max): "must be at most \(max / 1_048_576) MB"
+        case .fileTypeNotAllowed: "must be a picture (PNG, JPEG, GIF, WebP), a PDF, a ZIP file or plain text"
+        case .tooMany(let max): "must be at most \(max)"
         }
     }
 }

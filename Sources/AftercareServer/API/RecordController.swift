@@ -75,6 +75,7 @@ where Item: Content {}
 extension AuditEntry: Content {}
 extension HistoryEntry: Content {}
 extension ServiceRequestView: Content {}
+extension MessageView: Content {}
 extension WarrantyDecision: Content {}
 extension OrgUnitRecord.View: Content {}
 extension CustomerRecord.View: Content {}

@@ -15,6 +15,36 @@ struct ServiceRequestController: Sendable {
         group.post(":id", "events", use: post).requires(.action(.viewRequests))
         group.post(":id", "archive", use: archive).requires(.action(.archiveRequests))
         group.get(":id", "audit", use: audit).requires(.action(.viewAudit))
+        // the conversation; a reply needs `workRequests`, checked in `postMessage`.
+        group.get(":id", "messages", use: messages).requires(.action(.viewRequests))
+        group.post(":id", "messages", use: postMessage).requires(.action(.viewRequests))
+    }
+
+    /// A message posted through the API: a reply to the customer or an internal note, text only (files come
+    /// through the pages).
+    struct MessageBody: Decodable {
+        var kind: MessageKind
+        var body: String
+    }
+
+    @Sendable func messages(_ req: Request) async throws -> [MessageView] {
+        try await req.conversations.list(Self.id(req), includeInternal: true)
+    }
+
+    @Sendable func postMessage(_ req: Request) async throws -> Response {
+        let id = try Self.id(req)
+        let principal = try req.requirePrincipal()
+        // Another branch's request is not found, whatever the body says.
+        _ = try await ServiceRequests(req.store).get(id)
+        let input = try JSONBody.decode(MessageBody.self, from: try JSONBody.object(req))
+        let allowed = ConversationIntake.staffKinds(principal)
+        guard allowed.contains(input.kind) else {
+            throw ValidationError(["kind": .invalidValue(allowed: allowed.map(\.rawValue))])
+        }
+        let message = try await req.conversations.post(
+            MessageInput(kind: input.kind, source: .api, body: input.body, authorName: principal.displayName),
+            to: id, by: req.actor)
+        return try await message.encodeResponse(status: .created, for: req)
     }
 
     static func id(_ req: Request) throws -> Int {

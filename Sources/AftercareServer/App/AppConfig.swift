@@ -1,4 +1,5 @@
 import AftercareDomain
+import AftercareStore
 import Foundation
 
 /// Everything the server reads from the environment, read once at start-up (DESIGN 10).
@@ -28,6 +29,22 @@ public struct AppConfig: Sendable, Equatable {
     /// The key that signs pre-sign-in CSRF tokens and known-device cookies; `nil` makes a random one per process
     /// (several servers behind one balancer need the same key).
     public var secretKey: String?
+    /// Where kept files (attachments) live: `AFTERCARE_DATA_DIR`; by default `aftercare-data` beside the SQLite
+    /// file, in the working directory for PostgreSQL, and a temporary directory for an in-memory database.
+    public var dataDirectory: URL?
+
+    /// The data directory in effect.
+    public var effectiveDataDirectory: URL {
+        if let dataDirectory { return dataDirectory }
+        switch database {
+        case .sqlite(let path):
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("aftercare-data")
+        case .postgres:
+            return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+                "aftercare-data")
+        case .sqliteMemory: return FileVault.temporary.directory
+        }
+    }
 
     public init(
         database: DatabaseChoice, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, bcryptCost: Int = 10,
@@ -112,6 +129,9 @@ public struct AppConfig: Sendable, Equatable {
                 throw Invalid(name: "AFTERCARE_SECRET_KEY", reason: "must be at least 32 characters")
             }
             config.secretKey = text
+        }
+        if let text = env["AFTERCARE_DATA_DIR"], !text.isEmpty {
+            config.dataDirectory = URL(fileURLWithPath: text, isDirectory: true)
         }
         if let text = env["AFTERCARE_SWEEP_INTERVAL"], !text.isEmpty {
             guard let seconds = Int(text), (0...86_400).contains(seconds) else {

@@ -16,6 +16,8 @@ struct StoreSettings: Sendable {
     var kind: DatabaseKind
     var gate: WriteGate?
     var timeZone: TimeZone
+    /// where kept files live.
+    var vault: FileVault = .temporary
 }
 
 extension Application {
@@ -26,7 +28,15 @@ extension Application {
     }
 }
 
+extension Application {
+    /// where this server keeps files.
+    var vault: FileVault { storage[StoreSettingsKey.self]!.vault }
+}
+
 extension Request {
+    /// the conversations of requests, with this server's kept files, seen within the caller's scope.
+    var conversations: Conversations { Conversations(store, vault: application.vault) }
+
     /// Who is acting, for the audit trail: the signed-in user (routes that write require one).
     var actor: Actor { principal?.actor ?? Actor(name: "anonymous") }
 
@@ -52,6 +62,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 8), as: .psql)
         app.storage[StoreSettingsKey.self] = StoreSettings(kind: .postgres, gate: nil, timeZone: config.timeZone)
     }
+    app.storage[StoreSettingsKey.self]?.vault = FileVault(directory: config.effectiveDataDirectory)
     app.migrations.add(AftercareMigrations.all)
     if case .sqlite = config.database {
         try await preparePragmas(app)

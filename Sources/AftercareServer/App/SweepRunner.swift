@@ -4,15 +4,16 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// The sweeps of DESIGN 11, in the order one pass runs them: re-plans first (so checkpoints are current), then
-/// warnings and escalations, then follow-ups, then webhook deliveries.
+/// warnings and escalations, then follow-ups, then webhook deliveries, then kept files no record names.
 enum SweepKind: String, CaseIterable, Sendable {
-    case replan, sla, followUps, webhooks
+    case replan, sla, followUps, webhooks, files
 }
 
 /// One pass of every sweep (or some), as the timer and `aftercare sweep` run it.
 struct SweepPass: Sendable {
     let store: Store
     let webhooks: (@Sendable (Date) async throws -> Int)?
+    var vault: FileVault = .temporary
 
     func run(_ kinds: [SweepKind] = SweepKind.allCases, shouldStop: @escaping @Sendable () -> Bool = { false })
         async throws -> [(kind: SweepKind, report: SweepReport, seconds: Double)]
@@ -29,6 +30,9 @@ struct SweepPass: Sendable {
             case .webhooks:
                 let sent = try await webhooks?(now) ?? 0
                 report = SweepReport(items: sent, created: 0)
+            case .files:
+                let removed = try await Conversations(store, vault: vault).removeOrphans()
+                report = SweepReport(items: removed, created: 0)
             }
             reports.append((kind, report, Date().timeIntervalSince(began)))
         }
@@ -48,7 +52,8 @@ final class SweepRunner: LifecycleHandler, Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let pass = SweepPass(store: application.store, webhooks: application.webhookSweep)
+        let pass = SweepPass(
+            store: application.store, webhooks: application.webhookSweep, vault: application.vault)
         let logger = application.logger
         let interval = interval
         let stopping = stopping
@@ -88,11 +93,13 @@ final class SweepRunner: LifecycleHandler, Sendable {
 /// `aftercare sweep [--only replan,sla,followUps,webhooks]`: one pass for cron; safe to run beside the servers.
 struct SweepCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "only", help: "comma-separated sweeps: replan, sla, followUps, webhooks (default: all)")
+        @Option(name: "only", help: "comma-separated sweeps: replan, sla, followUps, webhooks, files (default: all)")
         var only: String?
     }
 
-    var help: String { "Runs one pass of the background sweeps (re-plans, SLA warnings, follow-ups, webhooks)." }
+    var help: String {
+        "Runs one pass of the background sweeps (re-plans, SLA warnings, follow-ups, webhooks, orphaned files)."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         var kinds = SweepKind.allCases
@@ -107,7 +114,7 @@ struct SweepCommand: AsyncCommand {
         }
         try await context.application.autoMigrate()
         let app = context.application
-        let reports = try await SweepPass(store: app.store, webhooks: app.webhookSweep).run(kinds)
+        let reports = try await SweepPass(store: app.store, webhooks: app.webhookSweep, vault: app.vault).run(kinds)
         for (kind, report, seconds) in reports {
             context.console.print(
                 "sweep \(kind.rawValue): \(report.items) items, \(report.created) created in "

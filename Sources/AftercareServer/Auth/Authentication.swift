@@ -41,6 +41,15 @@ extension Route {
     }
 
     var access: Access? { userInfo[Self.accessKey] as? Access }
+
+    /// The largest body this route reads (a form with files); the application's default otherwise. Register the
+    /// route with `body: .collect(maxSize:)` of the same size.
+    func accepts(upTo bytes: Int) -> Route {
+        userInfo["maxBody"] = bytes
+        return self
+    }
+
+    var maxBody: Int? { userInfo["maxBody"] as? Int }
 }
 
 struct PrincipalKey: StorageKey {
@@ -215,6 +224,11 @@ enum CSRF {
         if let header = request.headers.first(name: header) {
             sent = header
         } else if request.headers.contentType == .urlEncodedForm || request.headers.contentType == .formData {
+            // A form with files may still be arriving: read it whole (up to the route's limit) to find the token.
+            if request.body.data == nil {
+                let limit = request.route?.maxBody ?? request.application.routes.defaultMaxBodySize.value
+                _ = try await request.body.collect(max: limit).get()
+            }
             sent = try? request.content.get(String.self, at: field)
         } else {
             sent = nil

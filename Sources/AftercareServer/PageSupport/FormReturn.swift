@@ -12,7 +12,7 @@ enum FormReturn {
     /// Without a session (sign-in, reset) the page is shown where it was posted.
     static func redirect(_ response: Response, to page: String, for req: Request) async throws -> Response {
         guard let principal = req.principal, let body = response.body.string else { return response }
-        let path = String(page.split(separator: "?", maxSplits: 1).first ?? "/")
+        let path = String(page.split(whereSeparator: { $0 == "?" || $0 == "#" }).first ?? "/")
         let token = try await FormReturns(req.store).keep(
             userId: principal.userId, path: path, status: Int(response.status.code), body: body)
         let redirect = req.redirect(to: page, redirectType: .normal)

@@ -158,7 +158,8 @@ enum PageError {
     static func message(_ problem: FieldProblem, _ l: Localizer) -> String {
         let text = l.t("problem.\(problem.code)")
         switch problem {
-        case .tooLong(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max))
+        case .tooLong(let max), .tooMany(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max))
+        case .fileTooLarge(let max): return text.replacingOccurrences(of: "{n}", with: l.number(max / 1_048_576))
         case .tooShort(let min): return text.replacingOccurrences(of: "{n}", with: l.number(min))
         case .outOfRange(let min, let max):
             return text.replacingOccurrences(of: "{min}", with: l.number(min))

@@ -18,6 +18,8 @@ public enum AftercareMigrations {
         M012RevocableResetLinks(),
         M013TimelineVisits(),
         M014FormReturns(),
+        M015SavedViews(),
+        M016Conversation(),
     ]
 }
 

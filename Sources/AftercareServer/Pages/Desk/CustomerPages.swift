@@ -6,17 +6,37 @@ import Vapor
 extension DeskPages {
     // MARK: Customer and unit pages
 
-    /// Reads the customer, their units and, for those who may see requests, their requests.
+    /// The history's page: the latest steps, or those after the `history` cursor of the query (one that is not
+    /// this list's starts again from the latest).
+    static func historyPage(_ req: Request) -> PageRequest {
+        let first = PageRequest(limit: 20)
+        guard let cursor = try? QueryReader(req: req).string("history") else { return first }
+        return first.following(cursor) ?? first
+    }
+
+    /// The record `read` gives, or nil when it is out of the caller's sight.
+    static func visible<T>(_ read: () async throws -> T) async throws -> T? {
+        do { return try await read() } catch is RecordNotFound { return nil }
+    }
+
+    /// Reads the customer, their units, their owning unit's name and, for those who may see requests, their
+    /// requests and the history of those requests.
     static func customerData(_ req: Request, principal: Principal, id: Int) async throws -> CustomerData {
         let customer = try await Records<CustomerRecord>(req.store).get(id)
         let units = try await Records<UnitRecord>(req.store).list(
             page: PageRequest(limit: 200), filter: .units(customerId: customer.id))
         var filter = RequestFilter()
         filter.customerId = customer.id
+        let mayRead = principal.may(.viewRequests)
         let requests =
-            principal.may(.viewRequests)
-            ? try await ServiceRequests(req.store).list(filter, page: PageRequest(limit: 50)).items : []
-        return CustomerData(customer: customer, units: units.items, requests: requests)
+            mayRead ? try await ServiceRequests(req.store).list(filter, page: PageRequest(limit: 50)).items : []
+        let history =
+            mayRead
+            ? try await ServiceRequests(req.store).history(of: .customer(customer.id), page: historyPage(req)) : nil
+        let branch = try await visible { try await Records<OrgUnitRecord>(req.store).get(customer.orgUnitId) }
+        return CustomerData(
+            customer: customer, units: units.items, requests: requests, history: history,
+            branch: branch.map { "\($0.code) · \($0.name)" })
     }
 
     @Sendable func customer(_ req: Request) async throws -> Response {
@@ -27,15 +47,26 @@ extension DeskPages {
         return try await PageRenderer.render("customer", title: "customer.title", model, for: req)
     }
 
-    /// Reads the unit and, for those who may see requests, its requests.
+    /// Reads the unit, its owner, model and project and, for those who may see requests, its requests and their
+    /// history.
     static func unitData(_ req: Request, principal: Principal, id: Int) async throws -> UnitData {
         let unit = try await Records<UnitRecord>(req.store).get(id)
         var filter = RequestFilter()
         filter.unitId = unit.id
+        let mayRead = principal.may(.viewRequests)
         let requests =
-            principal.may(.viewRequests)
-            ? try await ServiceRequests(req.store).list(filter, page: PageRequest(limit: 50)).items : []
-        return UnitData(unit: unit, requests: requests)
+            mayRead ? try await ServiceRequests(req.store).list(filter, page: PageRequest(limit: 50)).items : []
+        let history =
+            mayRead ? try await ServiceRequests(req.store).history(of: .unit(unit.id), page: historyPage(req)) : nil
+        // The owner may be out of the caller's sight (a warehouse keeper sees units, not customers).
+        let customer = try await visible { try await Records<CustomerRecord>(req.store).get(unit.customerId) }
+        let model = try await visible { try await Records<ProductModelRecord>(req.store).get(unit.modelId) }
+        var project: ProjectRecord.View?
+        if let projectId = unit.projectId {
+            project = try await visible { try await Records<ProjectRecord>(req.store).get(projectId) }
+        }
+        return UnitData(
+            unit: unit, requests: requests, history: history, customer: customer, model: model, project: project)
     }
 
     @Sendable func unit(_ req: Request) async throws -> Response {

@@ -116,8 +116,11 @@ extension DeskPages {
                     .filter { request in request.units.contains { form.unitIds.contains($0.unitId) } }
                 if !existing.isEmpty {
                     let model = try await newModel(req, query: "", form: form, duplicates: existing.map(\.number))
-                    return try await PageRenderer.render(
-                        "request-new", title: "register.title", model, for: req, status: .conflict)
+                    // Shown at the form's own address, as every refused form (post/redirect/get).
+                    return try await FormReturn.redirect(
+                        try await PageRenderer.render(
+                            "request-new", title: "register.title", model, for: req, status: .conflict),
+                        to: PageLink.make("/requests/new", [("customerId", "\(customerId)")]), for: req)
                 }
             }
             let input = ServiceRequestInput(

@@ -53,6 +53,8 @@ extension DeskPages {
         var sla: SLAPanelModel?
         /// the request's visits, for those who may see visits.
         var visits: RequestVisitsModel?
+        /// the conversation: replies, internal notes, the customer's messages, their files.
+        var conversation: ConversationModel?
     }
 
     /// What the request page shows, as read from the store for the caller; the panels the caller may not see are
@@ -64,6 +66,8 @@ extension DeskPages {
         var audit: [AuditEntry]
         var sla: SLAExplanation?
         var visits: [VisitView]?
+        /// The conversation, oldest first.
+        var messages: [MessageView] = []
     }
 
     /// The request page for `principal` in the reader's language: the steps their roles allow, the panels they
@@ -100,6 +104,9 @@ extension DeskPages {
             errors: errors, sla: data.sla.map { SLAPanelModel($0, l) },
             visits: data.visits.map {
                 RequestVisitsModel($0, canAdd: principal.may(.dispatchVisits), form: visitForm, l)
-            })
+            },
+            conversation: ConversationModel(
+                data.messages, kinds: ConversationIntake.staffKinds(principal), action: "/requests/\(view.id)/messages",
+                l))
     }
 }

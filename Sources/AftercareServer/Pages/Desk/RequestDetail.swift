@@ -24,7 +24,9 @@ extension DeskPages {
             filter.requestId = id
             visits = try await Visits(req.store).list(filter, page: PageRequest(limit: 100)).items
         }
-        return DetailData(view: view, customerVisible: customerVisible, audit: audit, sla: sla, visits: visits)
+        let messages = try await req.conversations.list(id, includeInternal: true)
+        return DetailData(
+            view: view, customerVisible: customerVisible, audit: audit, sla: sla, visits: visits, messages: messages)
     }
 
     func detailModel(_ req: Request, id: Int, errors: [String] = [], visitForm: VisitForm = VisitForm())

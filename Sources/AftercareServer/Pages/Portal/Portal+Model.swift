@@ -124,12 +124,15 @@ extension PortalPages {
         var units: [UnitLineModel]
         var appointments: [Appointment]
         var timeline: [TimelineModel]
+        /// The conversation without internal notes, and the form for the customer's message.
+        var conversation: ConversationModel
     }
 
     /// a request as its customer follows it, in the reader's language: the next step, the customer's
     /// own words, who comes and when once a visit is agreed, and the timeline without internal notes.
     static func detailModel(
-        _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], principal: Principal, _ l: Localizer
+        _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], messages: [MessageView] = [],
+        principal: Principal, _ l: Localizer
     ) -> DetailModel {
         DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
@@ -143,6 +146,10 @@ extension PortalPages {
                     status: l.t("visitStatus.\($0.status.rawValue)"), engineer: $0.engineerName,
                     when: $0.plannedArrival.map { l.dateTime($0) } ?? l.window($0.windowStart, $0.windowEnd))
             },
-            timeline: (view.timeline ?? []).map { TimelineModel($0, l, showNotes: false) })
+            timeline: (view.timeline ?? []).map { TimelineModel($0, l, showNotes: false) },
+            conversation: ConversationModel(
+                messages.filter(\.kind.isPublic), kinds: [.customerMessage],
+                action: "/portal/requests/\(view.id)/messages",
+                l))
     }
 }

@@ -11,6 +11,41 @@ struct PortalPages: Sendable {
         root.get("portal", "requests", "new", use: newRequest).requires(.action(.usePortal))
         root.post("portal", "requests", use: submit).requires(.action(.usePortal))
         root.get("portal", "requests", ":id", use: detail).requires(.action(.usePortal))
+        root.on(
+            .POST, "portal", "requests", ":id", "messages",
+            body: .collect(maxSize: ByteCount(value: ConversationIntake.maxBody)), use: postMessage
+        ).requires(.action(.usePortal)).accepts(upTo: ConversationIntake.maxBody)
+    }
+
+    /// the customer writes on their own request, with files (another customer's request is not found).
+    @Sendable func postMessage(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        _ = try await ServiceRequests(req.store).get(id)
+        let form = try ConversationIntake.read(req)
+        return try await FormCycle.run(req, page: "/portal/requests/\(id)#conversation", labels: .area("conversation"))
+        {
+            _ = try await req.conversations.post(
+                MessageInput(
+                    kind: .customerMessage, source: .portal, body: form.body, authorName: principal.displayName,
+                    attachments: form.files), to: id, by: principal.actor)
+            return req.redirect(to: "/portal/requests/\(id)#conversation")
+        } again: { failure in
+            var model = try await detailModel(req, id: id)
+            model.conversation.errors = failure.messages
+            model.conversation.typed = form.body
+            return try await PageRenderer.render(
+                "portal-request", title: "portal.requestTitle", model, for: req, status: failure.status)
+        }
+    }
+
+    func detailModel(_ req: Request, id: Int) async throws -> DetailModel {
+        let view = try await ServiceRequests(req.store).get(id)
+        let appointments = try await Visits(req.store).appointments(ofRequest: view.id)
+        let messages = try await req.conversations.list(view.id, includeInternal: false)
+        return Self.detailModel(
+            view, appointments: appointments, messages: messages, principal: try req.requirePrincipal(),
+            req.localizer)
     }
 
     @Sendable func home(_ req: Request) async throws -> Response {
@@ -90,10 +125,7 @@ struct PortalPages: Sendable {
     }
 
     @Sendable func detail(_ req: Request) async throws -> Response {
-        let view = try await ServiceRequests(req.store).get(req.pageId())
-        let appointments = try await Visits(req.store).appointments(ofRequest: view.id)
-        let model = Self.detailModel(
-            view, appointments: appointments, principal: try req.requirePrincipal(), req.localizer)
+        let model = try await detailModel(req, id: req.pageId())
         return try await PageRenderer.render("portal-request", title: "portal.requestTitle", model, for: req)
     }
 }

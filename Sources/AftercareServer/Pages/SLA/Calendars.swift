@@ -150,7 +150,12 @@ extension SLAPages {
         }
         return try await FormCycle.run(req, page: "/admin/sla/calendars/\(calendar.id)", labels: Self.labels()) {
             try v.finish()
-            guard problems.isEmpty, let year else { return try await failed(problems, .unprocessableEntity) }
+            guard problems.isEmpty, let year else {
+                // Shown at the calendar's own address, as every refused form (post/redirect/get).
+                return try await FormReturn.redirect(
+                    try await failed(problems, .unprocessableEntity), to: "/admin/sla/calendars/\(calendar.id)",
+                    for: req)
+            }
             let replacing = exceptions
             _ = try await records.update(calendar.id, expectedVersion: version ?? 0, by: principal.actor) {
                 var input = $0

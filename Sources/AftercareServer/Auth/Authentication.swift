@@ -44,6 +44,7 @@ extension Route {
 
     /// The largest body this route reads (a form with files); the application's default otherwise. Register the
     /// route with `body: .collect(maxSize:)` of the same size.
+    @discardableResult
     func accepts(upTo bytes: Int) -> Route {
         userInfo["maxBody"] = bytes
         return self

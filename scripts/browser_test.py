@@ -950,7 +950,9 @@ class Suite:
         self.expect(not notes, f"{where} in {lang}: the timeline has no 'visit #1' / '#1 diagnosis' notes",
                     f"shown: {notes[:6]}")
         phrase = self.visit_phrase(lang)
-        steps = {self.t(k, lang) for k in self.catalogue(lang) if k.startswith("event.visit") or k == "event.arriveOnSite"}
+        # A visit's own steps, and the request's steps a visit causes (arriving starts the service, the last
+        # fixing visit resolves the request): every one a catalogue name of a timeline event.
+        steps = {self.t(k, lang) for k in self.catalogue(lang) if k.startswith("event.")}
         visit_items = [li for li in self.css("ol#timeline > li") if phrase.search(li.text)]
         if need_visits:
             self.expect(bool(visit_items), f"{where} in {lang}: the timeline names its visits ({phrase.pattern})",

@@ -79,24 +79,27 @@ extension PortalPages {
         _ data: NewData, principal: Principal, _ l: Localizer, form: NewForm, nonce: String,
         errors: [FieldMessage] = []
     ) -> NewModel {
-        var open: [NewModel.OpenRequest] = []
-        for unit in data.units {
-            for request in data.openRequests where request.units.contains(where: { $0.unitId == unit.id }) {
-                open.append(
-                    .init(
-                        id: request.id, number: request.number, unit: "\(unit.modelCode) · \(unit.serialNumber)",
-                        status: l.t("status.\(request.status.rawValue)")))
+        // Each unit once: its label, and the requests under way on it (matched by id, not by the label).
+        let units = data.units.map { unit in
+            (
+                unit: unit, label: "\(unit.modelCode) · \(unit.serialNumber)",
+                open: data.openRequests.filter { $0.units.contains { $0.unitId == unit.id } }
+            )
+        }
+        let open = units.flatMap { entry in
+            entry.open.map {
+                NewModel.OpenRequest(
+                    id: $0.id, number: $0.number, unit: entry.label, status: l.t("status.\($0.status.rawValue)"))
             }
         }
         return NewModel(
-            units: data.units.map { unit in
-                let busy = open.first { $0.unit == "\(unit.modelCode) · \(unit.serialNumber)" }
-                let label = "\(unit.modelCode) · \(unit.serialNumber)"
-                return SelectOption(
-                    value: "\(unit.id)",
-                    label: busy.map {
-                        label + " — " + l.t("portal.unitBusy").replacingOccurrences(of: "{number}", with: $0.number)
-                    } ?? label, selected: unit.id == form.unitId)
+            units: units.map { entry in
+                SelectOption(
+                    value: "\(entry.unit.id)",
+                    label: entry.open.first.map {
+                        entry.label + " — "
+                            + l.t("portal.unitBusy").replacingOccurrences(of: "{number}", with: $0.number)
+                    } ?? entry.label, selected: entry.unit.id == form.unitId)
             }, openRequests: open,
             faultDescription: form.faultDescription, preferredTime: form.preferredTime,
             customerRequest: form.customerRequest, contactName: form.contactName, contactPhone: form.contactPhone,

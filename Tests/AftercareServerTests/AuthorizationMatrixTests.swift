@@ -35,6 +35,10 @@ struct AuthorizationMatrixTests {
         "POST /portal/requests/:id/messages": .action(.usePortal),
         "GET /api/v1/service-requests/:id/messages": .action(.viewRequests),
         "POST /api/v1/service-requests/:id/messages": .action(.viewRequests),
+        // e-mail in and out: the gateway's door checks its own secret
+        "POST /api/v1/mail/inbound": .open, "GET /admin/mail": .action(.manageMail),
+        "GET /admin/mail/inbound/:id/raw": .action(.manageMail), "GET /api/v1/mail/inbound": .action(.manageMail),
+        "GET /api/v1/mail/outbox": .action(.manageMail),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

@@ -29,6 +29,8 @@ public enum Action: String, CodedEnum {
     case handleFollowUps, manageFollowUpRules
     /// the organisation's escalation webhooks.
     case manageWebhooks
+    /// the mail outbox and the messages the gateway received (the raw ones included).
+    case manageMail
     /// see visits, engineers and route plans; dispatch (create, assign, plan, cancel); work one's own visits
     /// (agree a window, hand back, depart, arrive, finish); keep the engineers' profiles.
     case viewVisits, dispatchVisits, workVisits, manageEngineers
@@ -73,7 +75,7 @@ public enum Permissions {
     public static let table: [Role: Set<Action>] = [
         .administrator: Set(Action.allCases).subtracting([.usePortal]),
         .serviceManager: Set(Action.allCases).subtracting([
-            .usePortal, .manageUsers, .manageOrgUnits, .manageWebhooks,
+            .usePortal, .manageUsers, .manageOrgUnits, .manageWebhooks, .manageMail,
         ]),
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,

@@ -5,6 +5,12 @@ public enum Channel: String, CodedEnum {
     case phone, email, web, portal, chat, walkIn, engineer, visit, suggestionBox
 }
 
+/// Issue 14: why a new request waits for a person to look at how it came in.
+public enum IntakeFlag: String, CodedEnum {
+    /// Opened from an e-mail whose sender is no customer's contact: the customer was made from the sender.
+    case unknownSender
+}
+
 /// what the customer needs. Complaints are handled apart.
 public enum RequestType: String, CodedEnum {
     case consultation, repair, installation, inspection, returnExchange, technicalSupport, training, valueAdded

@@ -76,6 +76,8 @@ extension AuditEntry: Content {}
 extension HistoryEntry: Content {}
 extension ServiceRequestView: Content {}
 extension MessageView: Content {}
+extension InboundMailEntry: Content {}
+extension OutboxEntry: Content {}
 extension WarrantyDecision: Content {}
 extension OrgUnitRecord.View: Content {}
 extension CustomerRecord.View: Content {}

@@ -32,6 +32,19 @@ public struct AppConfig: Sendable, Equatable {
     /// Where kept files (attachments) live: `AFTERCARE_DATA_DIR`; by default `aftercare-data` beside the SQLite
     /// file, in the working directory for PostgreSQL, and a temporary directory for an in-memory database.
     public var dataDirectory: URL?
+    /// the mail server that sends the outbox (`AFTERCARE_SMTP_URL`); without one, messages are held in the
+    /// outbox for administrators to read.
+    public var smtpURL: String?
+    /// The address mail to customers comes from and their answers go to (`AFTERCARE_MAIL_FROM`).
+    public var mailFrom = "service@aftercare.localhost"
+    /// The name shown with that address (`AFTERCARE_MAIL_NAME`).
+    public var mailName = "Aftercare"
+    /// The secret the mail gateway presents (`AFTERCARE_MAILGATE_TOKEN`, at least 24 characters); without it the
+    /// gateway's endpoint answers 404.
+    public var mailgateToken: String?
+    /// The unit, by code, that owns customers made from unknown senders (`AFTERCARE_MAIL_UNIT`); the top unit by
+    /// default.
+    public var mailUnitCode: String?
 
     /// The data directory in effect.
     public var effectiveDataDirectory: URL {
@@ -133,6 +146,25 @@ public struct AppConfig: Sendable, Equatable {
         if let text = env["AFTERCARE_DATA_DIR"], !text.isEmpty {
             config.dataDirectory = URL(fileURLWithPath: text, isDirectory: true)
         }
+        if let text = env["AFTERCARE_SMTP_URL"], !text.isEmpty {
+            if case .failure(let invalid) = SMTPTransport.parse(text, heloName: "localhost") { throw invalid }
+            config.smtpURL = text
+        }
+        if let text = env["AFTERCARE_MAIL_FROM"], !text.isEmpty {
+            guard CustomerRecord.looksLikeEmail(text) else {
+                throw Invalid(
+                    name: "AFTERCARE_MAIL_FROM", reason: "must be an e-mail address such as service@example.com")
+            }
+            config.mailFrom = text.lowercased()
+        }
+        if let text = env["AFTERCARE_MAIL_NAME"], !text.isEmpty { config.mailName = text }
+        if let text = env["AFTERCARE_MAILGATE_TOKEN"], !text.isEmpty {
+            guard text.count >= 24 else {
+                throw Invalid(name: "AFTERCARE_MAILGATE_TOKEN", reason: "must be at least 24 characters")
+            }
+            config.mailgateToken = text
+        }
+        if let text = env["AFTERCARE_MAIL_UNIT"], !text.isEmpty { config.mailUnitCode = text }
         if let text = env["AFTERCARE_SWEEP_INTERVAL"], !text.isEmpty {
             guard let seconds = Int(text), (0...86_400).contains(seconds) else {
                 throw Invalid(name: "AFTERCARE_SWEEP_INTERVAL", reason: "must be seconds from 0 to 86400")

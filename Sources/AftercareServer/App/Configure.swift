@@ -103,6 +103,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         try await WebhookDeliverySweep(store: store, transport: transport).run(now: now, limit: 200)
     }
 
+    app.useMail(config, catalogue: catalogue)
+
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())

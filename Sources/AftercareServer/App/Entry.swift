@@ -3,10 +3,15 @@ import Foundation
 import Logging
 import Vapor
 
-/// The `aftercare` binary: `serve [--demo]`, `migrate`, `demo`, and Vapor's own commands.
+/// The `aftercare` binary: `serve [--demo]`, `migrate`, `demo`, `mailgate`, and Vapor's own commands.
 public enum AftercareMain {
     public static func run() async throws {
         var arguments = CommandLine.arguments
+        // The mail gateway opens no database and no server: a mail server runs it once per message.
+        if arguments.count > 1 && arguments[1] == "mailgate" {
+            let code = await Mailgate.run(arguments)
+            Foundation.exit(code)
+        }
         let demo = arguments.count > 1 && arguments[1] == "serve" && arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
         var env = try Environment.detect(arguments: arguments)
@@ -33,6 +38,9 @@ public enum AftercareMain {
                     let logins = try await DemoUsers.load(into: app.store, hasher: hasher)
                     try await DemoDispatch.load(into: app.store)
                     try await DemoParts.load(into: app.store)
+                    // Strangers' mail goes to the East China desk, where the demo's hotline agent works.
+                    if app.mailSettings.unitCode == nil { app.storage[MailSettingsKey.self]?.unitCode = "BR-EC" }
+                    try await DemoMail.load(into: app.store, vault: app.vault, unitCode: app.mailSettings.unitCode)
                     let lines = logins.map {
                         "  \($0.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.role.rawValue) (\($0.unitCode))"
                     }

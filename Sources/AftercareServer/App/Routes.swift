@@ -47,6 +47,7 @@ func routes(_ app: Application) throws {
     DispatchController().register(api)
     PartsController().register(api)
     WebhookController().register(api)
+    MailgateController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -84,6 +85,7 @@ func routes(_ app: Application) throws {
     DeskPages().register(root)
     PortalPages().register(root)
     AdminPages().register(root)
+    MailPages().register(root)
     SLAPages().register(root)
     InboxPages().register(root)
     DispatchPages().register(root)

@@ -4,16 +4,33 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// The sweeps of DESIGN 11, in the order one pass runs them: re-plans first (so checkpoints are current), then
-/// warnings and escalations, then follow-ups, then webhook deliveries, then kept files no record names.
+/// warnings and escalations, then follow-ups, then webhook deliveries, then the mail outbox, then kept files no
+/// record names.
 enum SweepKind: String, CaseIterable, Sendable {
-    case replan, sla, followUps, webhooks, files
+    case replan, sla, followUps, webhooks, mail, files
 }
 
 /// One pass of every sweep (or some), as the timer and `aftercare sweep` run it.
 struct SweepPass: Sendable {
     let store: Store
     let webhooks: (@Sendable (Date) async throws -> Int)?
+    var mail: (@Sendable (Date) async throws -> Int)? = nil
     var vault: FileVault = .temporary
+
+    /// The pass of this application: its store, its webhook and mail senders and its kept files.
+    init(_ app: Application) {
+        self.init(store: app.store, webhooks: app.webhookSweep, mail: app.mailSweep, vault: app.vault)
+    }
+
+    init(
+        store: Store, webhooks: (@Sendable (Date) async throws -> Int)?,
+        mail: (@Sendable (Date) async throws -> Int)? = nil, vault: FileVault = .temporary
+    ) {
+        self.store = store
+        self.webhooks = webhooks
+        self.mail = mail
+        self.vault = vault
+    }
 
     func run(_ kinds: [SweepKind] = SweepKind.allCases, shouldStop: @escaping @Sendable () -> Bool = { false })
         async throws -> [(kind: SweepKind, report: SweepReport, seconds: Double)]
@@ -29,6 +46,9 @@ struct SweepPass: Sendable {
             case .followUps: report = try await FollowUpSweep.run(store: store, now: now, shouldStop: shouldStop)
             case .webhooks:
                 let sent = try await webhooks?(now) ?? 0
+                report = SweepReport(items: sent, created: 0)
+            case .mail:
+                let sent = try await mail?(now) ?? 0
                 report = SweepReport(items: sent, created: 0)
             case .files:
                 let removed = try await Conversations(store, vault: vault).removeOrphans()
@@ -52,8 +72,7 @@ final class SweepRunner: LifecycleHandler, Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let pass = SweepPass(
-            store: application.store, webhooks: application.webhookSweep, vault: application.vault)
+        let pass = SweepPass(application)
         let logger = application.logger
         let interval = interval
         let stopping = stopping
@@ -93,12 +112,13 @@ final class SweepRunner: LifecycleHandler, Sendable {
 /// `aftercare sweep [--only replan,sla,followUps,webhooks]`: one pass for cron; safe to run beside the servers.
 struct SweepCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "only", help: "comma-separated sweeps: replan, sla, followUps, webhooks, files (default: all)")
+        @Option(
+            name: "only", help: "comma-separated sweeps: replan, sla, followUps, webhooks, mail, files (default: all)")
         var only: String?
     }
 
     var help: String {
-        "Runs one pass of the background sweeps (re-plans, SLA warnings, follow-ups, webhooks, orphaned files)."
+        "Runs one pass of the background sweeps (re-plans, SLA warnings, follow-ups, webhooks, mail, orphaned files)."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -114,7 +134,7 @@ struct SweepCommand: AsyncCommand {
         }
         try await context.application.autoMigrate()
         let app = context.application
-        let reports = try await SweepPass(store: app.store, webhooks: app.webhookSweep, vault: app.vault).run(kinds)
+        let reports = try await SweepPass(app).run(kinds)
         for (kind, report, seconds) in reports {
             context.console.print(
                 "sweep \(kind.rawValue): \(report.items) items, \(report.created) created in "
@@ -128,6 +148,12 @@ struct WebhookSweepKey: StorageKey {
     typealias Value = @Sendable (Date) async throws -> Int
 }
 
+/// The mail outbox sweep, set up by `configure`.
+struct MailSweepKey: StorageKey {
+    typealias Value = @Sendable (Date) async throws -> Int
+}
+
 extension Application {
     var webhookSweep: (@Sendable (Date) async throws -> Int)? { storage[WebhookSweepKey.self] }
+    var mailSweep: (@Sendable (Date) async throws -> Int)? { storage[MailSweepKey.self] }
 }

@@ -18,6 +18,7 @@ struct Chrome: Encodable {
         var canViewRequests: Bool
         var canRegister: Bool
         var canManageUsers: Bool
+        var canManageMail = false
         var canViewSLA = false
         var canManageSLA = false
         var canHandleFollowUps = false
@@ -40,14 +41,14 @@ struct Chrome: Encodable {
 extension Chrome {
     /// The chrome of every page: the navigation the caller's roles open, the unread count, the languages.
     init(principal: Principal?, _ localizer: Localizer, csrf: String, path: String, unread: Int?) {
-        let names: [Language: String] = [.zhHans: "简体中文", .zhHant: "繁體中文", .en: "English", .es: "Español"]
         self.init(
             csrf: csrf, path: path,
             user: principal.map {
                 Chrome.User(
                     displayName: $0.displayName, username: $0.username, isCustomer: $0.roles.contains(.customer),
                     canViewRequests: $0.may(.viewRequests), canRegister: $0.may(.registerRequests),
-                    canManageUsers: $0.may(.manageUsers), canViewSLA: $0.may(.viewSLA),
+                    canManageUsers: $0.may(.manageUsers), canManageMail: $0.may(.manageMail),
+                    canViewSLA: $0.may(.viewSLA),
                     canManageSLA: $0.may(.manageSLA),
                     canHandleFollowUps: $0.may(.handleFollowUps),
                     canViewVisits: $0.may(.viewVisits),
@@ -58,7 +59,7 @@ extension Chrome {
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },
             languages: Language.allCases.map {
-                Chrome.Option(code: $0.rawValue, name: names[$0]!, selected: $0 == localizer.language)
+                Chrome.Option(code: $0.rawValue, name: $0.nativeName, selected: $0 == localizer.language)
             })
     }
 }
@@ -173,6 +174,18 @@ struct SelectOption: Encodable {
     static func of<T: CodedEnum>(_ type: T.Type, prefix: String, selected: T?, _ l: Localizer) -> [SelectOption] {
         T.allCases.map {
             SelectOption(value: $0.rawValue, label: l.t("\(prefix).\($0.rawValue)"), selected: $0 == selected)
+        }
+    }
+}
+
+extension Language {
+    /// The language's name in itself, as a language menu shows it.
+    var nativeName: String {
+        switch self {
+        case .zhHans: "简体中文"
+        case .zhHant: "繁體中文"
+        case .en: "English"
+        case .es: "Español"
         }
     }
 }

@@ -115,44 +115,63 @@ public struct Conversations: Sendable {
         guard try await ServiceRequests.load(requestId, within: scope, on: store.sql) != nil else {
             throw RecordNotFound(entity: "serviceRequest", id: requestId)
         }
-        var kept: [(name: String, kind: FileKind, size: Int, digest: String)] = []
-        for file in input.attachments {
-            let kind = try AttachmentRules.check(file.bytes)
-            let digest = try vault.keep(file.bytes)
-            kept.append((AttachmentRules.safeName(file.fileName), kind, file.bytes.count, digest))
-        }
-        let files = kept
+        let files = try keep(input.attachments)
         let now = store.now
         let id = try await store.write { db in
             _ = try await ServiceRequests.lockForWrite(requestId, expectedVersion: nil, within: scope, on: db)
-            let id = try await db.insert(into: "request_messages")
-                .columns(
-                    "request_id", "kind", "source", "actor", "author_name", "body", "email_message_id", "created_at"
-                )
-                .values(
-                    SQLBind(requestId), SQLBind(input.kind.rawValue), SQLBind(input.source.rawValue),
-                    SQLBind(actor.name), SQLBind(String(input.authorName.prefix(Limits.name))),
-                    SQLBind(input.body), SQLBind(input.emailMessageId), SQLBind(now)
-                )
-                .returning("id").first(decodingColumn: "id", as: Int.self)!
-            for file in files {
-                try await db.insert(into: "attachments")
-                    .columns(
-                        "owner", "owner_id", "request_id", "file_name", "kind", "size", "sha256", "actor", "created_at"
-                    )
-                    .values(
-                        SQLBind(Self.owner), SQLBind(id), SQLBind(requestId), SQLBind(file.name),
-                        SQLBind(file.kind.rawValue), SQLBind(file.size), SQLBind(file.digest), SQLBind(actor.name),
-                        SQLBind(now)
-                    ).run()
-            }
-            let message = try await Self.messages(requestId, only: id, includeInternal: true, on: db).first!
-            try await AuditLog.append(
-                on: db, entity: "requestMessage", id: id, action: .create, actor: actor, at: now,
-                before: MessageView?.none, after: message)
-            return id
+            return try await Self.insert(input, files: files, on: requestId, by: actor, at: now, on: db)
         }
         return try await Self.messages(requestId, only: id, includeInternal: true, on: store.sql).first!
+    }
+
+    /// A file kept in the vault, waiting for its row.
+    struct KeptFile: Sendable {
+        var name: String
+        var kind: FileKind
+        var size: Int
+        var digest: String
+    }
+
+    /// Keeps the files of a checked message in the vault, before the transaction that names them.
+    func keep(_ attachments: [NewAttachment]) throws -> [KeptFile] {
+        try attachments.map { file in
+            KeptFile(
+                name: AttachmentRules.safeName(file.fileName), kind: try AttachmentRules.check(file.bytes),
+                size: file.bytes.count, digest: try vault.keep(file.bytes))
+        }
+    }
+
+    /// Writes a checked message, its files' rows, the reply's e-mail and the audit entry in the caller's
+    /// transaction; returns the message's id.
+    static func insert(
+        _ input: MessageInput, files: [KeptFile], on requestId: Int, by actor: Actor, at now: Date,
+        on db: any SQLDatabase
+    ) async throws -> Int {
+        let id = try await db.insert(into: "request_messages")
+            .columns("request_id", "kind", "source", "actor", "author_name", "body", "email_message_id", "created_at")
+            .values(
+                SQLBind(requestId), SQLBind(input.kind.rawValue), SQLBind(input.source.rawValue), SQLBind(actor.name),
+                SQLBind(String(input.authorName.prefix(Limits.name))), SQLBind(input.body),
+                SQLBind(input.emailMessageId), SQLBind(now)
+            )
+            .returning("id").first(decodingColumn: "id", as: Int.self)!
+        for file in files {
+            try await db.insert(into: "attachments")
+                .columns(
+                    "owner", "owner_id", "request_id", "file_name", "kind", "size", "sha256", "actor", "created_at"
+                )
+                .values(
+                    SQLBind(owner), SQLBind(id), SQLBind(requestId), SQLBind(file.name), SQLBind(file.kind.rawValue),
+                    SQLBind(file.size), SQLBind(file.digest), SQLBind(actor.name), SQLBind(now)
+                ).run()
+        }
+        // A reply goes to the customer by e-mail too; an internal note never leaves.
+        if input.kind == .reply { try await MailOutbox.reply(requestId: requestId, messageId: id, at: now, on: db) }
+        let message = try await messages(requestId, only: id, includeInternal: true, on: db).first!
+        try await AuditLog.append(
+            on: db, entity: "requestMessage", id: id, action: .create, actor: actor, at: now,
+            before: MessageView?.none, after: message)
+        return id
     }
 
     /// The request's conversation, oldest first, each message with its files; without internal notes for a customer.
@@ -237,9 +256,14 @@ public struct Conversations: Sendable {
             let digests = slice.map(\.name).filter { !$0.hasPrefix(".") }
             var known: Set<String> = []
             if !digests.isEmpty {
+                // Files of attachments and the raw messages the mail gateway received.
+                let list = SQLList(digests.map { SQLBind($0) })
                 known = Set(
                     try await store.sql.raw(
-                        "SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN (\(SQLList(digests.map { SQLBind($0) })))"
+                        """
+                        SELECT sha256 FROM attachments WHERE sha256 IN (\(list)) \
+                        UNION SELECT sha256 FROM inbound_mail WHERE sha256 IN (\(list))
+                        """
                     ).all().map { try $0.decode(column: "sha256", as: String.self) })
             }
             for file in slice where !known.contains(file.name) {

@@ -8,12 +8,17 @@ public struct Contact: Codable, Sendable, Equatable {
     public var phones: [String]
     public var email: String?
     public var role: String?
+    /// The language mail to this contact is written in; the deployment's default when not set.
+    public var language: Language?
 
-    public init(name: String, phones: [String] = [], email: String? = nil, role: String? = nil) {
+    public init(
+        name: String, phones: [String] = [], email: String? = nil, role: String? = nil, language: Language? = nil
+    ) {
         self.name = name
         self.phones = phones
         self.email = email
         self.role = role
+        self.language = language
     }
 }
 
@@ -67,6 +72,8 @@ public enum CustomerRecord: RecordKind {
         var notes: String?
         /// Not a column: the phone digits for the lookup table.
         var phoneDigits: [String]
+        /// Not a column: the contacts' e-mail addresses for the lookup table.
+        var emailAddresses: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case orgUnitId, name, kind, tier, contacts, addresses, notes
@@ -74,7 +81,7 @@ public enum CustomerRecord: RecordKind {
 
         init(
             orgUnitId: Int, name: String, kind: String, tier: String, contacts: String, addresses: String,
-            notes: String?, phoneDigits: [String]
+            notes: String?, phoneDigits: [String], emailAddresses: [String] = []
         ) {
             self.orgUnitId = orgUnitId
             self.name = name
@@ -84,6 +91,7 @@ public enum CustomerRecord: RecordKind {
             self.addresses = addresses
             self.notes = notes
             self.phoneDigits = phoneDigits
+            self.emailAddresses = emailAddresses
         }
 
         public init(from decoder: any Decoder) throws {
@@ -155,21 +163,37 @@ public enum CustomerRecord: RecordKind {
             orgUnitId: input.orgUnitId, name: input.name.trimmed, kind: input.kind.rawValue,
             tier: input.tier.rawValue, contacts: try JSONText.encode(contacts),
             addresses: try JSONText.encode(addresses),
-            notes: input.notes, phoneDigits: digits.sorted())
+            notes: input.notes, phoneDigits: digits.sorted(), emailAddresses: Self.emailAddresses(contacts))
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
+    /// The contacts' e-mail addresses as the lookup table keeps them: trimmed, lower-cased, each once.
+    public static func emailAddresses(_ contacts: [Contact]) -> [String] {
+        Array(
+            Set(
+                contacts.compactMap { $0.email?.trimmed.lowercased() }.filter { !$0.isEmpty && looksLikeEmail($0) }
+            )
+        ).sorted()
+    }
+
+    public static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }
 
-    /// The phone lookup table is rebuilt with the record, in the same transaction.
+    /// The phone and e-mail lookup tables are rebuilt with the record, in the same transaction.
     public static func afterWrite(id: Int, fields: Fields, on db: any SQLDatabase) async throws {
         try await db.delete(from: "customer_phones").where("customer_id", .equal, id).run()
-        guard !fields.phoneDigits.isEmpty else { return }
-        var insert = db.insert(into: "customer_phones").columns("customer_id", "digits")
-        for digits in fields.phoneDigits { insert = insert.values(SQLBind(id), SQLBind(digits)) }
-        try await insert.run()
+        try await db.delete(from: "customer_emails").where("customer_id", .equal, id).run()
+        if !fields.phoneDigits.isEmpty {
+            var insert = db.insert(into: "customer_phones").columns("customer_id", "digits")
+            for digits in fields.phoneDigits { insert = insert.values(SQLBind(id), SQLBind(digits)) }
+            try await insert.run()
+        }
+        if !fields.emailAddresses.isEmpty {
+            var insert = db.insert(into: "customer_emails").columns("customer_id", "address")
+            for address in fields.emailAddresses { insert = insert.values(SQLBind(id), SQLBind(address)) }
+            try await insert.run()
+        }
     }
 
     public static func view(_ row: Row, meta: RecordMeta) throws -> View {

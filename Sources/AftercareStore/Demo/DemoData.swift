@@ -150,7 +150,8 @@ public struct DemoData: Sendable {
                         phones: office
                             ? [DemoCatalog.phone(city.phones, office: true, random: &random), mobile] : [mobile],
                         email: i == 0 && company ? "service\(index)@example.com" : nil,
-                        role: company ? random.pick(DemoCatalog.contactRoles(language)) : nil)
+                        role: company ? random.pick(DemoCatalog.contactRoles(language)) : nil,
+                        language: i == 0 && company ? language : nil)
                 }
                 let street = random.pick(DemoCatalog.streets(of: city, for: entry.name))
                 let (lat, lon) = points[street]

@@ -411,6 +411,10 @@ public struct Visits: Sendable {
                 SQLBind(input.customerConsent),
                 SQLBind(data == EventData() ? nil : try JSONText.encode(data))
             ).run()
+        if input.event == .schedule || input.event == .reschedule {
+            try await MailOutbox.appointment(
+                requestId: before.requestId, visitId: id, version: before.version + 1, at: now, on: db)
+        }
         // The request follows its visits.
         let otherOpen =
             try await db.raw(

@@ -20,6 +20,7 @@ public enum AftercareMigrations {
         M014FormReturns(),
         M015SavedViews(),
         M016Conversation(),
+        M017Mail(),
     ]
 }
 

@@ -141,6 +141,8 @@ public struct ServiceRequestView: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
     public var archivedAt: Date?
+    /// Why the request waits for a person to look at how it came in (an e-mail from an unknown sender).
+    public var intakeFlag: IntakeFlag? = nil
     /// Only on a single request, not in lists.
     public var durations: DurationsView?
     public var timeline: [TimelineEntry]?
@@ -171,6 +173,7 @@ struct ServiceRequestRow: Codable, Sendable {
     var createdAt: Date
     var updatedAt: Date
     var archivedAt: Date?
+    var intakeFlag: String?
 
     func lifecycle() throws -> RequestLifecycle {
         RequestLifecycle(
@@ -193,8 +196,9 @@ struct ServiceRequestRow: Codable, Sendable {
             category: category, faultCause: try FaultCause.stored(faultCause, column: "service_requests.fault_cause"),
             status: lifecycle.status,
             allowedEvents: lifecycle.allowedEvents, warrantyStatus: summary, units: units, createdBy: createdBy,
-            version: version, createdAt: createdAt, updatedAt: updatedAt, archivedAt: archivedAt, durations: nil,
-            timeline: nil)
+            version: version, createdAt: createdAt, updatedAt: updatedAt, archivedAt: archivedAt,
+            intakeFlag: try intakeFlag.map { try IntakeFlag.stored($0, column: "service_requests.intake_flag") },
+            durations: nil, timeline: nil)
     }
 }
 

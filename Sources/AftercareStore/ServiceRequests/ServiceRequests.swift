@@ -58,7 +58,7 @@ public struct ServiceRequests: Sendable {
         sr.id, sr.number, sr.org_unit_id, sr.customer_id, c.name AS customer_name, sr.project_id, sr.contact_name,
         sr.contact_phone, sr.channel, sr.type, sr.fault_description, sr.customer_request, sr.preferred_time,
         sr.priority, sr.emergency, sr.category, sr.fault_cause, sr.status, sr.resume_status, sr.created_by,
-        sr.version, sr.created_at, sr.updated_at, sr.archived_at
+        sr.version, sr.created_at, sr.updated_at, sr.archived_at, sr.intake_flag
         """
 
     // MARK: Reading
@@ -354,49 +354,59 @@ public struct ServiceRequests: Sendable {
             key: idempotency, store: store, id: \.id,
             replay: { id, db in try await Self.reloaded(id, within: scope, on: db) },
             body: { db in
-                let checked = try await Self.validate(input, existing: nil, within: scope, on: db)
-                let sequence = try await db.raw(
-                    """
-                    INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
-                    ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value
-                    """
-                ).first(decodingColumn: "value", as: Int.self)!
-                let number = ServiceRequestNumber(year: year, sequence: sequence).description
-                let id = try await db.insert(into: "service_requests")
-                    .columns(
-                        "number", "org_unit_id", "customer_id", "project_id", "contact_name", "contact_phone",
-                        "contact_phone_digits", "channel", "type", "fault_description", "customer_request",
-                        "preferred_time",
-                        "priority", "emergency", "category", "fault_cause", "status", "created_by", "version",
-                        "created_at",
-                        "updated_at"
-                    )
-                    .values(
-                        SQLBind(number), SQLBind(checked.orgUnitId), SQLBind(input.customerId),
-                        SQLBind(input.projectId),
-                        SQLBind(input.contactName), SQLBind(input.contactPhone),
-                        SQLBind(input.contactPhone.map(PhoneNumber.digits)), SQLBind(input.channel.rawValue),
-                        SQLBind(input.type.rawValue), SQLBind(input.faultDescription.trimmed),
-                        SQLBind(input.customerRequest), SQLBind(input.preferredTime),
-                        SQLBind(checked.priority.rawValue),
-                        SQLBind(checked.emergency), SQLBind(input.category), SQLBind(FaultCause.unknown.rawValue),
-                        SQLBind(RequestStatus.registered.rawValue), SQLBind(actor.name), SQLBind(1), SQLBind(now),
-                        SQLBind(now)
-                    )
-                    .returning("id").first(decodingColumn: "id", as: Int.self)!
-                try await Self.writeUnits(checked.units, requestId: id, on: db)
-                try await Self.appendTimeline(
-                    requestId: id, at: now, actor: actor, event: .register, from: nil, to: .registered, note: nil,
-                    on: db)
-                try await TextMatch.index(
-                    requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
-                try await SLAClocks.refresh([id], now: now, on: db)
-                let view = try await Self.reloaded(id, within: scope, on: db)
-                try await AuditLog.append(
-                    on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
-                    before: ServiceRequestView?.none, after: view)
-                return view
+                try await Self.insert(input, by: actor, at: now, year: year, kind: kind, within: scope, on: db)
             })
+    }
+
+    /// The body of `register`, in the caller's transaction: the request, its units, the first step, the text index,
+    /// the clocks, the audit entry and the customer's acknowledgement (to `mailTo`, or the request's contact when
+    /// that contact has an e-mail address). `intakeFlag` marks a request opened from an unknown sender's e-mail.
+    static func insert(
+        _ input: ServiceRequestInput, by actor: Actor, at now: Date, year: Int, kind: DatabaseKind,
+        within scope: Scope, intakeFlag: IntakeFlag? = nil, mailTo: MailRecipient? = nil, on db: any SQLDatabase
+    ) async throws -> ServiceRequestView {
+        let checked = try await Self.validate(input, existing: nil, within: scope, on: db)
+        let sequence = try await db.raw(
+            """
+            INSERT INTO sequences (name, value) VALUES (\(bind: ServiceRequestNumber.sequenceName(year: year)), 1) \
+            ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value
+            """
+        ).first(decodingColumn: "value", as: Int.self)!
+        let number = ServiceRequestNumber(year: year, sequence: sequence).description
+        let id = try await db.insert(into: "service_requests")
+            .columns(
+                "number", "org_unit_id", "customer_id", "project_id", "contact_name", "contact_phone",
+                "contact_phone_digits", "channel", "type", "fault_description", "customer_request",
+                "preferred_time",
+                "priority", "emergency", "category", "fault_cause", "status", "created_by", "version",
+                "created_at", "updated_at", "intake_flag"
+            )
+            .values(
+                SQLBind(number), SQLBind(checked.orgUnitId), SQLBind(input.customerId),
+                SQLBind(input.projectId),
+                SQLBind(input.contactName), SQLBind(input.contactPhone),
+                SQLBind(input.contactPhone.map(PhoneNumber.digits)), SQLBind(input.channel.rawValue),
+                SQLBind(input.type.rawValue), SQLBind(input.faultDescription.trimmed),
+                SQLBind(input.customerRequest), SQLBind(input.preferredTime),
+                SQLBind(checked.priority.rawValue),
+                SQLBind(checked.emergency), SQLBind(input.category), SQLBind(FaultCause.unknown.rawValue),
+                SQLBind(RequestStatus.registered.rawValue), SQLBind(actor.name), SQLBind(1), SQLBind(now),
+                SQLBind(now), SQLBind(intakeFlag?.rawValue)
+            )
+            .returning("id").first(decodingColumn: "id", as: Int.self)!
+        try await Self.writeUnits(checked.units, requestId: id, on: db)
+        try await Self.appendTimeline(
+            requestId: id, at: now, actor: actor, event: .register, from: nil, to: .registered, note: nil,
+            on: db)
+        try await TextMatch.index(
+            requestId: id, text: input.faultDescription.trimmed, kind: kind, replacing: false, on: db)
+        try await SLAClocks.refresh([id], now: now, on: db)
+        let view = try await Self.reloaded(id, within: scope, on: db)
+        try await AuditLog.append(
+            on: db, entity: "serviceRequest", id: id, action: .create, actor: actor, at: now,
+            before: ServiceRequestView?.none, after: view)
+        try await MailOutbox.acknowledge(view, to: mailTo, at: now, on: db)
+        return view
     }
 
     /// Edits the editable fields when `expectedVersion` is current; closed and cancelled requests stay as they are.
@@ -492,7 +502,10 @@ public struct ServiceRequests: Sendable {
             RequestEvent(event.event, note: event.note, setsFaultCause: event.faultCause != nil), at: now)
         let priority = Urgency.changed(priority: event.priority, emergency: event.emergency, before: before.priority)
         let cause = event.faultCause ?? before.faultCause
-        try await db.update("service_requests")
+        var update = db.update("service_requests")
+        // Triage is the look an unknown sender's request waited for.
+        if event.event == .triage { update = update.set("intake_flag", to: SQLLiteral.null) }
+        try await update
             .set("status", to: lifecycle.status.rawValue)
             .set("resume_status", to: SQLBind(lifecycle.resumeStatus?.rawValue))
             .set("priority", to: priority.rawValue)

@@ -111,6 +111,8 @@ extension DeskPages {
             var role = ""
             var phones = ""
             var email = ""
+            /// The language mail to the contact is written in; blank for the desk's.
+            var language = ""
 
             var isBlank: Bool { [name, role, phones, email].allSatisfy(\.isEmpty) }
         }
@@ -143,12 +145,20 @@ extension DeskPages {
             notes: customer.notes ?? "",
             contacts: customer.contacts.map {
                 .init(
-                    name: $0.name, role: $0.role ?? "", phones: $0.phones.joined(separator: ", "), email: $0.email ?? ""
-                )
+                    name: $0.name, role: $0.role ?? "", phones: $0.phones.joined(separator: ", "),
+                    email: $0.email ?? "", language: $0.language?.rawValue ?? "")
             },
             addresses: customer.addresses.map {
                 .init(label: $0.label ?? "", text: $0.text, latitude: text($0.latitude), longitude: text($0.longitude))
             })
+    }
+
+    /// The languages a contact's mail may be written in, the desk's default first.
+    static func languageOptions(_ selected: String, _ l: Localizer) -> [SelectOption] {
+        [SelectOption(value: "", label: l.t("mail.languageDefault"), selected: selected.isEmpty)]
+            + Language.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.nativeName, selected: $0.rawValue == selected)
+            }
     }
 
     /// The phones of a contact as typed in one box: separated by commas, semicolons or 、.
@@ -183,6 +193,7 @@ extension DeskPages {
             var role: String
             var phones: String
             var email: String
+            var languages: [SelectOption]
         }
 
         struct Place: Encodable {
@@ -239,7 +250,7 @@ extension DeskPages {
             contacts: contacts.enumerated().map {
                 .init(
                     index: $0.offset, name: $0.element.name, role: $0.element.role, phones: $0.element.phones,
-                    email: $0.element.email)
+                    email: $0.element.email, languages: languageOptions($0.element.language, l))
             },
             addresses: addresses.enumerated().map {
                 .init(

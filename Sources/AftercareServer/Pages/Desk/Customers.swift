@@ -59,7 +59,8 @@ extension DeskPages {
                 name: reader.string(field("contacts", i, "name")) ?? "",
                 role: reader.string(field("contacts", i, "role")) ?? "",
                 phones: reader.string(field("contacts", i, "phones")) ?? "",
-                email: reader.string(field("contacts", i, "email")) ?? "")
+                email: reader.string(field("contacts", i, "email")) ?? "",
+                language: reader.string(field("contacts", i, "language")) ?? "")
             if !row.isBlank { form.contacts.append(row) }
         }
         for i in 0..<rows("addressRows", limit: Limits.addressesPerCustomer) {
@@ -79,7 +80,9 @@ extension DeskPages {
         let input = CustomerRecord.Input(
             orgUnitId: form.orgUnitId ?? principal.orgUnitId, name: form.name, kind: form.kind, tier: form.tier,
             contacts: form.contacts.map {
-                Contact(name: $0.name, phones: phones($0.phones), email: $0.email.nilIfEmpty, role: $0.role.nilIfEmpty)
+                Contact(
+                    name: $0.name, phones: phones($0.phones), email: $0.email.nilIfEmpty, role: $0.role.nilIfEmpty,
+                    language: Language(rawValue: $0.language))
             }, addresses: addresses, notes: form.notes.nilIfEmpty)
         return (form, input)
     }

@@ -55,6 +55,8 @@ extension DeskPages {
         var visits: RequestVisitsModel?
         /// the conversation: replies, internal notes, the customer's messages, their files.
         var conversation: ConversationModel?
+        /// Why the request waits for someone to check how it came in (an unknown e-mail sender).
+        var intakeFlag: String? = nil
     }
 
     /// What the request page shows, as read from the store for the caller; the panels the caller may not see are
@@ -107,6 +109,7 @@ extension DeskPages {
             },
             conversation: ConversationModel(
                 data.messages, kinds: ConversationIntake.staffKinds(principal), action: "/requests/\(view.id)/messages",
-                l))
+                l),
+            intakeFlag: view.intakeFlag.map { l.t("intakeFlag.\($0.rawValue)") })
     }
 }

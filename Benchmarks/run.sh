@@ -166,7 +166,8 @@ token=$(tail -n 1 "$work/token" | tr -d '[:space:]')
 # --- server --------------------------------------------------------------------------------
 port=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 base=http://127.0.0.1:$port
-LOG_LEVEL=${LOG_LEVEL:-warning} "$BINARY" serve --hostname 127.0.0.1 --port "$port" \
+mail_token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+AFTERCARE_MAILGATE_TOKEN=$mail_token LOG_LEVEL=${LOG_LEVEL:-warning} "$BINARY" serve --hostname 127.0.0.1 --port "$port" \
     </dev/null >"$out/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 600); do
@@ -197,6 +198,8 @@ customers = get("/api/v1/customers?limit=200")["items"]
 if not customers:
     sys.exit("no customers: demo data missing")
 open(f"{out}/customer_id", "w").write(str(customers[0]["id"]))
+emails = [c["email"] for cu in customers for c in cu.get("contacts", []) if c.get("email")]
+open(f"{out}/mail_from", "w").write(emails[0] if emails else "")
 
 numbers, phones, cursor = [], [], None
 for page in range(100):
@@ -413,6 +416,58 @@ elif wanted page_detail; then
     fail page_detail "no request ids among the fixtures; skipped"
 fi
 page customer1 portal_home "$GET_CONNS" get.lua "$base/portal" yes
+
+# Issue 14: a request page with 50 conversation entries (replies and notes, posted through the API first).
+if wanted page_conversation; then
+    conv_id=$(BENCH_TOKEN=$token python3 - "$base" <<'PY'
+import json, os, sys, urllib.request
+base = sys.argv[1]
+auth = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json"}
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    with opener.open(urllib.request.Request(base + path, data=data, headers=auth, method=method), timeout=30) as r:
+        return json.load(r)
+rid = call("GET", "/api/v1/service-requests?limit=1")["items"][0]["id"]
+for i in range(50):
+    kind = "internalNote" if i % 3 == 2 else "reply"
+    call("POST", f"/api/v1/service-requests/{rid}/messages",
+         {"kind": kind, "body": f"第 {i + 1} 条：已联系客户，确认故障现象与备件型号，预计明天上午上门处理。"})
+print(rid)
+PY
+    ) || conv_id=""
+    if [[ -n $conv_id ]]; then
+        page admin page_conversation "$GET_CONNS" get.lua "$base/requests/$conv_id" yes
+    else
+        fail page_conversation "could not post 50 messages"
+    fi
+fi
+
+# Issue 14: the mail gateway. In the server: new messages from a demo contact, each opening a request with its
+# acknowledgement. Through the binary, as a mail server runs it: one process per message, 4 at a time.
+mail_from=$(cat "$out/mail_from" 2>/dev/null || true)
+if [[ -n $mail_from ]]; then
+    MAIL_FROM=$mail_from MAILGATE_TOKEN=$mail_token BENCH_EXPECT=202 bench mail_ingest "$GET_CONNS" mail.lua "$base"
+    if wanted mailgate_process; then
+        mkdir -p "$work/mail"
+        for i in $(seq 200); do
+            printf 'From: <%s>\r\nSubject: gate %d\r\nMessage-ID: <gate-%d-%s@example.com>\r\n\r\n打印机卡纸 %d\r\n' \
+                "$mail_from" "$i" "$i" "$stamp" "$i" >"$work/mail/$i.eml"
+        done
+        printf '%s\n' "$mail_token" >"$work/mail/token"
+        t=$(now)
+        if ls "$work"/mail/*.eml | xargs -P 4 -I{} sh -c \
+            "\"$BINARY\" mailgate --url $base --token-file $work/mail/token < {} >/dev/null"; then
+            seconds=$(since "$t")
+            echo "MAILGATE name=mailgate_process messages=200 parallel=4 seconds=$seconds rate=$(awk -v s="$seconds" 'BEGIN { printf "%.1f", 200 / s }')" |
+                tee -a "$results"
+        else
+            fail mailgate_process "a mailgate run failed"
+        fi
+    fi
+elif wanted mail_ingest; then
+    fail mail_ingest "no demo contact with an e-mail address"
+fi
 
 for c in $POST_CONNS; do
     CUSTOMER_ID=$customer_id api "register_c$c" "$c" register.lua "$base"

@@ -1929,7 +1929,47 @@ class Suite:
             ("customer1's portal timeline in words", self.words_portal),
             ("agent finds a request by number, serial, phone, name and fault words", self.search_box),
             ("warranty as it stands on the customer page and the registration form", self.warranty_standing),
+            ("the demo's e-mail: the admin's mail page, an e-mailed request's conversation, a stranger's triage",
+             self.mail_pages),
         ))
+
+    def mail_pages(self) -> None:
+        """The demo took in its e-mail through the gateway's own code: the administrator sees what went out (held:
+        no mail server in this run) and what came in (opened, joined, automatic), and the agent sees the e-mailed
+        conversation and the stranger's request waiting for triage."""
+        self.sign_in("admin")
+        self.go("/admin/mail", "administrator's outbox", expect="table#mail-list")
+        lang = self.html_lang()
+        self.expect(self.has("p#mail-held-notice"), "the outbox says no mail server is configured")
+        out = [r.get_attribute("data-status") for r in self.css("tr.mail-row")]
+        self.expect(bool(out) and set(out) <= {"held", "pending"}, "the outbox lists the demo's held mail",
+                    f"statuses {out}")
+        self.go("/admin/mail?tab=inbound", "administrator's received mail", expect="table#mail-list")
+        rows = self.css("tr.mail-row")
+        got = {r.get_attribute("data-status") for r in rows}
+        self.expect({"opened", "joined", "automatic"} <= got, "received mail: opened, joined and automatic",
+                    f"statuses {sorted(got)}")
+        automatic = next((r for r in rows if r.get_attribute("data-status") == "automatic"), None)
+        self.expect(automatic is not None and self.t("mail.inboundStatus.automatic", lang) in automatic.text,
+                    "the auto-reply is named as never answered, in words")
+        joined = next((r for r in rows if r.get_attribute("data-status") == "joined"), None)
+        link = self.one("a.request-link", within=joined).get_attribute("href") if joined else ""
+        self.sign_out("admin")
+        self.require(bool(link), "a received answer names its request")
+        self.sign_in("agent")
+        self.go(urllib.parse.urlsplit(link).path, "an e-mailed request's conversation", expect="#request-status")
+        lang = self.html_lang()
+        self.expect(self.t("channel.email", lang) in self.text("dl.facts"), "the request's channel is e-mail")
+        self.expect(len(self.css("#conversation .message")) >= 3,
+                    "the conversation holds the e-mail, the desk's reply and the customer's answer")
+        self.go("/requests?q=%E6%B4%97%E8%A1%A3%E6%9C%BA", "search for the stranger's washing machine",
+                expect="table#request-list")
+        found = self.css("table#request-list a.request-link")
+        self.require(bool(found), "the stranger's request is found by its words")
+        self.go(urllib.parse.urlsplit(found[0].get_attribute("href") or "").path, "the stranger's request",
+                expect="#request-status")
+        self.expect(self.has("#intake-flag"), "the stranger's request says it waits for triage")
+        self.sign_out("agent")
 
     def languages_from(self, start: str) -> list[str]:
         return [start] + [lang for lang in LANGS if lang != start] if start in LANGS else list(LANGS)

@@ -293,6 +293,46 @@ struct ServiceRequestStoreTests {
         }
     }
 
+    @Test(
+        "the box reads a serial as a serial before words; a lookup pages newest first within scope",
+        arguments: TestDatabase.all)
+    func exactFirst(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // given: seven requests on the unit, and one whose text merely quotes its serial
+            let fixture = try await Fixture.make(store)
+            let requests = ServiceRequests(store)
+            var onUnit: [Int] = []
+            for i in 0..<7 { onUnit.append(try await requests.register(repair(fixture, "卡纸 \(i)"), by: tester).id) }
+            var quoting = repair(fixture, "客户说另一台 \(fixture.unit.serialNumber) 也坏了")
+            quoting.unitIds = []
+            let quoted = try await requests.register(quoting, by: tester)
+            var box = RequestFilter()
+            box.search = SearchTerms(fixture.unit.serialNumber.lowercased(), thisYear: store.today.year)
+            // when: three at a time
+            var pages: [[Int]] = []
+            var cursor: PageRequest = .init(limit: 3)
+            while true {
+                let page = try await requests.list(box, page: cursor)
+                pages.append(page.items.map(\.id))
+                guard let next = page.nextCursor else { break }
+                cursor = .init(limit: 3, afterId: try #require(PageCursor.decodeKeyed(next)).id)
+            }
+            // then: the unit's requests, newest first, never the one that only quotes the serial
+            #expect(pages == [Array(onUnit.reversed()[0..<3]), Array(onUnit.reversed()[3..<6]), [onUnit[0]]])
+            #expect(try await requests.count(box, cap: 100) == 7)
+            // words are read when the text is no serial of ours
+            box.search = SearchTerms("另一台", thisYear: store.today.year)
+            #expect(try await requests.list(box, page: .init()).items.map(\.id) == [quoted.id])
+            // a lookup keeps the other filters and the scope
+            var closed = RequestFilter()
+            closed.serialNumber = fixture.unit.serialNumber
+            closed.statuses = [.closed]
+            #expect(try await requests.list(closed, page: .init()).items.isEmpty)
+            let elsewhere = Scope.orgSubtree(unitId: 999_999, path: "/999999/")
+            #expect(try await ServiceRequests(store.seen(within: elsewhere)).list(box, page: .init()).items.isEmpty)
+        }
+    }
+
     @Test("keyset pages cover every request once, newest first", arguments: TestDatabase.all)
     func keysetPaging(database: TestDatabase) async throws {
         try await database.withStore { store in

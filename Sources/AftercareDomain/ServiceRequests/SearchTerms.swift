@@ -42,4 +42,20 @@ public struct SearchTerms: Equatable, Sendable {
 
     /// Nothing to look for.
     public var isEmpty: Bool { numbers.isEmpty && phoneDigits == nil && serials.isEmpty && words == nil }
+
+    /// The exact meanings alone (number, serial, phone), or nil when the text has none.
+    public var exactOnly: SearchTerms? {
+        guard !numbers.isEmpty || phoneDigits != nil || !serials.isEmpty else { return nil }
+        var exact = self
+        exact.words = nil
+        return exact
+    }
+
+    /// The words alone (names, fault text), or nil when the text has none.
+    public var wordsOnly: SearchTerms? {
+        guard let words else { return nil }
+        var only = SearchTerms("", thisYear: 0)
+        only.words = words
+        return only
+    }
 }

@@ -51,7 +51,11 @@ public enum DemoMail {
             """
         ).all()
         var senders: [Language: (address: String, name: String)] = [:]
-        for row in rows {
+        // The desk's own unit first: its agent answers the Chinese conversation.
+        let ordered =
+            try rows.filter { try $0.decode(column: "code", as: String.self) == unitCode }
+            + rows.filter { try $0.decode(column: "code", as: String.self) != unitCode }
+        for row in ordered {
             let language = DemoCatalog.language(ofUnit: try row.decode(column: "code", as: String.self))
             guard senders[language] == nil else { continue }
             let address = try row.decode(column: "address", as: String.self)

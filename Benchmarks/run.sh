@@ -438,6 +438,8 @@ PY
     ) || conv_id=""
     if [[ -n $conv_id ]]; then
         page admin page_conversation "$GET_CONNS" get.lua "$base/requests/$conv_id" yes
+        # One at a time: the server's own time for the page, without waiting behind other requests.
+        page admin page_conversation_c1 1 get.lua "$base/requests/$conv_id" yes
     else
         fail page_conversation "could not post 50 messages"
     fi

@@ -146,6 +146,52 @@ struct MailStoreTests {
     }
 
     @Test(
+        "a 30 MB message is kept unread, 500 recipients and an unknown charset are noted; each admin sees their own",
+        arguments: TestDatabase.all)
+    func oversizedAndScoped(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // given
+            let fixture = try await Fixture.make(store)
+            let vault = ConversationStoreTests.vault()
+            let intake = MailIntake(store, vault: vault)
+            let huge =
+                Self.message(from: "wang@example.com", subject: "扫描件", body: "见附件", messageId: "big@example.com")
+                + [UInt8](repeating: UInt8(ascii: "A"), count: 30 * 1024 * 1024)
+            let crowd = (0..<500).map { "u\($0)@example.org" }.joined(separator: ", ")
+            var strange = Self.message(
+                from: "wang@example.com", subject: "报修", body: "", messageId: "odd@example.com",
+                headers: ["Cc: \(crowd)"])
+            strange =
+                Array(
+                    String(decoding: strange, as: UTF8.self).replacingOccurrences(
+                        of: "charset=utf-8", with: "charset=x-martian"
+                    ).utf8) + Array("打印机不出纸\r\n".utf8)
+            // when
+            let refused = try await intake.receive(huge)
+            let noted = try await intake.receive(strange)
+            // then: nothing lost, nothing crashed
+            #expect(refused.status == .refused && refused.requestId == nil)
+            #expect(try await intake.raw(refused.id).count == huge.count)
+            #expect(noted.status == .opened)
+            #expect(noted.problems?.contains("x-martian") == true && noted.problems?.contains("501 recipients") == true)
+            let opened = try await ServiceRequests(store).get(try #require(noted.requestId))
+            #expect(opened.faultDescription.contains("打印机不出纸"))
+            // the east branch's administrator sees the request's mail, not mail about no request; another branch none
+            let east = Scope.orgSubtree(
+                unitId: fixture.branch.id, path: "/\(fixture.headquarters.id)/\(fixture.branch.id)/")
+            let top = Scope.orgSubtree(unitId: fixture.headquarters.id, path: "/\(fixture.headquarters.id)/")
+            let elsewhere = Scope.orgSubtree(unitId: 999_999, path: "/\(fixture.headquarters.id)/999999/")
+            #expect(try await MailIntake.list(within: east, page: .init(), on: store.sql).items.map(\.id) == [noted.id])
+            #expect(
+                try await MailIntake.list(within: top, page: .init(), on: store.sql).items.map(\.id)
+                    == [noted.id, refused.id])
+            #expect(try await MailIntake.list(within: elsewhere, page: .init(), on: store.sql).items.isEmpty)
+            #expect(try await MailOutbox.list(within: elsewhere, page: .init(), on: store.sql).items.isEmpty)
+            await #expect(throws: RecordNotFound.self) { try await intake.raw(refused.id, within: east) }
+        }
+    }
+
+    @Test(
         "a reply is mailed, a note never; the sweep retries what waits and gives up on what is refused",
         arguments: TestDatabase.all)
     func outbox(database: TestDatabase) async throws {

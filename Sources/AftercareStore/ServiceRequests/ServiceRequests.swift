@@ -206,32 +206,49 @@ public struct ServiceRequests: Sendable {
             }, view: { try await Self.views(of: $0, on: db) })
     }
 
-    /// The ids an exact lookup names, newest first, when the filter has exactly one (a number, serial or phone,
-    /// typed in the box or as a filter): a request list driven by them reads a few hundred rows, not every
-    /// request of a customer with ten thousand.
-    static func lookup(_ filter: RequestFilter) -> SQLQueryString? {
-        var sets: [SQLQueryString] = []
-        if let serial = filter.serialNumber { sets.append(serialIds([serial.trimmed])) }
+    /// One way of naming request ids by an index: a select of `id` whose WHERE clause the batch extends.
+    struct IdSource {
+        var select: SQLQueryString
+        /// The id column as the select names it.
+        var column: String
+
+        /// At most `batch` of its ids below `before`, newest first.
+        func batch(before: Int?, _ batch: Int) -> SQLQueryString {
+            var query = select
+            if let before { query += " AND \(unsafeRaw: column) < \(bind: before)" }
+            return query + " ORDER BY \(unsafeRaw: column) DESC LIMIT \(literal: batch)"
+        }
+    }
+
+    /// The id sources of an exact lookup, when the filter has exactly one (a number, serial or phone, typed in the
+    /// box or as a filter): a list driven by them reads a few hundred ids and rows, not every request of a
+    /// customer with ten thousand.
+    static func lookup(_ filter: RequestFilter) -> [IdSource]? {
+        var sets: [[IdSource]] = []
+        if let serial = filter.serialNumber { sets.append([serialIds([serial.trimmed])]) }
         if let phone = filter.phone { sets.append(phoneIds(PhoneNumber.digits(phone))) }
         if let search = filter.search {
             guard search.words == nil else { return nil }
-            var any: [SQLQueryString] = []
+            var any: [IdSource] = []
             if !search.numbers.isEmpty {
                 any.append(
-                    "SELECT id FROM service_requests WHERE number IN ("
-                        + search.numbers.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")")
+                    IdSource(
+                        select: "SELECT id FROM service_requests WHERE number IN ("
+                            + search.numbers.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")",
+                        column: "id"))
             }
             if !search.serials.isEmpty { any.append(serialIds(search.serials)) }
-            if let digits = search.phoneDigits { any.append(phoneIds(digits)) }
+            if let digits = search.phoneDigits { any += phoneIds(digits) }
             guard !any.isEmpty else { return nil }
-            sets.append(any.joined(separator: " UNION "))
+            sets.append(any)
         }
         return sets.count == 1 ? sets[0] : nil
     }
 
-    /// One page of the requests `lookup` names that pass the other conditions, newest first: the ids in batches,
-    /// then their rows by primary key.
-    func driven(by lookup: SQLQueryString, _ filter: RequestFilter, page: PageRequest) async throws
+    /// One page of the requests `lookup` names that pass the other conditions, newest first: each source's newest
+    /// 200 ids below the last seen (an index range each), merged; then no more rows than the page still needs, by
+    /// primary key; again below the batch's oldest id until the page is full or the sources are spent.
+    func driven(by lookup: [IdSource], _ filter: RequestFilter, page: PageRequest) async throws
         -> Page<ServiceRequestView>
     {
         let db = store.sql
@@ -240,25 +257,32 @@ public struct ServiceRequests: Sendable {
         unlooked.phone = nil
         unlooked.search = nil
         let conditions = try await Self.conditions(unlooked, scope: store.scope, on: db)
-        let batch = 500
+        let batch = 200
         var before = page.afterId
         var rows: [ServiceRequestRow] = []
         while rows.count <= page.limit {
-            var ids: SQLQueryString = "SELECT id FROM (" + lookup + ") hit"
-            if let before { ids += " WHERE id < \(bind: before)" }
-            ids += " ORDER BY id DESC LIMIT \(literal: batch)"
-            let found = try await db.raw(ids).all(decodingColumn: "id", as: Int.self)
-            guard let last = found.last else { break }
+            var found: Set<Int> = []
+            var spent = true
+            for source in lookup {
+                let ids = try await db.raw(source.batch(before: before, batch)).all(decodingColumn: "id", as: Int.self)
+                if ids.count == batch { spent = false }
+                found.formUnion(ids)
+            }
+            // Below the oldest id every source still has, nothing was skipped.
+            let ordered = found.sorted(by: >)
+            let taken = spent ? ordered : Array(ordered.prefix(batch))
+            guard let last = taken.last else { break }
             var query: SQLQueryString = """
                 SELECT \(unsafeRaw: Self.columns) FROM service_requests sr JOIN customers c ON c.id = sr.customer_id \
                 WHERE sr.id IN (
                 """
-            query += found.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+            query += taken.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
             for condition in conditions { query += " AND " + condition }
-            query += " ORDER BY sr.id DESC"
+            // Only the rows the page still needs: the batch's ids are walked newest first by primary key.
+            query += " ORDER BY sr.id DESC LIMIT \(literal: page.limit + 1 - rows.count)"
             rows += try await db.raw(query).all(decoding: ServiceRequestRow.self, with: RowCoding.decoder)
             before = last
-            if found.count < batch { break }
+            if spent { break }
         }
         return try await Page(
             rows: Array(rows.prefix(page.limit + 1)), limit: page.limit,
@@ -382,31 +406,38 @@ public struct ServiceRequests: Sendable {
 
     /// Requests with a unit of one of these serials.
     static func withSerial(in serials: [String]) -> SQLQueryString {
-        "sr.id IN (" + serialIds(serials) + ")"
+        "sr.id IN (" + serialIds(serials).select + ")"
     }
 
     /// The ids of the requests with a unit of one of these serials.
-    static func serialIds(_ serials: [String]) -> SQLQueryString {
-        """
-        SELECT sru.request_id AS id FROM service_request_units sru JOIN units u ON u.id = sru.unit_id \
-        WHERE u.serial_number IN (
-        """ + serials.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
+    static func serialIds(_ serials: [String]) -> IdSource {
+        IdSource(
+            select: """
+                SELECT sru.request_id AS id FROM service_request_units sru JOIN units u ON u.id = sru.unit_id \
+                WHERE u.serial_number IN (
+                """ + serials.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")",
+            column: "sru.request_id")
     }
 
     /// Requests whose caller or customer has this phone. A union of two covering index scans: an OR of the two
     /// columns made SQLite sort every request of a customer before the LIMIT (378 ms at 10,000 requests per
     /// customer; ~10 ms this way).
     static func withPhone(_ digits: String) -> SQLQueryString {
-        "sr.id IN (" + phoneIds(digits) + ")"
+        let sources = phoneIds(digits)
+        return "sr.id IN (" + sources[0].select + " UNION " + sources[1].select + ")"
     }
 
-    /// The ids of the requests whose caller or customer has this phone.
-    static func phoneIds(_ digits: String) -> SQLQueryString {
-        """
-        SELECT id FROM service_requests WHERE contact_phone_digits = \(bind: digits) UNION \
-        SELECT id FROM service_requests WHERE customer_id IN \
-        (SELECT customer_id FROM customer_phones WHERE digits = \(bind: digits))
-        """
+    /// The ids of the requests whose caller has this phone, and of those whose customer has it: two index ranges.
+    static func phoneIds(_ digits: String) -> [IdSource] {
+        [
+            IdSource(
+                select: "SELECT id FROM service_requests WHERE contact_phone_digits = \(bind: digits)", column: "id"),
+            IdSource(
+                select: """
+                    SELECT id FROM service_requests WHERE customer_id IN \
+                    (SELECT customer_id FROM customer_phones WHERE digits = \(bind: digits))
+                    """, column: "id"),
+        ]
     }
 
     /// Requests of a customer whose name contains `name`.

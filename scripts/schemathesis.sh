@@ -58,6 +58,9 @@ say "$("$st" --version)"
 rm -rf "$out"
 mkdir -p "$out"
 tmp=$(mktemp -d /tmp/aftercare-schemathesis.XXXXXX)
+# The mail gateway is configured, and every request carries its secret (added after the echo below),
+# so the generated messages reach the mail parser rather than stopping at 404 or 401.
+mailgate_token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 server_pid=""
@@ -84,6 +87,7 @@ aftercare() {
     cd "$root" || exit 1
     unset DATABASE_URL
     export SQLITE_PATH=$tmp/aftercare.sqlite
+    export AFTERCARE_MAILGATE_TOKEN=$mailgate_token
     exec "$binary" "$@"
 }
 
@@ -159,9 +163,10 @@ args=(
 args+=("$@")
 
 say "st ${args[*]}"
-args+=(--header "Authorization: Bearer $token") # after the echo: the secret stays out of the output
+# After the echo: the secrets stay out of the output.
+args+=(--header "Authorization: Bearer $token" --header "X-Aftercare-Mailgate-Token: $mailgate_token")
 set +e
-(cd "$out" && NO_PROXY='*' no_proxy='*' timeout --kill-after=30 "$st_timeout" "$st" "${args[@]}") 2>&1 |
+(cd "$out" && SCHEMATHESIS_HOOKS=$root/scripts/schemathesis_hooks.py NO_PROXY='*' no_proxy='*' timeout --kill-after=30 "$st_timeout" "$st" "${args[@]}") 2>&1 |
     tee "$out/st-output.txt"
 rc=${PIPESTATUS[0]}
 set -e

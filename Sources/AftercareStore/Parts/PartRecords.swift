@@ -15,11 +15,6 @@ public struct PartSupplier: Codable, Sendable, Equatable {
     }
 }
 
-/// Money in minor units (fen, cents), up to ten million in major units.
-enum Money {
-    static let maximum = 1_000_000_000
-}
-
 /// a spare part in the catalogue, shared by every unit.
 public enum PartRecord: RecordKind {
     public struct Input: Codable, Sendable, Equatable {
@@ -101,7 +96,7 @@ public enum PartRecord: RecordKind {
         v.text("name", input.name, required: true, max: Limits.name)
         v.text("specification", input.specification, max: Limits.shortText)
         v.range("shelfLifeDays", input.shelfLifeDays, 1...3650)
-        v.range("lastPrice", input.lastPrice, 0...Money.maximum)
+        v.range("lastPrice", input.lastPrice, 0...Money.maximumPriceMinor)
         if let fee = input.managementFeePercent, !(0...100).contains(fee) || fee.isNaN {
             v.add("managementFeePercent", .outOfRange(min: 0, max: 100))
         }
@@ -243,7 +238,7 @@ public enum WarehouseRecord: RecordKind {
         var v = Validator()
         Checks.code("code", input.code, into: &v)
         v.text("name", input.name, required: true, max: Limits.name)
-        v.range("approvalLimit", input.approvalLimit, 0...Money.maximum)
+        v.range("approvalLimit", input.approvalLimit, 0...Money.maximumPriceMinor)
         let bins = input.bins ?? []
         if bins.count > 2000 { v.add("bins", .outOfRange(min: 0, max: 2000)) }
         if Set(bins).count != bins.count { v.add("bins", .duplicate) }

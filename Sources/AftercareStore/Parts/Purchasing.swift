@@ -326,7 +326,7 @@ public struct Purchasing: Sendable {
                     continue
                 }
                 let q = StockQuantities.check("lines.\(index).quantity", line.quantity, part.unit, into: &v)
-                v.range("lines.\(index).unitPrice", line.unitPrice, 0...Money.maximum)
+                v.range("lines.\(index).unitPrice", line.unitPrice, 0...Money.maximumPriceMinor)
                 lines.append((part.id, q, line.unitPrice))
             }
             try v.finish()

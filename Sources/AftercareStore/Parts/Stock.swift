@@ -294,7 +294,7 @@ public struct Stock: Sendable {
         let warehouse = try await warehouse(input.warehouseId, field: "warehouseId", scope, on: db, into: &v)
         let q = StockQuantities.check("quantity", input.quantity, part.unit, into: &v)
         Serials.check("serials", input.serials, quantity: q, tracked: part.serialTracked, into: &v)
-        v.range("unitCost", input.unitCost, 0...Money.maximum)
+        v.range("unitCost", input.unitCost, 0...Money.maximumPriceMinor)
         v.text("reason", input.reason, max: Limits.note)
         if input.expiresOn != nil && part.shelfLifeDays == nil {
             v.add("expiresOn", .invalidFormat(expected: "empty for a part without a shelf life"))

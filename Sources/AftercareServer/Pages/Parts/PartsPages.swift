@@ -35,12 +35,9 @@ struct PartsPages: Sendable {
 
     // MARK: Reading typed amounts
 
-    /// A decimal amount as typed (`12.5`, `12,50`) in minor units.
+    /// A decimal amount as typed (`12.5`, `12,50`) in minor units (`Money.minor(parsing:)`).
     static func minor(_ text: String?) -> Int? {
-        guard let text, let value = Double(text.replacingOccurrences(of: ",", with: ".")), value >= 0,
-            value.isFinite, value * 100 <= Double(Int32.max) * 1000
-        else { return nil }
-        return Int((value * 100).rounded())
+        text.flatMap(Money.minor(parsing:))
     }
 
     static func decimal(_ text: String?) -> Double? {

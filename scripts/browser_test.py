@@ -32,6 +32,8 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  schedules a routed visit (a window ending before it starts and another visit booked into
                  the same window are refused on the visit's page); the engineer's day at 375 px; the
                  admin's engineer form with level 9 is refused on /admin/engineers/new; zh-Hans and es pass
+  fees           issue 15: the manager reads East China's schedule, publishes one from it (a malformed amount is
+                 refused on /fees/new), withdraws it before it applies; the agent only reads
   issue14        the dispatcher adds a visit to customer1's request (a window ending before it starts is
                  refused on /requests/{id}) and assigns it; that request's timeline and the routed visit's
                  request's on /requests/{id}, and customer1's on /portal/requests/{id}, in all four
@@ -94,7 +96,7 @@ NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "phone-all"]
+             "fees", "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -1922,6 +1924,51 @@ class Suite:
                 self.expect(False, f"{name}: unexpected {type(e).__name__}", first)
                 traceback.print_exc(limit=3, file=sys.stdout)
 
+    def fees_flow(self) -> None:
+        """Issue 15: the manager reads East China's schedule in effect, publishes a new one from it (a malformed
+        amount is refused on /fees/new with what was typed), and withdraws it before it applies; the agent reads the
+        schedules but is offered no publishing. The pages join the 375 px pass."""
+        self.sign_in("manager")
+        self.go("/fees", "fee schedules", expect="table#schedule-list")
+        lang = self.html_lang()
+        current = [r for r in self.css("tr.schedule-row.standing-current") if "华东" in r.text]
+        self.require(bool(current), "the East China branch has a schedule in effect",
+                     f"rows: {[r.text[:60] for r in self.css('tr.schedule-row')]}")
+        self.expect(any(self.t("feeStanding.upcoming", lang) in r.text for r in self.css("tr.schedule-row.standing-upcoming")),
+                    "next month's schedule is listed as upcoming")
+        link = self.one("a.schedule-link", within=current[0]).get_attribute("href") or ""
+        path = urllib.parse.urlsplit(link).path
+        self.go(path, "East China's schedule in effect", expect="table#labour-table")
+        cells = [c.text for c in self.css("table#labour-table td")]
+        self.expect(len(cells) >= 15 and all(c for c in cells), "labour rates by level and difficulty", f"{cells[:6]}")
+        self.expect(self.t("feeStanding.current", lang) in self.text("#schedule-standing"), "the schedule is in effect")
+        self.expect(len(self.css("#travel-fees tr")) >= 3, "travel bands are listed")
+        self.click_to(self.one("a#publish-next"), "a new schedule copied from it", expect="form#schedule-form")
+        form = self.one("form#schedule-form")
+        self.driver.execute_script("arguments[0].noValidate = true;", form)
+        self.expect((self.one("input[name='rate.3.b']").get_attribute("value") or "") != "", "the rates are copied")
+        day = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+        self.fill(self.one("input[name='validFrom']"), day)
+        self.fill(self.one("input[name='rate.3.b']"), "12.345")
+        self.click_to(self.one("button#publish-schedule"), "a schedule with a malformed amount", expect="form#schedule-form")
+        self.refused_form("a malformed labour rate", "/fees/new")
+        self.go(f"/fees/new?from={path.rsplit('/', 1)[-1]}", "a new schedule copied again", expect="form#schedule-form")
+        self.fill(self.one("input[name='validFrom']"), day)
+        self.fill(self.one("input[name='rate.3.b']"), "188.50")
+        self.click_to(self.one("button#publish-schedule"), "the new schedule published", expect="table#labour-table")
+        self.expect(re.fullmatch(r"/fees/\d+", self.path()) is not None, "publishing opens the new schedule", self.path())
+        self.expect("188.50" in self.text("table#labour-table"), "the new rate is published")
+        self.expect(self.t("feeStanding.upcoming", lang) in self.text("#schedule-standing"), "the new schedule is upcoming")
+        self.click_to(self.one("button#withdraw"), "the new schedule withdrawn", expect="table#labour-table")
+        self.expect(self.t("feeStanding.withdrawn", lang) in self.text("#schedule-standing"), "it is withdrawn")
+        self.sign_out("manager")
+        self.sign_in("agent")
+        self.go("/fees", "fee schedules (agent)", expect="table#schedule-list")
+        self.expect(not self.has("a#new-schedule"), "the agent is not offered publishing")
+        self.go(path, "East China's schedule (agent)", expect="table#labour-table")
+        self.expect(not self.has("a#publish-next") and not self.has("button#withdraw"), "nor withdrawing")
+        self.sign_out("agent")
+
     def issue14_flow(self) -> None:
         self.issue14_ids: dict[str, int] = {}
         self.run_parts((
@@ -2256,6 +2303,7 @@ class Suite:
             "dispatch": self.dispatch_flow,
             "parts": self.parts_flow,
             "issue14": self.issue14_flow,
+            "fees": self.fees_flow,
             "phone-all": self.phone_all,
         }
         timings = []

@@ -39,6 +39,13 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/mail/inbound": .open, "GET /admin/mail": .action(.manageMail),
         "GET /admin/mail/inbound/:id/raw": .action(.manageMail), "GET /api/v1/mail/inbound": .action(.manageMail),
         "GET /api/v1/mail/outbox": .action(.manageMail),
+        // fee schedules and pricing
+        "GET /api/v1/fee-schedules": .action(.viewFees), "POST /api/v1/fee-schedules": .action(.manageFees),
+        "GET /api/v1/fee-schedules/applicable": .action(.viewFees), "GET /api/v1/fee-schedules/:id": .action(.viewFees),
+        "POST /api/v1/fee-schedules/:id/withdraw": .action(.manageFees),
+        "GET /api/v1/fee-schedules/:id/audit": .action(.viewAudit), "POST /api/v1/pricing": .action(.viewFees),
+        "GET /fees": .action(.viewFees), "GET /fees/new": .action(.manageFees), "POST /fees": .action(.manageFees),
+        "GET /fees/:id": .action(.viewFees), "POST /fees/:id/withdraw": .action(.manageFees),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

@@ -106,6 +106,10 @@ struct LocalizationTests {
         "requisitionEvent": RequisitionEventKind.allCases.map(\.rawValue),
         "purchaseStatus": PurchaseOrderStatus.allCases.map(\.rawValue),
         "stocktakeStatus": StocktakeStatus.allCases.map(\.rawValue), "receiptStatus": ["inspecting", "inspected"],
+        "feeStanding": FeeScheduleStanding.allCases.map(\.rawValue) + ["withdrawn"],
+        "labourRate": LabourBasis.allCases.map(\.rawValue), "labourBasis": LabourBasis.allCases.map(\.rawValue),
+        "difficulty": JobDifficulty.allCases.map(\.rawValue), "trainingMethod": TrainingMethod.allCases.map(\.rawValue),
+        "currency": Currency.allCases.map(\.rawValue),
         "messageKind": MessageKind.allCases.map(\.rawValue), "messageSource": MessageSource.allCases.map(\.rawValue),
         "conflict": [
             AppointmentConflict.overlaps(visitId: 1), .outsideWorkingHours, .absent(reason: ""), .dayFull(limit: 1),
@@ -117,7 +121,7 @@ struct LocalizationTests {
     /// are parts of a longer key.
     static let guardedPrefixes: Set<String> = [
         "field", "problem", "error", "factor", "unplanned", "quantity", "lines", "week", "targets", "target", "skill",
-        "serials", "price", "issueSerials", "expiresOn",
+        "serials", "price", "issueSerials", "expiresOn", "rate", "travel", "training",
     ]
 
     @Test("every key the code can render exists in all four catalogues: literal keys, and every value of every prefix")

@@ -86,7 +86,22 @@ enum PageFixtures {
 
     static let branch = OrgUnitRecord.View(
         id: 2, code: "EC", name: "华东分公司", kind: .branch, parentId: 1, path: [1, 2], timeZone: "Asia/Shanghai",
-        latitude: 31.23, longitude: 121.47, version: 1, createdAt: at(0), updatedAt: at(0), archivedAt: nil)
+        latitude: 31.23, longitude: 121.47, currency: .cny, version: 1, createdAt: at(0), updatedAt: at(0),
+        archivedAt: nil)
+
+    /// The East China branch's schedule in effect since January, two difficulties and an open travel band.
+    static let feeSchedule = FeeScheduleRecord.View(
+        id: 4, orgUnitId: 2, orgUnitName: "华东分公司", currency: .cny,
+        validFrom: CalendarDate(year: 2026, month: 1, day: 1)!,
+        validTo: nil,
+        labour: [
+            LabourRate(level: 1, difficulty: .a, basis: .perHour, amountMinor: 10_000),
+            LabourRate(level: 3, difficulty: .a, basis: .perHour, amountMinor: 14_000),
+            LabourRate(level: 3, difficulty: .d, basis: .perJob, amountMinor: 100_000),
+        ],
+        travel: [TravelBand(upToKm: 10, amountMinor: 5_000), TravelBand(upToKm: nil, amountMinor: 20_000)],
+        training: [TrainingRate(content: "操作培训", method: .onSite, perHourMinor: 30_000)],
+        note: "工时费按上海市场价调整。", version: 1, createdAt: at(0), updatedAt: at(0), archivedAt: nil)
 
     static let board = DispatchPages.BoardData(
         unitId: 2, date: day, units: [branch], subtree: [2], day: [visit], queue: [waiting], engineers: [engineer],

@@ -81,6 +81,12 @@ struct PageSnapshotTests {
                         link: "/follow-ups/12", subject: "SR-2026-000137", at: l.dateTime(F.at(9, 30)))
                 ], unread: true, next: nil)
         },
+        Page(
+            area: "fees", template: "fee-schedule", title: "fees.scheduleTitle", language: .zhHans,
+            principal: F.principal([.serviceManager])
+        ) { l in
+            FeePages.scheduleModel(F.feeSchedule, principal: F.principal([.serviceManager]), l, today: F.day)
+        },
         Page(area: "accounts", template: "login", title: "login.title", language: .en, principal: nil) { _ in
             AccountPages.LoginModel(login: "wang.li", next: "/dispatch", error: nil)
         },

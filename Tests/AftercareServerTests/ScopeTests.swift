@@ -30,6 +30,7 @@ struct ScopeTests {
         var requisition: Int
         var order: Int
         var stocktake: Int
+        var feeSchedule: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -85,6 +86,12 @@ struct ScopeTests {
                     supplier: "south supplier", warehouseId: warehouse.id,
                     lines: [.init(partId: part.id, quantity: 2, unitPrice: 100)]), by: .system)
             let stocktake = try await Stocktakes(store).start(StocktakeInput(warehouseId: other.id), by: .system)
+            // Fees (issue 15): a schedule of the south branch not yet in effect, so that withdrawing it would succeed.
+            let feeSchedule = try await FeeSchedules(store).publish(
+                .init(
+                    orgUnitId: world.south.id, validFrom: store.today.adding(days: 30),
+                    labour: [LabourRate(level: 1, difficulty: .a, basis: .perHour, amountMinor: 100)],
+                    travel: [TravelBand(upToKm: nil, amountMinor: 100)]), by: .system)
             _ = try await ServiceRequests(store).post(
                 .init(event: .resolveRemotely), to: world.southRequest.id, by: .system)
             _ = try await FollowUpSweep.run(store: store, now: Date().addingTimeInterval(4 * 3600))
@@ -100,7 +107,7 @@ struct ScopeTests {
                 notification: notification.id,
                 visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id, warehouse: warehouse.id,
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
-                requisition: requisition.id, order: order.id, stocktake: stocktake.id)
+                requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id)
         }
     }
 
@@ -108,6 +115,7 @@ struct ScopeTests {
         _ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int, south: SouthRecords
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
+        if text.contains("fee-schedules") || text.hasPrefix("fees") { return "\(south.feeSchedule)" }
         if text.contains("warehouses") { return "\(south.warehouse)" }
         if text.contains("stock-rules") { return "\(south.stockRule)" }
         if text.contains("stock/ledger") { return "\(south.entry)" }

@@ -38,6 +38,8 @@ public enum Action: String, CodedEnum {
     /// transfer, issue, return, write off, count); request parts and account for them; approve requisitions (within
     /// `RequisitionApproval`); order from suppliers; approve a stocktake's adjustments.
     case viewStock, manageParts, moveStock, requestParts, approveRequisitions, managePurchasing, approveStocktakes
+    /// see the published fee schedules and price a job; publish and withdraw schedules.
+    case viewFees, manageFees
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -80,30 +82,30 @@ public enum Permissions {
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
-            .handleFollowUps, .viewVisits, .viewStock,
+            .handleFollowUps, .viewVisits, .viewStock, .viewFees,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
-            .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts,
+            .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts, .viewFees,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
-            .workVisits, .viewStock, .requestParts,
+            .workVisits, .viewStock, .requestParts, .viewFees,
         ],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
-            .viewSLA, .viewVisits, .viewStock,
+            .viewSLA, .viewVisits, .viewStock, .viewFees,
         ],
         .warehouseKeeper: [
             .viewCatalogue, .viewInstalledBase, .viewRequests, .viewStock, .manageParts, .moveStock, .requestParts,
             .approveRequisitions, .managePurchasing,
         ],
         .qualityInspector: reading.union([
-            .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock,
+            .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees,
         ]),
-        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits]),
+        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees]),
         .accountManager: reading.union([
-            .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive,
+            .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive, .viewFees,
         ]),
         .customer: [.usePortal],
     ]

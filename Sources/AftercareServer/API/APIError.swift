@@ -133,6 +133,15 @@ struct APIError: Error {
         case let error as TransferAlreadyReceived:
             return APIError(
                 status: .conflict, code: "already_received", message: "transfer \(error.id) is received already")
+        case let error as FeeScheduleInEffect:
+            return APIError(
+                status: .conflict, code: "in_effect",
+                message: "fee schedule \(error.id) applies from \(error.validFrom) and can no longer be withdrawn")
+        case let error as NoFeeSchedule:
+            return APIError(
+                status: .unprocessableEntity, code: "no_fee_schedule",
+                message: "no fee schedule applies to organisation unit \(error.orgUnitId) on \(error.date)",
+                fields: ["date": .init(code: "no_fee_schedule", message: "has no fee schedule in effect")])
         case let error as PurchaseOrderClosed:
             return APIError(
                 status: .conflict, code: "not_editable",

@@ -48,6 +48,7 @@ func routes(_ app: Application) throws {
     PartsController().register(api)
     WebhookController().register(api)
     MailgateController().register(api)
+    FeeController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -86,6 +87,7 @@ func routes(_ app: Application) throws {
     PortalPages().register(root)
     AdminPages().register(root)
     MailPages().register(root)
+    FeePages().register(root)
     SLAPages().register(root)
     InboxPages().register(root)
     DispatchPages().register(root)

@@ -133,6 +133,10 @@ enum PageError {
         case let error as RequisitionNotSettled:
             return one(
                 .conflict, "event", "parts.error.notSettled", ["parts": error.outstanding.joined(separator: ", ")])
+        case let error as FeeScheduleInEffect:
+            return one(.conflict, "event", "fees.error.inEffect", ["date": error.validFrom.description])
+        case let error as NoFeeSchedule:
+            return one(.unprocessableEntity, "date", "fees.error.noSchedule", ["date": error.date.description])
         case is PurchaseOrderClosed:
             return one(.conflict, "event", "parts.error.orderClosed")
         case is ReceiptAlreadyInspected:

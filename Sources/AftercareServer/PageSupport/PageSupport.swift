@@ -27,6 +27,7 @@ struct Chrome: Encodable {
         var canManageEngineers = false
         /// stock pages; the engineer's own van.
         var canViewStock = false
+        var canViewFees = false
         var hasVan = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
@@ -54,7 +55,7 @@ extension Chrome {
                     canViewVisits: $0.may(.viewVisits),
                     isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
                     canManageEngineers: $0.may(.manageEngineers),
-                    canViewStock: $0.may(.viewStock),
+                    canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },

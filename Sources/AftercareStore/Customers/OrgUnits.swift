@@ -12,10 +12,12 @@ public enum OrgUnitRecord: RecordKind {
         public var timeZone: String?
         public var latitude: Double?
         public var longitude: Double?
+        /// the currency the unit bills in; yuan when not given.
+        public var currency: Currency?
 
         public init(
             code: String, name: String, kind: OrgUnitKind, parentId: Int? = nil, timeZone: String? = nil,
-            latitude: Double? = nil, longitude: Double? = nil
+            latitude: Double? = nil, longitude: Double? = nil, currency: Currency? = nil
         ) {
             self.code = code
             self.name = name
@@ -24,6 +26,7 @@ public enum OrgUnitRecord: RecordKind {
             self.timeZone = timeZone
             self.latitude = latitude
             self.longitude = longitude
+            self.currency = currency
         }
     }
 
@@ -35,6 +38,7 @@ public enum OrgUnitRecord: RecordKind {
         var timeZone: String
         var latitude: Double?
         var longitude: Double?
+        var currency: String
     }
 
     public struct Row: Codable, Sendable {
@@ -46,6 +50,7 @@ public enum OrgUnitRecord: RecordKind {
         var timeZone: String
         var latitude: Double?
         var longitude: Double?
+        var currency: String
     }
 
     public struct View: Codable, Sendable, Equatable, Identifiable {
@@ -59,6 +64,7 @@ public enum OrgUnitRecord: RecordKind {
         public var timeZone: String
         public var latitude: Double?
         public var longitude: Double?
+        public var currency: Currency
         public var version: Int
         public var createdAt: Date
         public var updatedAt: Date
@@ -114,7 +120,8 @@ public enum OrgUnitRecord: RecordKind {
         try v.finish()
         return Fields(
             code: input.code, name: input.name.trimmed, kind: input.kind.rawValue, parentId: input.parentId,
-            timeZone: zone, latitude: input.latitude, longitude: input.longitude)
+            timeZone: zone, latitude: input.latitude, longitude: input.longitude,
+            currency: (input.currency ?? .cny).rawValue)
     }
 
     /// Keeps the materialised path (`/1/4/9/`) of the unit and its whole subtree in step with the parent.
@@ -151,14 +158,15 @@ public enum OrgUnitRecord: RecordKind {
             id: meta.id, code: row.code, name: row.name,
             kind: try OrgUnitKind.stored(row.kind, column: "org_units.kind"),
             parentId: row.parentId, path: row.path.split(separator: "/").compactMap { Int($0) },
-            timeZone: row.timeZone, latitude: row.latitude, longitude: row.longitude, version: meta.version,
+            timeZone: row.timeZone, latitude: row.latitude, longitude: row.longitude,
+            currency: try Currency.stored(row.currency, column: "org_units.currency"), version: meta.version,
             createdAt: meta.createdAt, updatedAt: meta.updatedAt, archivedAt: meta.archivedAt)
     }
 
     public static func input(from view: View) -> Input {
         Input(
             code: view.code, name: view.name, kind: view.kind, parentId: view.parentId, timeZone: view.timeZone,
-            latitude: view.latitude, longitude: view.longitude)
+            latitude: view.latitude, longitude: view.longitude, currency: view.currency)
     }
 
     /// The ids of a unit and everything under it (R-14.2: a unit sees its subtree).

@@ -45,6 +45,7 @@ public struct DemoData: Sendable {
             progress("demo: organisation, \(DemoCatalog.productLines.count) product lines, customers and units loaded")
         }
         try await DemoCommitments.load(store)
+        try await DemoFees.load(store)
         let existing =
             try await store.sql.raw("SELECT COUNT(*) AS n FROM service_requests")
             .first(decodingColumn: "n", as: Int.self) ?? 0
@@ -95,7 +96,8 @@ public struct DemoData: Sendable {
                 .init(
                     code: unit.code, name: unit.name, kind: OrgUnitKind(rawValue: unit.kind) ?? .outlet,
                     parentId: unit.parentCode.flatMap { orgIds[$0] }, timeZone: unit.timeZone,
-                    latitude: unit.latitude, longitude: unit.longitude), by: actor)
+                    latitude: unit.latitude, longitude: unit.longitude,
+                    currency: DemoCatalog.language(ofUnit: unit.code) == .es ? .eur : .cny), by: actor)
             orgIds[unit.code] = view.id
         }
         var models: [(id: Int, line: DemoProductLine, model: DemoModel)] = []

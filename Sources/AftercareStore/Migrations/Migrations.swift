@@ -21,6 +21,7 @@ public enum AftercareMigrations {
         M015SavedViews(),
         M016Conversation(),
         M017Mail(),
+        M018FeeSchedules(),
     ]
 }
 

@@ -1,0 +1,130 @@
+import AftercareDomain
+import AftercareStore
+import AftercareTestSupport
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import AftercareServer
+
+/// the fee schedule pages: publishing through the form, reading in four languages, withdrawing.
+@Suite("Pages: fee schedules")
+struct FeePageTests {
+    struct Setup {
+        var fixture: Fixture
+        var manager: Browser
+        var agent: Browser
+    }
+
+    static func setup(_ app: Application) async throws -> Setup {
+        let fixture = try await Fixture.make(app.store)
+        try await makeUser(app, "fee.manager", roles: [.serviceManager], unit: fixture.branch.id)
+        try await makeUser(app, "fee.agent", roles: [.hotlineAgent], unit: fixture.branch.id)
+        return Setup(
+            fixture: fixture, manager: try await Browser.signIn(app, "fee.manager"),
+            agent: try await Browser.signIn(app, "fee.agent"))
+    }
+
+    static func form(_ unit: Int, from: CalendarDate, rate: String = "150.00") -> [(String, String)] {
+        [
+            ("orgUnitId", "\(unit)"), ("validFrom", from.description), ("validTo", ""),
+            ("note", "<script>alert(1)</script> 新标准"), ("rate.1.a", "80"), ("rate.3.b", rate),
+            ("basis.a", "perHour"), ("basis.b", "perHour"), ("basis.c", "perHour"), ("basis.d", "perJob"),
+            ("rate.3.d", "800"), ("travel.0.upToKm", "20"), ("travel.0.amount", "50"), ("travel.1.upToKm", ""),
+            ("travel.1.amount", "150,00"), ("training.0.content", "操作培训"), ("training.0.method", "onSite"),
+            ("training.0.amount", "300"),
+        ]
+    }
+
+    static func language(_ language: Language) -> HTTPHeaders {
+        [HTTPHeaders.Name.acceptLanguage.description: language.rawValue]
+    }
+
+    @Test("a manager publishes a schedule through the form; staff read it in four languages; agents cannot change it")
+    func publishAndRead() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given
+            let setup = try await Self.setup(app)
+            let tomorrow = app.store.today.adding(days: 1)
+            #expect(try await setup.manager.get("/fees/new").body.string.contains("name=\"rate.3.b\""))
+            // when
+            let posted = try await setup.manager.post("/fees", Self.form(setup.fixture.branch.id, from: tomorrow))
+            // then
+            #expect(posted.status == .seeOther)
+            let location = try #require(posted.headers.first(name: .location))
+            let id = try #require(Int(location.replacingOccurrences(of: "/fees/", with: "")))
+            let stored = try await Records<FeeScheduleRecord>(app.store).get(id)
+            #expect(
+                stored.labour == [
+                    LabourRate(level: 1, difficulty: .a, basis: .perHour, amountMinor: 8_000),
+                    LabourRate(level: 3, difficulty: .b, basis: .perHour, amountMinor: 15_000),
+                    LabourRate(level: 3, difficulty: .d, basis: .perJob, amountMinor: 80_000),
+                ])
+            #expect(
+                stored.travel == [
+                    TravelBand(upToKm: 20, amountMinor: 5_000), TravelBand(upToKm: nil, amountMinor: 15_000),
+                ])
+            #expect(stored.training == [TrainingRate(content: "操作培训", method: .onSite, perHourMinor: 30_000)])
+            #expect(stored.validFrom == tomorrow && stored.currency == .cny)
+            for (language, words) in [
+                (Language.zhHans, ["3 级", "收费标准", "待生效", "20 公里以内"]),
+                (.zhHant, ["3 級", "收費標準", "待生效", "20 公里以內"]),
+                (.en, ["Level 3", "Fee schedule", "Upcoming", "up to 20 km"]),
+                (.es, ["Nivel 3", "Tarifa", "Próxima", "hasta 20 km"]),
+            ] {
+                let page = try await setup.agent.get("/fees/\(id)", headers: Self.language(language))
+                let body = page.body.string
+                #expect(page.status == .ok)
+                for word in words { #expect(body.contains(word), "\(language.rawValue): \(word)") }
+                #expect(body.contains("&lt;script&gt;") && !body.contains("<script>alert"))
+                #expect(!body.contains("fees.") && !body.contains("feeStanding."), "\(language.rawValue): a raw key")
+                #expect(!body.contains("id=\"withdraw\""), "an agent is not offered the withdrawal")
+            }
+            let list = try await setup.agent.get("/fees", headers: Self.language(.zhHans)).body.string
+            #expect(list.contains("/fees/\(id)") && list.contains("华东分公司"))
+            #expect(try await setup.agent.get("/fees/new").status == .forbidden)
+            #expect(try await setup.agent.post("/fees/\(id)/withdraw").status == .forbidden)
+            // the manager withdraws it before it takes effect
+            #expect(try await setup.manager.get("/fees/\(id)").body.string.contains("id=\"withdraw\""))
+            #expect(try await setup.manager.post("/fees/\(id)/withdraw").status == .seeOther)
+            #expect(try await Records<FeeScheduleRecord>(app.store).get(id).archivedAt != nil)
+        }
+    }
+
+    @Test(
+        "a malformed amount or day stays on the form with what was typed, names the field, and writes nothing",
+        arguments: [("12.345", "", "rate.3.b"), ("150", "2026-13-40", "validFrom"), ("abc", "", "rate.3.b")])
+    func invalid(rate: String, day: String, field: String) async throws {
+        try await withTestApp(.sqlite) { app in
+            let setup = try await Self.setup(app)
+            var form = Self.form(setup.fixture.branch.id, from: app.store.today, rate: rate)
+            if !day.isEmpty { form = form.map { $0.0 == "validFrom" ? ("validFrom", day) : $0 } }
+            let page = try await setup.manager.post("/fees", form, headers: Self.language(.zhHans))
+            let body = page.body.string
+            #expect(page.status == .unprocessableEntity)
+            #expect(body.contains("data-field=\"\(field)\""), "\(field)")
+            #expect(body.contains("value=\"\(rate)\""), "what was typed is kept")
+            if field == "rate.3.b" { #expect(body.contains("3 级 · 难度 B（一般）")) }
+            #expect(try await Records<FeeScheduleRecord>(app.store).list(page: PageRequest()).items.isEmpty)
+        }
+    }
+
+    @Test("a schedule in effect cannot be withdrawn: the refusal is shown on its own page and nothing changes")
+    func withdrawInEffect() async throws {
+        try await withTestApp(.sqlite) { app in
+            let setup = try await Self.setup(app)
+            let current = try await FeeSchedules(app.store).publish(
+                .init(
+                    orgUnitId: setup.fixture.branch.id, validFrom: app.store.today.adding(days: -10),
+                    labour: [LabourRate(level: 1, difficulty: .a, basis: .perHour, amountMinor: 100)],
+                    travel: [TravelBand(upToKm: nil, amountMinor: 100)]), by: .system)
+            let page = try await setup.manager.post(
+                "/fees/\(current.id)/withdraw", headers: Self.language(.en))
+            #expect(page.status == .conflict)
+            #expect(page.body.string.contains("can no longer be withdrawn"))
+            #expect(try await Records<FeeScheduleRecord>(app.store).get(current.id).archivedAt == nil)
+            #expect(try await setup.manager.post("/fees/\(current.id)/withdraw", csrf: false).status == .forbidden)
+        }
+    }
+}

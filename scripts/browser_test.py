@@ -33,7 +33,7 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  the same window are refused on the visit's page); the engineer's day at 375 px; the
                  admin's engineer form with level 9 is refused on /admin/engineers/new; zh-Hans and es pass
   fees           issue 15: the manager reads East China's schedule, publishes one from it (a malformed amount is
-                 refused on /fees/new), withdraws it before it applies; the agent only reads
+                 refused on /fees/new), withdraws it before it applies; the agent only reads, and prices a trip
   issue14        the dispatcher adds a visit to customer1's request (a window ending before it starts is
                  refused on /requests/{id}) and assigns it; that request's timeline and the routed visit's
                  request's on /requests/{id}, and customer1's on /portal/requests/{id}, in all four
@@ -1967,6 +1967,11 @@ class Suite:
         self.expect(not self.has("a#new-schedule"), "the agent is not offered publishing")
         self.go(path, "East China's schedule (agent)", expect="table#labour-table")
         self.expect(not self.has("a#publish-next") and not self.has("button#withdraw"), "nor withdrawing")
+        self.go("/fees/price", "the price calculator (agent)", expect="form#price-form")
+        self.fill(self.one("input[name='km']"), "12")
+        self.click_to(self.one("button#price-job"), "a trip priced", expect="#price-result")
+        self.expect(len(self.css("tr.price-line")) == 1 and self.text("#price-charged") != "",
+                    "one travel line, charged", self.text("#price-result")[:200])
         self.sign_out("agent")
 
     def issue14_flow(self) -> None:

@@ -45,7 +45,8 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/fee-schedules/:id/withdraw": .action(.manageFees),
         "GET /api/v1/fee-schedules/:id/audit": .action(.viewAudit), "POST /api/v1/pricing": .action(.viewFees),
         "GET /fees": .action(.viewFees), "GET /fees/new": .action(.manageFees), "POST /fees": .action(.manageFees),
-        "GET /fees/:id": .action(.viewFees), "POST /fees/:id/withdraw": .action(.manageFees),
+        "GET /fees/:id": .action(.viewFees), "GET /fees/price": .action(.viewFees),
+        "POST /fees/:id/withdraw": .action(.manageFees),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

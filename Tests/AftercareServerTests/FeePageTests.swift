@@ -127,4 +127,46 @@ struct FeePageTests {
             #expect(try await setup.manager.post("/fees/\(current.id)/withdraw", csrf: false).status == .forbidden)
         }
     }
+
+    @Test("the calculator prices a job from the schedule and the unit's warranty, and says why, in words")
+    func calculator() async throws {
+        try await withTestApp(.sqlite) { app in
+            let setup = try await Self.setup(app)
+            _ = try await FeeSchedules(app.store).publish(
+                .init(
+                    orgUnitId: setup.fixture.branch.id, validFrom: app.store.today.adding(days: -30),
+                    labour: [LabourRate(level: 3, difficulty: .b, basis: .perHour, amountMinor: 12_000)],
+                    travel: [TravelBand(upToKm: 20, amountMinor: 5_000), TravelBand(upToKm: nil, amountMinor: 15_000)]),
+                by: .system)
+            let part = try await Records<PartRecord>(app.store).create(
+                .init(partNumber: "DR-200", name: "感光鼓", managementFeePercent: 15, lastPrice: 1_999), by: .system)
+            func query(_ cause: FaultCause, serial: String = "sn-0001") -> String {
+                "/fees/price?"
+                    + formBody([
+                        ("price", "1"), ("orgUnitId", "\(setup.fixture.branch.id)"), ("units.1.serial", serial),
+                        ("units.1.cause", cause.rawValue), ("labour.0.unit", "1"), ("labour.0.level", "4"),
+                        ("labour.0.difficulty", "b"), ("labour.0.minutes", "90"), ("km", "25"),
+                        ("parts.2.partNumber", "dr-200"), ("parts.2.quantity", "2"), ("parts.2.unit", "1"),
+                    ])
+            }
+            // in warranty with a quality defect: all free, and why
+            let free = try await setup.agent.get(query(.qualityDefect), headers: Self.language(.zhHans))
+            var body = free.body.string
+            #expect(free.status == .ok)
+            #expect(body.contains("id=\"price-result\"") && body.contains("保修期内，质量问题"))
+            #expect(body.contains("本次上门包含保修设备") && body.contains("DR-200 感光鼓 × 2"))
+            #expect(body.contains("<dd id=\"price-charged\">0.00</dd>"))
+            #expect(body.contains("<dd id=\"price-free\">375.98</dd>"))
+            // man-made damage: the same work is charged: 180.00 + 150.00 + 2 × 22.99
+            body = try await setup.agent.get(query(.manMadeDamage), headers: Self.language(.en)).body.string
+            #expect(body.contains("<dd id=\"price-charged\">375.98</dd>") && body.contains("Man-made damage"))
+            // a serial that is not there is named on its row, and nothing is priced
+            let missing = try await setup.agent.get(query(.misuse, serial: "NOPE"), headers: Self.language(.zhHans))
+            body = missing.body.string
+            #expect(missing.status == .unprocessableEntity)
+            #expect(body.contains("data-field=\"units.1.serial\"") && body.contains("设备 2"))
+            #expect(!body.contains("id=\"price-result\""))
+            #expect(try await Browser.signIn(app, "fee.manager").get("/fees/price").status == .ok)
+        }
+    }
 }

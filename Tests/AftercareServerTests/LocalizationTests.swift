@@ -109,7 +109,8 @@ struct LocalizationTests {
         "feeStanding": FeeScheduleStanding.allCases.map(\.rawValue) + ["withdrawn"],
         "labourRate": LabourBasis.allCases.map(\.rawValue), "labourBasis": LabourBasis.allCases.map(\.rawValue),
         "difficulty": JobDifficulty.allCases.map(\.rawValue), "trainingMethod": TrainingMethod.allCases.map(\.rawValue),
-        "currency": Currency.allCases.map(\.rawValue),
+        "currency": Currency.allCases.map(\.rawValue), "charge": Charge.allCases.map(\.rawValue),
+        "lineReason": LineReason.allCases.map(\.rawValue),
         "messageKind": MessageKind.allCases.map(\.rawValue), "messageSource": MessageSource.allCases.map(\.rawValue),
         "conflict": [
             AppointmentConflict.overlaps(visitId: 1), .outsideWorkingHours, .absent(reason: ""), .dayFull(limit: 1),
@@ -121,7 +122,8 @@ struct LocalizationTests {
     /// are parts of a longer key.
     static let guardedPrefixes: Set<String> = [
         "field", "problem", "error", "factor", "unplanned", "quantity", "lines", "week", "targets", "target", "skill",
-        "serials", "price", "issueSerials", "expiresOn", "rate", "travel", "training",
+        "serials", "price", "issueSerials", "expiresOn", "rate", "travel", "training", "units", "parts",
+        "labour",
     ]
 
     @Test("every key the code can render exists in all four catalogues: literal keys, and every value of every prefix")

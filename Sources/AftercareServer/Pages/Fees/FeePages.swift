@@ -3,12 +3,13 @@ import AftercareStore
 import Foundation
 import Vapor
 
-/// the pages of fee schedules: the list, one schedule as the reader sees it, and the form that publishes a new
-/// one. They call the same use cases as `FeeController`, through the caller's scoped store.
+/// the pages of fees: the schedules' list, one schedule as the reader sees it, the form that publishes a new
+/// one, and the price calculator. They call the same use cases as `FeeController`, through the caller's scoped store.
 struct FeePages: Sendable {
     func register(_ root: any RoutesBuilder) {
         root.get("fees", use: schedules).requires(.action(.viewFees))
         root.get("fees", "new", use: newSchedule).requires(.action(.manageFees))
+        root.get("fees", "price", use: calculator).requires(.action(.viewFees))
         root.post("fees", use: publish).requires(.action(.manageFees))
         root.get("fees", ":id", use: schedule).requires(.action(.viewFees))
         root.post("fees", ":id", "withdraw", use: withdraw).requires(.action(.manageFees))

@@ -1,0 +1,193 @@
+import AftercareDomain
+import AftercareStore
+import Foundation
+import Vapor
+
+extension FeePages {
+    /// what a job would cost, before it is done or while the customer is on the phone. A plain GET (pricing
+    /// writes nothing), so the answer can be bookmarked and reloaded; `price=1` asks for the price.
+    @Sendable func calculator(_ req: Request) async throws -> Response {
+        let l = req.localizer
+        let principal = try req.requirePrincipal()
+        let q = QueryReader(req: req)
+        var v = AftercareDomain.Validator()
+        var form = PriceForm()
+        form.asked = try q.bool("price") ?? false
+        form.orgUnitId = try q.int("orgUnitId") ?? principal.orgUnitId
+        form.date = try q.string("date") ?? ""
+        for index in 0..<Self.calculatorUnits {
+            form.units[index] = (
+                try q.string("units.\(index).serial") ?? "",
+                try q.value("units.\(index).cause", FaultCause.self) ?? .unknown
+            )
+        }
+        for index in 0..<Self.calculatorLabour {
+            form.labour[index] = (
+                try q.string("labour.\(index).unit") ?? "",
+                try q.int("labour.\(index).level").map { min(max($0, 1), 5) } ?? 3,
+                try q.value("labour.\(index).difficulty", JobDifficulty.self) ?? .b,
+                try q.string("labour.\(index).minutes") ?? ""
+            )
+        }
+        form.km = try q.string("km") ?? ""
+        for index in 0..<Self.calculatorParts {
+            form.parts[index] = (
+                try q.string("parts.\(index).partNumber") ?? "", try q.string("parts.\(index).quantity") ?? "",
+                try q.string("parts.\(index).unit") ?? ""
+            )
+        }
+        var quote: PricingQuote?
+        var names = PriceNames()
+        var errors: [FieldMessage] = []
+        var status = HTTPStatus.ok
+        if form.asked {
+            do {
+                let (request, rows, found) = try await Self.pricingRequest(form, store: req.store, into: &v)
+                try v.finish()
+                names = found
+                do {
+                    quote = try await FeeSchedules(req.store).price(request)
+                } catch let error as ValidationError {
+                    // The request's positions back to the form's rows.
+                    throw ValidationError(
+                        Dictionary(
+                            error.fields.map { (Self.formField($0.key, rows: rows), $0.value) },
+                            uniquingKeysWith: { first, _ in first }))
+                }
+            } catch {
+                guard let failure = PageError.from(error, l, labels: Self.calculatorLabels()) else { throw error }
+                errors = failure.messages
+                status = failure.status
+            }
+        }
+        let model = Self.priceModel(
+            form, units: try await req.orgUnitChoices().options, quote: quote, names: names, l, errors: errors)
+        return try await PageRenderer.render(
+            "fee-calculator", title: "fees.calculatorTitle", model, for: req, status: status)
+    }
+
+    /// Which form row each position of the pricing request came from.
+    struct RowMap {
+        var units: [Int] = []
+        var labour: [Int] = []
+        var parts: [Int] = []
+    }
+
+    /// The pricing request the form asks for: units found by serial and parts by number, within the caller's scope;
+    /// a serial or number not found, or a malformed number, is a problem of its field.
+    static func pricingRequest(_ form: PriceForm, store: Store, into v: inout AftercareDomain.Validator) async throws
+        -> (PricingRequest, RowMap, PriceNames)
+    {
+        var rows = RowMap()
+        var names = PriceNames()
+        var request = PricingRequest(orgUnitId: form.orgUnitId ?? 0)
+        if form.orgUnitId == nil { v.add("orgUnitId", .required) }
+        if !form.date.isEmpty {
+            request.date = CalendarDate(iso: form.date)
+            if request.date == nil { v.add("date", .invalidFormat(expected: "YYYY-MM-DD")) }
+        }
+        var unitIds: [Int: Int] = [:]
+        var units: [PricingRequest.Unit] = []
+        var unfound: Set<Int> = []
+        for (index, row) in form.units.enumerated() where !row.serial.isEmpty {
+            // Serials are codes: as typed, else in capitals.
+            var found: UnitRecord.View?
+            for serial in Set([row.serial, row.serial.uppercased()]).sorted() where found == nil {
+                found = try await Records<UnitRecord>(store).list(
+                    page: PageRequest(limit: 1), filter: .units(serial: serial)
+                ).items.first
+            }
+            guard let found else {
+                v.add("units.\(index).serial", .notFound)
+                unfound.insert(index)
+                continue
+            }
+            unitIds[index] = found.id
+            names.serials[found.id] = found.serialNumber
+            units.append(.init(unitId: found.id, cause: row.cause))
+            rows.units.append(index)
+        }
+        request.units = units
+        func unit(_ text: String, field: String) -> Int? {
+            guard let row = Int(text) else { return nil }
+            // A row whose serial was not found is named once, on that row.
+            if unitIds[row] == nil, !unfound.contains(row) { v.add(field, .notFound) }
+            return unitIds[row]
+        }
+        var labour: [LabourWork] = []
+        for (index, row) in form.labour.enumerated() where !row.minutes.isEmpty {
+            guard let minutes = Int(row.minutes) else {
+                v.add("labour.\(index).minutes", .invalidFormat(expected: "a whole number"))
+                continue
+            }
+            labour.append(
+                LabourWork(
+                    unitId: unit(row.unit, field: "labour.\(index).unit"), level: row.level,
+                    difficulty: row.difficulty, minutes: minutes))
+            rows.labour.append(index)
+        }
+        request.labour = labour
+        if !form.km.isEmpty {
+            if let km = Double(form.km.replacingOccurrences(of: ",", with: ".")), km.isFinite, (0...10_000).contains(km)
+            {
+                request.travel = [TravelWork(meters: Int((km * 1000).rounded()))]
+            } else {
+                v.add("km", .outOfRange(min: 0, max: 10_000))
+            }
+        }
+        var parts: [PricingRequest.Part] = []
+        for (index, row) in form.parts.enumerated() where !row.number.isEmpty {
+            let found = try await Records<PartRecord>(store).list(
+                page: PageRequest(limit: 1), filter: .parts(number: row.number)
+            ).items.first
+            guard let found else {
+                v.add("parts.\(index).partNumber", .notFound)
+                continue
+            }
+            guard let quantity = Double(row.quantity.replacingOccurrences(of: ",", with: ".")), quantity.isFinite else {
+                v.add("parts.\(index).quantity", .invalidFormat(expected: "a number"))
+                continue
+            }
+            names.parts[found.id] = "\(found.partNumber) \(found.name)"
+            parts.append(
+                .init(unitId: unit(row.unit, field: "parts.\(index).unit"), partId: found.id, quantity: quantity))
+            rows.parts.append(index)
+        }
+        request.parts = parts
+        return (request, rows, names)
+    }
+
+    /// `parts.1.quantity` of the pricing request as the form names it (`parts.3.quantity` when rows 0–2 were blank).
+    static func formField(_ field: String, rows: RowMap) -> String {
+        var parts = field.split(separator: ".").map(String.init)
+        guard parts.count >= 2, let index = Int(parts[1]) else { return field }
+        let map: [Int]
+        switch parts[0] {
+        case "units": map = rows.units
+        case "labour": map = rows.labour
+        case "parts": map = rows.parts
+        case "travel": return "km"
+        default: return field
+        }
+        guard index < map.count else { return field }
+        parts[1] = "\(map[index])"
+        if parts[0] == "units", parts.count == 3, parts[2] == "unitId" { parts[2] = "serial" }
+        return parts.joined(separator: ".")
+    }
+
+    /// The calculator's rows by number: "设备 2", "工时 1", "配件 3".
+    static func calculatorLabels() -> FieldLabels {
+        .area("fees") { field, l in
+            let parts = field.split(separator: ".").map(String.init)
+            guard parts.count >= 2, let index = Int(parts[1]) else { return nil }
+            let key: String
+            switch parts[0] {
+            case "units": key = "fees.unitN"
+            case "labour": key = "fees.labourN"
+            case "parts": key = "fees.partN"
+            default: return nil
+            }
+            return l.t(key).replacingOccurrences(of: "{n}", with: l.number(index + 1))
+        }
+    }
+}

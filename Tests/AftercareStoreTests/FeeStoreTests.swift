@@ -204,4 +204,33 @@ struct FeeStoreTests {
             }
         }
     }
+
+    @Test(
+        "managers publishing at once never leave overlapping schedules, and one first day wins once",
+        arguments: TestDatabase.all)
+    func concurrentPublishing(database: TestDatabase) async throws {
+        try await database.withStore(clock: Self.clock) { store in
+            let fixture = try await Fixture.make(store)
+            let fees = FeeSchedules(store)
+            let days = ["2026-03-01", "2026-05-01", "2026-07-01", "2026-09-01", "2026-09-01", "2026-09-01"]
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for day in days {
+                    group.addTask {
+                        (try? await fees.publish(Self.input(fixture.branch.id, from: day), by: Self.actor)) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 4, "each first day once")
+            let live = try await Records<FeeScheduleRecord>(store).list(page: PageRequest(limit: 20)).items
+                .sorted { $0.validFrom < $1.validFrom }
+            #expect(live.map(\.validFrom.description) == ["2026-03-01", "2026-05-01", "2026-07-01", "2026-09-01"])
+            for (earlier, later) in zip(live, live.dropFirst()) {
+                #expect(
+                    earlier.validTo == later.validFrom.adding(days: -1),
+                    "\(earlier.validFrom) ends before \(later.validFrom)")
+            }
+            #expect(live.last?.validTo == nil)
+        }
+    }
 }

@@ -181,6 +181,7 @@ public struct FeeSchedules: Sendable {
         let scope = store.scope
         return try await store.write { db in
             var input = input
+            try await Self.lockUnit(input.orgUnitId, on: db)
             let others = try await Self.live(unit: input.orgUnitId, within: scope, on: db)
             if others.contains(where: { $0.validFrom == input.validFrom }) {
                 throw ValidationError(["validFrom": .duplicate])
@@ -211,6 +212,7 @@ public struct FeeSchedules: Sendable {
                 throw RecordNotFound(entity: FeeScheduleRecord.entity, id: id)
             }
             let schedule = try Records<FeeScheduleRecord>.view(of: row)
+            try await Self.lockUnit(schedule.orgUnitId, on: db)
             guard schedule.archivedAt == nil else { throw RecordArchived(entity: FeeScheduleRecord.entity, id: id) }
             let zone = try await Self.timeZone(of: schedule.orgUnitId, on: db)
             guard schedule.validFrom > CalendarDate(now, in: zone) else {
@@ -253,6 +255,13 @@ public struct FeeSchedules: Sendable {
             .all()
         let schedules = try rows.map(Records<FeeScheduleRecord>.view(of:))
         return units.lazy.compactMap { unit in schedules.first { $0.orgUnitId == unit } }.first
+    }
+
+    /// Serialises the changes of one unit's schedules: two managers publishing at once on PostgreSQL would otherwise
+    /// both read the same schedules and publish overlapping ones (SQLite's writers are serialised already).
+    static func lockUnit(_ id: Int, on db: any SQLDatabase) async throws {
+        guard db.dialect.name != "sqlite" else { return }
+        _ = try await db.select().column("id").from("org_units").where("id", .equal, id).for(.update).first()
     }
 
     /// A unit's schedules that are not withdrawn, in the order they begin.

@@ -118,6 +118,10 @@ struct PricingTests {
                 "training.2.method": .duplicate,
                 "training.3.content": .required,
             ])
+        // A limit out of range is named and not compared with the next one (no overflow).
+        var huge = schedule
+        huge.travel = [TravelBand(upToKm: Int.max, amountMinor: 1), TravelBand(upToKm: 5, amountMinor: 1)]
+        #expect(huge.problems() == ["travel.0.upToKm": .outOfRange(min: 1, max: 10_000)])
         #expect(schedule.isValid(on: day))
         #expect(!schedule.isValid(on: CalendarDate(year: 2027, month: 1, day: 1)!))
         #expect(!schedule.isValid(on: CalendarDate(year: 2025, month: 12, day: 31)!))
@@ -184,8 +188,9 @@ struct PricingTests {
             (.labour, 2, .charged, .chargeableCause, 7_500),
             // Level 4 at C: the level-3 per-job rate, whatever the minutes.
             (.labour, 3, .charged, .warrantyExpired, 80_000),
-            // Shared by all three units, one of them in warranty: free. 45 min × 80.00/h = 60.00.
-            (.labour, nil, .free, .servedFreeUnit, 6_000),
+            // Not tied to a unit, on a job whose units are not all covered alike: waits for the unit to be named.
+            // 45 min × 80.00/h = 60.00.
+            (.labour, nil, .pending, .unitNotNamed, 6_000),
             (.travel, nil, .free, .servedFreeUnit, 5_000),
             (.travel, nil, .charged, .servedChargedUnits, 20_000),
             // 19.99 + 15 % = 22.9885 → 22.99.
@@ -201,10 +206,25 @@ struct PricingTests {
         #expect(priced.lines[2].quantityMilli == 1_000)
         #expect(priced.lines[7].content == "operation" && priced.lines[7].method == .remote)
         #expect(priced.chargedMinor == 7_500 + 80_000 + 20_000 + 2_299 + 22_500)
-        #expect(priced.freeMinor == 15_000 + 6_000 + 5_000)
-        #expect(priced.pendingMinor == 0)
-        #expect(priced.isFinal)
+        #expect(priced.freeMinor == 15_000 + 5_000)
+        #expect(priced.pendingMinor == 6_000)
+        #expect(!priced.isFinal)
         #expect(priced.currency == .cny)
+    }
+
+    @Test(
+        "R-6.1: a part not tied to a unit is free or charged only when all units agree",
+        arguments: [
+            ([covered], Charge.free, LineReason.servedFreeUnit), ([damaged, expired], .charged, .servedChargedUnits),
+            ([covered, damaged], .pending, .unitNotNamed), ([undecided], .pending, .warrantyUndetermined),
+            ([PricingUnit](), .charged, .servedChargedUnits),
+        ])
+    func untiedPart(units: [PricingUnit], charge: Charge, reason: LineReason) throws {
+        let part = PartWork(
+            unitId: nil, partId: 1, quantityMilli: 1_000, unitCost: Money(minor: 100, currency: .cny), feeBasisPoints: 0
+        )
+        let line = try Pricing.price(PricingJob(day: day, units: units, parts: [part]), schedule: schedule).lines[0]
+        #expect(line.charge == charge && line.reason == reason && line.unitId == nil)
     }
 
     @Test("R-6.1: shared work waits for a decision when no unit it served is free but one is undecided")
@@ -330,12 +350,11 @@ struct PricingTests {
         #expect(throws: PricingError.tooLarge(field: "total")) { try Pricing.price(job, schedule: schedule) }
     }
 
-    @Test("Pricing is pure: the same job and schedule give the same lines")
-    func deterministic() throws {
+    @Test("A part of an hour is rounded to the cent once, on the line")
+    func hourRounding() throws {
         let job = PricingJob(
             day: day, units: [covered, damaged],
             labour: [LabourWork(unitId: 2, level: 2, difficulty: .a, minutes: 7)], travel: [TravelWork(meters: 3)])
-        #expect(try Pricing.price(job, schedule: schedule) == Pricing.price(job, schedule: schedule))
         // 7 min × 100.00/h = 11.666… → 11.67.
         #expect(try Pricing.price(job, schedule: schedule).lines[0].amountMinor == 1_167)
     }

@@ -110,6 +110,26 @@ struct FeePageTests {
         }
     }
 
+    @Test("a refusal of the schedule is named on the form's own row, even when rows above it were left blank")
+    func rowsNamed() async throws {
+        try await withTestApp(.sqlite) { app in
+            let setup = try await Self.setup(app)
+            let form =
+                Self.form(setup.fixture.branch.id, from: app.store.today.adding(days: 1)).filter {
+                    !$0.0.hasPrefix("travel.")
+                } + [
+                    ("travel.0.upToKm", ""), ("travel.0.amount", ""), ("travel.2.upToKm", "30"),
+                    ("travel.2.amount", "50"),
+                    ("travel.3.upToKm", "10"), ("travel.3.amount", "20"),
+                ]
+            let page = try await setup.manager.post("/fees", form, headers: Self.language(.en))
+            let body = page.body.string
+            #expect(page.status == .unprocessableEntity)
+            #expect(body.contains("data-field=\"travel.3.upToKm\"") && body.contains("Travel band 4"))
+            #expect(body.contains("name=\"travel.3.upToKm\" value=\"10\""))
+        }
+    }
+
     @Test("a schedule in effect cannot be withdrawn: the refusal is shown on its own page and nothing changes")
     func withdrawInEffect() async throws {
         try await withTestApp(.sqlite) { app in

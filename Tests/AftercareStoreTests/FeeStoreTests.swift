@@ -11,6 +11,9 @@ struct FeeStoreTests {
     static let now = Date(timeIntervalSince1970: 1_796_608_800)
     static let actor = Actor(name: "manager")
     static let clock: @Sendable () -> Date = { now }
+    /// 2026-06-15 and 2026-01-01, 10:00 in Shanghai: before the schedules a test publishes take effect.
+    static let june: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_781_488_800) }
+    static let newYear: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_767_232_800) }
 
     static func day(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
 
@@ -34,7 +37,7 @@ struct FeeStoreTests {
         "publishing ends the schedule in effect, runs until the next one, and finds the nearest unit's",
         arguments: TestDatabase.all)
     func publish(database: TestDatabase) async throws {
-        try await database.withStore(clock: Self.clock) { store in
+        try await database.withStore(clock: Self.june) { store in
             let fixture = try await Fixture.make(store)
             let fees = FeeSchedules(store)
             let hq = try await fees.publish(Self.input(fixture.headquarters.id, from: "2026-01-01"), by: Self.actor)
@@ -71,6 +74,12 @@ struct FeeStoreTests {
             }
             #expect(try await Self.count(store) == before)
             #expect(try await Records<FeeScheduleRecord>(store).get(july.id).validTo == Self.day("2026-09-30"))
+            // in December, October's schedule is in effect: it is not ended retroactively
+            let december = FeeSchedules(store.withClock(Self.clock))
+            await #expect(throws: ValidationError(["validFrom": .mustNotBeBefore(field: "today")])) {
+                try await december.publish(Self.input(fixture.branch.id, from: "2026-11-01"), by: Self.actor)
+            }
+            #expect(try await Self.count(store) == before)
         }
     }
 
@@ -90,8 +99,25 @@ struct FeeStoreTests {
             #expect(try await Records<FeeScheduleRecord>(store).get(current.id).validTo == nil)
             #expect(try await fees.applicable(to: fixture.branch.id, on: Self.day("2027-06-01"))?.id == current.id)
             await #expect(throws: RecordArchived.self) { try await fees.withdraw(future.id, by: Self.actor) }
+            // a schedule with an end may not cut short the one it interrupts
+            await #expect(throws: ValidationError(["validTo": .invalidValue(allowed: [])])) {
+                try await fees.publish(
+                    Self.input(fixture.branch.id, from: "2027-02-01", to: "2027-02-28"), by: Self.actor)
+            }
             // a withdrawn schedule's first day is free again
             _ = try await fees.publish(Self.input(fixture.branch.id, from: "2027-01-01"), by: Self.actor)
+            // withdrawing gives back exactly what publishing took: an end given at publishing stays
+            let bounded = try await fees.publish(
+                Self.input(fixture.headquarters.id, from: "2026-01-01", to: "2026-12-31"), by: Self.actor)
+            let after = try await fees.publish(Self.input(fixture.headquarters.id, from: "2027-01-01"), by: Self.actor)
+            _ = try await fees.withdraw(after.id, by: Self.actor)
+            #expect(try await Records<FeeScheduleRecord>(store).get(bounded.id).validTo == Self.day("2026-12-31"))
+            // one published before a later one runs until it; withdrawing the later one lets it run on
+            let spring = try await fees.publish(Self.input(fixture.headquarters.id, from: "2027-03-01"), by: Self.actor)
+            let winter = try await fees.publish(Self.input(fixture.headquarters.id, from: "2027-02-01"), by: Self.actor)
+            #expect(winter.validTo == Self.day("2027-02-28"))
+            _ = try await fees.withdraw(spring.id, by: Self.actor)
+            #expect(try await Records<FeeScheduleRecord>(store).get(winter.id).validTo == nil)
         }
     }
 
@@ -120,9 +146,14 @@ struct FeeStoreTests {
                 .init(
                     code: "ES-MAD", name: "Madrid", kind: .branch, parentId: fixture.headquarters.id,
                     timeZone: "Europe/Madrid", currency: .eur), by: Self.actor)
+            // headquarters' schedule is in yuan: it never prices Madrid, which bills in euros
+            _ = try await fees.publish(Self.input(fixture.headquarters.id, from: "2026-01-01"), by: Self.actor)
+            #expect(try await fees.applicable(to: madrid.id, on: Self.day("2026-06-01")) == nil)
+            #expect(try await fees.applicable(to: fixture.branch.id, on: Self.day("2026-06-01")) != nil)
             let euros = try await fees.publish(Self.input(madrid.id, from: "2026-01-01"), by: Self.actor)
             #expect(madrid.currency == .eur && euros.currency == .eur)
-            #expect(try await Self.count(store) == 1)
+            #expect(try await fees.applicable(to: madrid.id, on: Self.day("2026-06-01"))?.id == euros.id)
+            #expect(try await Self.count(store) == 2)
         }
     }
 
@@ -164,6 +195,17 @@ struct FeeStoreTests {
             #expect(charged.priced.lines.allSatisfy { $0.charge == .charged })
             // the cause not known yet: priced, waiting for the decision
             #expect(try await fees.price(job(.unknown)).priced.isFinal == false)
+            // without an organisation unit, the unit's own prices it; another branch's schedule never does
+            var own = job(.qualityDefect)
+            own.orgUnitId = nil
+            #expect(try await fees.price(own).scheduleId == schedule.id)
+            let south = try await Records<OrgUnitRecord>(store).create(
+                .init(code: "BR-SC", name: "华南分公司", kind: .branch, parentId: fixture.headquarters.id), by: Self.actor)
+            var elsewhere = job(.qualityDefect)
+            elsewhere.orgUnitId = south.id
+            await #expect(throws: ValidationError(["units.0.unitId": .invalidValue(allowed: [])])) {
+                try await fees.price(elsewhere)
+            }
             // refusals name the field
             var bad = job(.qualityDefect)
             bad.parts = [.init(unitId: nil, partId: cable.id, quantity: 1)]
@@ -189,8 +231,15 @@ struct FeeStoreTests {
                 .init(code: "BR-S", name: "华南分公司", kind: .branch, parentId: fixture.headquarters.id), by: Self.actor)
             let outsider = store.seen(
                 within: .orgSubtree(unitId: other.id, path: "/\(fixture.headquarters.id)/\(other.id)/"))
-            await #expect(throws: ValidationError(["orgUnitId": .notFound])) {
+            await #expect(throws: ValidationError(["units.0.unitId": .notFound])) {
                 try await FeeSchedules(outsider).price(job(.qualityDefect))
+            }
+            var branchOnly = job(.qualityDefect)
+            branchOnly.units = nil
+            branchOnly.labour = nil
+            branchOnly.parts = nil
+            await #expect(throws: ValidationError(["orgUnitId": .notFound])) {
+                try await FeeSchedules(outsider).price(branchOnly)
             }
             await #expect(throws: RecordNotFound(entity: "feeSchedule", id: schedule.id)) {
                 try await Records<FeeScheduleRecord>(outsider).get(schedule.id)
@@ -209,7 +258,7 @@ struct FeeStoreTests {
         "managers publishing at once never leave overlapping schedules, and one first day wins once",
         arguments: TestDatabase.all)
     func concurrentPublishing(database: TestDatabase) async throws {
-        try await database.withStore(clock: Self.clock) { store in
+        try await database.withStore(clock: Self.newYear) { store in
             let fixture = try await Fixture.make(store)
             let fees = FeeSchedules(store)
             let days = ["2026-03-01", "2026-05-01", "2026-07-01", "2026-09-01", "2026-09-01", "2026-09-01"]

@@ -141,10 +141,12 @@ public struct FeeSchedule: Equatable, Sendable, Codable {
             if let limit = band.upToKm {
                 if limit < 1 || limit > 10_000 {
                     problems["travel.\(index).upToKm"] = .outOfRange(min: 1, max: 10_000)
-                } else if let previous, limit <= previous {
-                    problems["travel.\(index).upToKm"] = .outOfRange(min: previous + 1, max: 10_000)
+                } else {
+                    if let previous, limit <= previous {
+                        problems["travel.\(index).upToKm"] = .outOfRange(min: previous + 1, max: 10_000)
+                    }
+                    previous = limit
                 }
-                previous = limit
             } else if index != travel.count - 1 {
                 problems["travel.\(index).upToKm"] = .required
             }

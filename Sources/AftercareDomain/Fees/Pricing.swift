@@ -27,6 +27,9 @@ public enum LineReason: String, CodedEnum {
     case servedChargedUnits
     /// Training, sold and agreed beforehand.
     case trainingAgreed
+    /// Labour or a part not tied to a unit, on a job whose units are not all free or all charged: it waits until the
+    /// unit it was for is named.
+    case unitNotNamed
 }
 
 /// what a line prices.
@@ -258,9 +261,10 @@ extension PricingError {
 }
 
 /// prices a job from the fee schedule and the units' warranty. Pure: the same job and schedule give the
-/// same lines. Work on a unit follows the unit's entitlement; a trip or work shared by several units is free when any
-/// unit it served is free (the trip was needed for warranty work anyway), pending when none is free but one is
-/// undecided, and charged otherwise; training is charged as agreed. Amounts are rounded per line, halves away from
+/// same lines. Work on a unit follows the unit's entitlement; a trip shared by several units is free when any unit it
+/// served is free (the trip was needed for warranty work anyway), pending when none is free but one is undecided, and
+/// charged otherwise; labour or a part not tied to a unit is free or charged only when all units agree, and waits for
+/// the unit to be named otherwise; training is charged as agreed. Amounts are rounded per line, halves away from
 /// zero (`roundedQuotient`): a part's unit price to the minor unit first, then times its quantity.
 public enum Pricing {
     /// Upper bounds of the inputs, so that every product stays far inside 64 bits.
@@ -316,12 +320,22 @@ public enum Pricing {
         return unit
     }
 
-    /// The entitlement of work shared by `served` units (every unit of the job when empty).
+    /// The entitlement of a trip shared by `served` units: free when it served any unit whose work is free (the trip
+    /// was needed for warranty work anyway), pending when none is free but one is undecided, charged otherwise.
     private static func shared(_ served: [PricingUnit]) -> (Charge, LineReason) {
         let charges = served.map(\.entitlement.charge)
         if charges.contains(.free) { return (.free, .servedFreeUnit) }
         if charges.contains(.pending) { return (.pending, .warrantyUndetermined) }
         return (.charged, .servedChargedUnits)
+    }
+
+    /// The entitlement of labour or a part not tied to a unit: a part is used by one unit, so it is free only when
+    /// every unit is free and charged only when every unit is charged; otherwise it waits for the unit to be named.
+    private static func untied(_ units: [PricingUnit]) -> (Charge, LineReason) {
+        let charges = Set(units.map(\.entitlement.charge))
+        if charges == [.free] { return (.free, .servedFreeUnit) }
+        if charges.isEmpty || charges == [.charged] { return (.charged, .servedChargedUnits) }
+        return (.pending, charges == [.pending] ? .warrantyUndetermined : .unitNotNamed)
     }
 
     private static func minutes(_ value: Int, field: String) throws(PricingError) -> Int {
@@ -358,7 +372,7 @@ public enum Pricing {
                 unitPrice: rate.amountMinor, amount: amount)
         } else {
             line = PricedLine(
-                kind: .labour, unitId: nil, cause: nil, entitlement: shared(job.units), unitPrice: rate.amountMinor,
+                kind: .labour, unitId: nil, cause: nil, entitlement: untied(job.units), unitPrice: rate.amountMinor,
                 amount: amount)
         }
         line.level = rate.level
@@ -415,7 +429,7 @@ public enum Pricing {
             let amount = roundedQuotient(Int128(unitPrice) * Int128(part.quantityMilli), Int128(Quantity.scale))
         else { throw .tooLarge(field: field) }
         var line = PricedLine(
-            kind: .part, unitId: unit?.unitId, cause: unit?.cause, entitlement: unit?.entitlement ?? shared(job.units),
+            kind: .part, unitId: unit?.unitId, cause: unit?.cause, entitlement: unit?.entitlement ?? untied(job.units),
             unitPrice: unitPrice, amount: amount)
         line.quantityMilli = part.quantityMilli
         line.partId = part.partId

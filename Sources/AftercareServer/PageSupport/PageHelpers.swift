@@ -43,3 +43,13 @@ extension Calendar {
         return calendar.startOfDay(for: date)
     }
 }
+
+/// Numbers as people type them in a form: `1.5` or `1,5`.
+enum TypedNumber {
+    static func decimal(_ text: String?) -> Double? {
+        guard let text, let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
+            return nil
+        }
+        return value
+    }
+}

@@ -27,7 +27,6 @@ enum DemoFees {
         for row in try await store.sql.select().columns("id", "code").from("org_units").all() {
             units[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self)
         }
-        let fees = FeeSchedules(store.seen(within: .everything))
         let today = store.today
         let thisYear = CalendarDate(year: today.year, month: 1, day: 1)!
         let lastYear = CalendarDate(year: today.year - 1, month: 1, day: 1)!
@@ -101,7 +100,11 @@ enum DemoFees {
         ]
         for (code, input) in schedules {
             guard let unit = units[code] else { continue }
-            _ = try await fees.publish(input(unit), by: actor)
+            // Each published on its first day, as the manager did then (a schedule in effect is never ended
+            // retroactively).
+            let schedule = input(unit)
+            let noon = Date(timeIntervalSince1970: Double(schedule.validFrom.dayNumber) * 86_400 + 4 * 3_600)
+            _ = try await FeeSchedules(store.seen(within: .everything).withClock { noon }).publish(schedule, by: actor)
         }
     }
 }

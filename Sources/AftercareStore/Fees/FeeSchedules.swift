@@ -71,6 +71,11 @@ public enum FeeScheduleRecord: RecordKind {
         /// Set when the schedule was withdrawn before it took effect.
         public var archivedAt: Date?
 
+        /// Where the schedule stands at `now` in its unit's time zone: the one rule the pages and withdrawing share.
+        public func standing(at now: Date, in zone: TimeZone) -> FeeScheduleStanding {
+            schedule.standing(on: CalendarDate(now, in: zone))
+        }
+
         /// The schedule as the pricing rule reads it.
         public var schedule: FeeSchedule {
             FeeSchedule(
@@ -91,11 +96,22 @@ public enum FeeScheduleRecord: RecordKind {
                 on: SQLColumn("org_unit_id", table: table), .equal, SQLColumn("id", table: "u"))
     }
 
+    /// A unit's staff read the schedules of their subtree and of the units above them (an outlet is priced by its
+    /// branch's schedule, a branch by headquarters' when it has none of its own); they change only their subtree's
+    /// (`FeeSchedules` checks the unit).
     public static func restrict(_ query: SQLSelectBuilder, to scope: Scope) -> SQLSelectBuilder {
         query.where(
             optional: ScopeSQL.condition(
                 scope,
-                orgUnit: { SQLBinaryExpression(SQLColumn("org_unit_id", table: table), .in, ScopeSQL.unitsUnder($0)) },
+                orgUnit: { path in
+                    let above = path.split(separator: "/").compactMap { Int($0) }
+                    return SQLGroupExpression(
+                        SQLBinaryExpression(
+                            SQLBinaryExpression(
+                                SQLColumn("org_unit_id", table: table), .in, ScopeSQL.unitsUnder(path)),
+                            .or,
+                            SQLBinaryExpression(SQLColumn("org_unit_id", table: table), .in, SQLBind.group(above))))
+                },
                 customer: { _ in ScopeSQL.nothing }))
     }
 
@@ -174,48 +190,75 @@ public struct FeeSchedules: Sendable {
 
     /// Publishes a schedule for a unit, in one transaction with its audit entries:
     /// - a schedule of the unit beginning the same day is refused (`validFrom` duplicate): withdraw it first;
-    /// - the unit's schedule in effect on `validFrom` ends the day before;
+    /// - the unit's schedule in effect on `validFrom` ends the day before; a schedule already in effect is never ended
+    ///   retroactively (`validFrom` before today is refused then), and one with an end may not cut short the schedule
+    ///   it interrupts (its `validTo` is refused: leave it open);
     /// - a schedule without an end runs until the unit's next one begins; one with an end must end before it.
     public func publish(_ input: FeeScheduleRecord.Input, by actor: Actor) async throws -> FeeScheduleRecord.View {
         let now = store.now
         let scope = store.scope
         return try await store.write { db in
             var input = input
+            guard try await Self.sees(input.orgUnitId, within: scope, on: db) else {
+                throw ValidationError(["orgUnitId": .notFound])
+            }
             try await Self.lockUnit(input.orgUnitId, on: db)
+            let today = CalendarDate(now, in: try await Self.timeZone(of: input.orgUnitId, on: db))
             let others = try await Self.live(unit: input.orgUnitId, within: scope, on: db)
             if others.contains(where: { $0.validFrom == input.validFrom }) {
                 throw ValidationError(["validFrom": .duplicate])
             }
-            if let next = others.filter({ $0.validFrom > input.validFrom }).min(by: { $0.validFrom < $1.validFrom }) {
+            let interrupted = others.filter {
+                $0.validFrom < input.validFrom && ($0.validTo.map { $0 >= input.validFrom } ?? true)
+            }
+            if input.validFrom < today, !interrupted.isEmpty {
+                throw ValidationError(["validFrom": .mustNotBeBefore(field: "today")])
+            }
+            if let end = input.validTo, interrupted.contains(where: { $0.validTo.map { $0 > end } ?? true }) {
+                throw ValidationError(["validTo": .invalidValue(allowed: [])])
+            }
+            let next = others.filter { $0.validFrom > input.validFrom }.min { $0.validFrom < $1.validFrom }
+            if let next {
                 let dayBefore = next.validFrom.adding(days: -1)
                 if let end = input.validTo, end > dayBefore {
                     throw ValidationError(["validTo": .invalidValue(allowed: [dayBefore.description])])
                 }
-                if input.validTo == nil { input.validTo = dayBefore }
             }
+            let openEnded = input.validTo == nil
+            if openEnded, let next { input.validTo = next.validFrom.adding(days: -1) }
             let made = try await Records<FeeScheduleRecord>.insert(input, by: actor, at: now, within: scope, on: db)
-            for earlier in others
-            where earlier.validFrom < input.validFrom && (earlier.validTo.map { $0 >= input.validFrom } ?? true) {
-                try await Self.setEnd(earlier, to: input.validFrom.adding(days: -1), by: actor, at: now, on: db)
+            if openEnded, let next {
+                // Ended by the next schedule: withdrawing that one lets this one run on.
+                try await db.update(FeeScheduleRecord.table).set("ended_by", to: next.id)
+                    .set("ended_from", to: SQLLiteral.null).where("id", .equal, made.id).run()
+            }
+            for earlier in interrupted {
+                try await Self.setEnd(
+                    earlier, to: input.validFrom.adding(days: -1), endedBy: made.id, by: actor, at: now, on: db)
             }
             return made
         }
     }
 
-    /// Withdraws a schedule that has not taken effect in its unit's time zone; the schedule it had ended runs on
-    /// again as it did before.
+    /// Withdraws a schedule that has not taken effect in its unit's time zone; the schedules it had ended get back
+    /// the end they had before.
     public func withdraw(_ id: Int, by actor: Actor) async throws -> FeeScheduleRecord.View {
         let now = store.now
         let scope = store.scope
         return try await store.write { db in
+            // The unit first, then the schedule: the order publishing takes them in, so the two never deadlock.
+            guard
+                let unit = try await Records<FeeScheduleRecord>.load(id, within: scope, on: db)?.orgUnitId,
+                try await Self.sees(unit, within: scope, on: db)
+            else { throw RecordNotFound(entity: FeeScheduleRecord.entity, id: id) }
+            try await Self.lockUnit(unit, on: db)
             guard let row = try await Records<FeeScheduleRecord>.lockedRow(id, within: scope, on: db) else {
                 throw RecordNotFound(entity: FeeScheduleRecord.entity, id: id)
             }
             let schedule = try Records<FeeScheduleRecord>.view(of: row)
-            try await Self.lockUnit(schedule.orgUnitId, on: db)
             guard schedule.archivedAt == nil else { throw RecordArchived(entity: FeeScheduleRecord.entity, id: id) }
             let zone = try await Self.timeZone(of: schedule.orgUnitId, on: db)
-            guard schedule.validFrom > CalendarDate(now, in: zone) else {
+            guard schedule.standing(at: now, in: zone) == .upcoming else {
                 throw FeeScheduleInEffect(id: id, validFrom: schedule.validFrom)
             }
             try await db.update(FeeScheduleRecord.table).set("archived_at", to: now).set("updated_at", to: now)
@@ -224,22 +267,31 @@ public struct FeeSchedules: Sendable {
             try await AuditLog.append(
                 on: db, entity: FeeScheduleRecord.entity, id: id, action: .archive, actor: actor, at: now,
                 before: schedule, after: after)
-            let others = try await Self.live(unit: schedule.orgUnitId, within: scope, on: db)
-            if let previous = others.first(where: { $0.validTo == schedule.validFrom.adding(days: -1) }) {
-                try await Self.setEnd(previous, to: schedule.validTo, by: actor, at: now, on: db)
+            let ended = try await db.select().columns("id", "ended_from").from(FeeScheduleRecord.table)
+                .where("ended_by", .equal, id).where("archived_at", .is, SQLLiteral.null).all()
+            for row in ended {
+                let earlierId = try row.decode(column: "id", as: Int.self)
+                let end = try row.decode(column: "ended_from", as: String?.self)
+                guard let earlier = try await Records<FeeScheduleRecord>.load(earlierId, within: .everything, on: db)
+                else { continue }
+                try await Self.setEnd(
+                    earlier, to: try end.map { try FeeScheduleRecord.day($0, column: "fee_schedules.ended_from") },
+                    endedBy: nil, by: actor, at: now, on: db)
             }
             return after
         }
     }
 
-    /// the schedule that applies to a unit on a day: the unit's own, else the nearest unit above it that has one
-    /// (an outlet bills by its branch's schedule). Nil when none applies. Not narrowed by scope: pricing a request of
-    /// an outlet needs its branch's schedule.
+    /// the schedule that applies to a unit on a day: the unit's own, else that of the nearest unit above it that
+    /// has one in the same currency (an outlet bills by its branch's schedule). Nil when none applies. Callers check
+    /// that the caller sees the unit (`sees`); the units above are readable by it (`FeeScheduleRecord.restrict`).
     public func applicable(to orgUnitId: Int, on day: CalendarDate) async throws -> FeeScheduleRecord.View? {
         guard
-            let path = try await store.sql.select().column("path").from("org_units").where("id", .equal, orgUnitId)
-                .first(decodingColumn: "path", as: String.self)
+            let unit = try await store.sql.select().columns("path", "currency").from("org_units")
+                .where("id", .equal, orgUnitId).first()
         else { return nil }
+        let path = try unit.decode(column: "path", as: String.self)
+        let currency = try unit.decode(column: "currency", as: String.self)
         // From the unit itself up to the root.
         let units = path.split(separator: "/").compactMap { Int($0) }.reversed()
         let text = day.description
@@ -253,7 +305,8 @@ public struct FeeSchedules: Sendable {
                     .orWhere(column("valid_to"), .greaterThanOrEqual, SQLBind(text))
             }
             .all()
-        let schedules = try rows.map(Records<FeeScheduleRecord>.view(of:))
+        // A unit above that bills in another currency is not this unit's schedule (Madrid is never priced in yuan).
+        let schedules = try rows.map(Records<FeeScheduleRecord>.view(of:)).filter { $0.currency.rawValue == currency }
         return units.lazy.compactMap { unit in schedules.first { $0.orgUnitId == unit } }.first
     }
 
@@ -275,12 +328,20 @@ public struct FeeSchedules: Sendable {
         return try rows.map(Records<FeeScheduleRecord>.view(of:))
     }
 
+    /// Sets a schedule's last day, remembering (`endedBy`) which schedule's publishing ended it and the end it had, or
+    /// (nil) forgetting it when that schedule is withdrawn.
     private static func setEnd(
-        _ schedule: FeeScheduleRecord.View, to end: CalendarDate?, by actor: Actor, at now: Date,
+        _ schedule: FeeScheduleRecord.View, to end: CalendarDate?, endedBy: Int?, by actor: Actor, at now: Date,
         on db: any SQLDatabase
     ) async throws {
-        try await db.update(FeeScheduleRecord.table).set("valid_to", to: end?.description)
-            .set("version", to: schedule.version + 1).set("updated_at", to: now).where("id", .equal, schedule.id).run()
+        var update = db.update(FeeScheduleRecord.table).set("valid_to", to: end?.description)
+            .set("version", to: schedule.version + 1).set("updated_at", to: now)
+        if let endedBy {
+            update = update.set("ended_by", to: endedBy).set("ended_from", to: schedule.validTo?.description)
+        } else {
+            update = update.set("ended_by", to: SQLLiteral.null).set("ended_from", to: SQLLiteral.null)
+        }
+        try await update.where("id", .equal, schedule.id).run()
         let after = try await Records<FeeScheduleRecord>.reload(schedule.id, within: .everything, on: db)
         try await AuditLog.append(
             on: db, entity: FeeScheduleRecord.entity, id: schedule.id, action: .update, actor: actor, at: now,

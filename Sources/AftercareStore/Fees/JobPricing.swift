@@ -33,7 +33,9 @@ public struct PricingRequest: Codable, Sendable, Equatable {
         }
     }
 
-    public var orgUnitId: Int
+    /// The organisation unit whose schedule applies; the units' own (that of their customers) when not given. Every unit
+    /// must belong under it.
+    public var orgUnitId: Int?
     /// The day whose schedule applies; today in the unit's time zone when not given.
     public var date: CalendarDate?
     public var units: [Unit]?
@@ -43,7 +45,7 @@ public struct PricingRequest: Codable, Sendable, Equatable {
     public var training: [TrainingWork]?
 
     public init(
-        orgUnitId: Int, date: CalendarDate? = nil, units: [Unit]? = nil, labour: [LabourWork]? = nil,
+        orgUnitId: Int?, date: CalendarDate? = nil, units: [Unit]? = nil, labour: [LabourWork]? = nil,
         travel: [TravelWork]? = nil, parts: [Part]? = nil, training: [TrainingWork]? = nil
     ) {
         self.orgUnitId = orgUnitId
@@ -89,6 +91,7 @@ extension FeeSchedules {
     /// prices a job with the schedule that applies (`applicable`) and the pure rule (`Pricing.price`).
     /// Units and the organisation unit are read within the caller's scope: one out of it is named as not found.
     public func price(_ request: PricingRequest) async throws -> PricingQuote {
+        var request = request
         var v = Validator()
         for (field, count) in [
             ("units", request.units?.count), ("labour", request.labour?.count), ("travel", request.travel?.count),
@@ -97,18 +100,51 @@ extension FeeSchedules {
             v.add(field, .tooMany(max: PricingRequest.maximumEntries))
         }
         try v.finish()
-        guard try await sees(request.orgUnitId) else { throw ValidationError(["orgUnitId": .notFound]) }
-        var day = request.date ?? store.today
-        if request.date == nil { day = try await today(of: request.orgUnitId) }
-        guard let schedule = try await applicable(to: request.orgUnitId, on: day) else {
-            throw NoFeeSchedule(orgUnitId: request.orgUnitId, date: day)
-        }
-        var decisions: [PricingQuote.UnitDecision] = []
-        var units: [PricingUnit] = []
+        var views: [UnitRecord.View] = []
         for (index, asked) in (request.units ?? []).enumerated() {
             guard let unit = try await Records<UnitRecord>.load(asked.unitId, within: store.scope, on: store.sql) else {
                 throw ValidationError(["units.\(index).unitId": .notFound])
             }
+            views.append(unit)
+        }
+        // Where each unit belongs: its customer's organisation unit, all in one query.
+        var homes: [Int: (id: Int, path: String)] = [:]
+        if !views.isEmpty {
+            let rows = try await store.sql.select()
+                .column(SQLColumn("id", table: "customers"), as: "customer")
+                .column(SQLColumn("id", table: "org_units")).column(SQLColumn("path", table: "org_units"))
+                .from("customers")
+                .join(
+                    "org_units", on: SQLColumn("org_unit_id", table: "customers"), .equal,
+                    SQLColumn("id", table: "org_units")
+                )
+                .where(SQLColumn("id", table: "customers"), .in, SQLBind.group(Array(Set(views.map(\.customerId)))))
+                .all()
+            for row in rows {
+                homes[try row.decode(column: "customer", as: Int.self)] = (
+                    try row.decode(column: "id", as: Int.self), try row.decode(column: "path", as: String.self)
+                )
+            }
+        }
+        if request.orgUnitId == nil, let first = views.first { request.orgUnitId = homes[first.customerId]?.id }
+        guard let orgUnitId = request.orgUnitId, try await sees(orgUnitId),
+            let path = try await store.sql.select().column("path").from("org_units").where("id", .equal, orgUnitId)
+                .first(decodingColumn: "path", as: String.self)
+        else { throw ValidationError(["orgUnitId": request.orgUnitId == nil ? .required : .notFound]) }
+        // A unit is priced by the schedule of the organisation that serves it (or one above it), never another's.
+        var strangers = ValidationError()
+        for (index, unit) in views.enumerated() where !(homes[unit.customerId]?.path.hasPrefix(path) ?? false) {
+            strangers.fields["units.\(index).unitId"] = .invalidValue(allowed: [])
+        }
+        try strangers.throwIfAny()
+        var day = request.date ?? store.today
+        if request.date == nil { day = try await today(of: orgUnitId) }
+        guard let schedule = try await applicable(to: orgUnitId, on: day) else {
+            throw NoFeeSchedule(orgUnitId: orgUnitId, date: day)
+        }
+        var decisions: [PricingQuote.UnitDecision] = []
+        var units: [PricingUnit] = []
+        for (unit, asked) in zip(views, request.units ?? []) {
             let decision = UnitRecord.decision(for: unit, on: day, cause: asked.cause ?? .unknown)
             decisions.append(PricingQuote.UnitDecision(unitId: unit.id, decision: decision))
             units.append(PricingUnit(unitId: unit.id, decision: decision))
@@ -123,7 +159,11 @@ extension FeeSchedules {
                 date: day, scheduleId: schedule.id, scheduleOrgUnitName: schedule.orgUnitName, units: decisions,
                 priced: priced)
         } catch {
-            throw ValidationError(error.problems(in: schedule.schedule))
+            // The rule names a part's cost `unitCost`; the request calls it `unitCostMinor`.
+            let problems = error.problems(in: schedule.schedule).map { field, problem in
+                (field.hasSuffix(".unitCost") ? field + "Minor" : field, problem)
+            }
+            throw ValidationError(Dictionary(problems, uniquingKeysWith: { first, _ in first }))
         }
     }
 
@@ -176,14 +216,13 @@ extension FeeSchedules {
 
     /// Whether the caller's scope sees the live organisation unit `id`.
     public func sees(_ id: Int) async throws -> Bool {
-        guard
-            let path = try await store.sql.select().column("path").from("org_units").where("id", .equal, id)
-                .where("archived_at", .is, SQLLiteral.null).first(decodingColumn: "path", as: String.self)
-        else { return false }
-        switch store.scope {
-        case .everything: return true
-        case .orgSubtree(_, let top): return path.hasPrefix(top)
-        case .customer: return false
-        }
+        try await Self.sees(id, within: store.scope, on: store.sql)
+    }
+
+    /// the scope's rule for organisation units (`ScopeSQL.orgUnitCondition`), on one live unit.
+    static func sees(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> Bool {
+        var condition: SQLQueryString = "id = \(bind: id) AND archived_at IS NULL"
+        if let scoped = ScopeSQL.orgUnitCondition("id", scope) { condition = condition + " AND " + scoped }
+        return try await db.raw("SELECT id FROM org_units WHERE \(condition)").first() != nil
     }
 }

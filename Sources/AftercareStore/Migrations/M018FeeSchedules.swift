@@ -6,6 +6,8 @@ import SQLKit
 /// - `fee_schedules`: a unit's published fee schedule with the days it applies: labour rates by engineer level
 ///   and job difficulty, travel bands and training rates, as JSON (they are read and priced together, never queried
 ///   one by one). A published schedule is not edited: a later one ends it, and one not yet in effect is withdrawn.
+///   `ended_by` names the schedule whose publishing ended this one and `ended_from` the end it had before, so that
+///   withdrawing that schedule gives back exactly what it took.
 struct M018FeeSchedules: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("org_units")
@@ -21,6 +23,8 @@ struct M018FeeSchedules: AsyncMigration {
             .field("travel", .string, .required)
             .field("training", .string, .required)
             .field("note", .string)
+            .field("ended_by", .int64)
+            .field("ended_from", .string)
             .field("version", .int64, .required)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)

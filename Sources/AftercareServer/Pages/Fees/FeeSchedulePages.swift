@@ -14,10 +14,7 @@ extension FeePages {
         let data = ListData(
             page: page, units: try await req.orgUnitChoices().options, unitId: unitId,
             includeWithdrawn: includeWithdrawn)
-        let model = Self.listModel(
-            data, principal: try req.requirePrincipal(), req.localizer,
-            today: CalendarDate(
-                req.store.now, in: req.localizer.timeZone))
+        let model = Self.listModel(data, principal: try req.requirePrincipal(), req.localizer, now: req.store.now)
         return try await PageRenderer.render("fees", title: "fees.title", model, for: req)
     }
 
@@ -29,9 +26,10 @@ extension FeePages {
     func render(_ req: Request, _ view: FeeScheduleRecord.View, errors: [FieldMessage] = [], status: HTTPStatus = .ok)
         async throws -> Response
     {
+        // Where it stands is decided in its unit's time zone, as withdrawing decides it.
         let model = Self.scheduleModel(
             view, principal: try req.requirePrincipal(), req.localizer,
-            today: CalendarDate(req.store.now, in: req.localizer.timeZone), errors: errors)
+            today: try await FeeSchedules(req.store).today(of: view.orgUnitId), errors: errors)
         return try await PageRenderer.render(
             "fee-schedule", title: "fees.scheduleTitle", model, for: req, status: status)
     }
@@ -61,8 +59,16 @@ extension FeePages {
         let (form, input) = Self.read(try FormReader(req), into: &v)
         return try await FormCycle.run(req, page: "/fees/new", labels: Self.labels(rates: input.labour)) {
             try v.finish()
-            let made = try await FeeSchedules(req.store).publish(input, by: principal.actor)
-            return req.redirect(to: "/fees/\(made.id)")
+            do {
+                let made = try await FeeSchedules(req.store).publish(input, by: principal.actor)
+                return req.redirect(to: "/fees/\(made.id)")
+            } catch let error as ValidationError {
+                // Blank rows were left out: name the form's rows, not the schedule's positions.
+                throw ValidationError(
+                    Dictionary(
+                        error.fields.map { (Self.formRow($0.key, rows: form.rows), $0.value) },
+                        uniquingKeysWith: { first, _ in first }))
+            }
         } again: { failure in
             try await renderForm(req, form, errors: failure.messages, status: failure.status)
         }
@@ -126,6 +132,7 @@ extension FeePages {
                 continue
             }
             travel.append(TravelBand(upToKm: limit, amountMinor: minor))
+            typed.rows["travel", default: []].append(index)
         }
         var training: [TrainingRate] = []
         for index in 0..<trainingRows {
@@ -139,10 +146,21 @@ extension FeePages {
                 continue
             }
             training.append(TrainingRate(content: content, method: method, perHourMinor: minor))
+            typed.rows["training", default: []].append(index)
         }
         let input = FeeScheduleRecord.Input(
             orgUnitId: typed.orgUnitId ?? 0, validFrom: validFrom ?? CalendarDate(dayNumber: 0), validTo: validTo,
             labour: labour, travel: travel, training: training, note: typed.note)
         return (typed, input)
+    }
+
+    /// `travel.1.upToKm` of the schedule as the form names it (`travel.3.upToKm` when rows 1–2 were blank).
+    static func formRow(_ field: String, rows: [String: [Int]]) -> String {
+        var parts = field.split(separator: ".").map(String.init)
+        guard parts.count >= 2, let index = Int(parts[1]), let map = rows[parts[0]], index < map.count else {
+            return field
+        }
+        parts[1] = "\(map[index])"
+        return parts.joined(separator: ".")
     }
 }

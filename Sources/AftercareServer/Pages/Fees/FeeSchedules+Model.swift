@@ -31,11 +31,15 @@ extension FeePages {
         var includeWithdrawn: Bool
     }
 
-    /// the schedules, newest first, each with its unit, the days it applies and where it stands today.
-    static func listModel(_ data: ListData, principal: Principal, _ l: Localizer, today: CalendarDate) -> ListModel {
-        ListModel(
+    /// the schedules, newest first, each with its unit, the days it applies and where it stands now in its
+    /// unit's time zone (the reader's for a unit not listed).
+    static func listModel(_ data: ListData, principal: Principal, _ l: Localizer, now: Date) -> ListModel {
+        let zones = Dictionary(
+            data.units.compactMap { unit in TimeZone(identifier: unit.timeZone).map { (unit.id, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        return ListModel(
             rows: data.page.items.map { view in
-                let standing = standing(view, today: today)
+                let standing = standing(view, today: CalendarDate(now, in: zones[view.orgUnitId] ?? l.timeZone))
                 return .init(
                     id: view.id, unit: view.orgUnitName, validity: validity(view, l),
                     standing: l.t("feeStanding.\(standing)"),
@@ -167,6 +171,8 @@ extension FeePages {
         var travel: [(upToKm: String, amount: String)] = Array(repeating: ("", ""), count: FeePages.travelRows)
         var training: [(content: String, method: TrainingMethod, amount: String)] = Array(
             repeating: ("", .onSite, ""), count: FeePages.trainingRows)
+        /// Which form row each travel band and training rate came from (blank rows are left out).
+        var rows: [String: [Int]] = [:]
 
         static func key(_ level: Int, _ difficulty: JobDifficulty) -> String { "\(level).\(difficulty.rawValue)" }
 

@@ -19,8 +19,8 @@ extension FeePages {
         var labour: [(unit: String, level: Int, difficulty: JobDifficulty, minutes: String)] = Array(
             repeating: ("", 3, .b, ""), count: FeePages.calculatorLabour)
         var km = ""
-        var parts: [(number: String, quantity: String, unit: String)] = Array(
-            repeating: ("", "", ""), count: FeePages.calculatorParts)
+        var parts: [(number: String, quantity: String, unit: String, unitCost: String)] = Array(
+            repeating: ("", "", "", ""), count: FeePages.calculatorParts)
         /// Whether the form asked for a price (not just opened).
         var asked = false
     }
@@ -47,6 +47,7 @@ extension FeePages {
             var number: String
             var partNumber: String
             var quantity: String
+            var unitCost: String
             var unitOptions: [SelectOption]
         }
 
@@ -102,9 +103,10 @@ extension FeePages {
                 }
         }
         return PriceModel(
-            unitOptions: units.map {
-                SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == form.orgUnitId)
-            }, date: form.date,
+            unitOptions: [SelectOption(value: "", label: l.t("fees.fromUnits"), selected: form.orgUnitId == nil)]
+                + units.map {
+                    SelectOption(value: "\($0.id)", label: "\($0.code) · \($0.name)", selected: $0.id == form.orgUnitId)
+                }, date: form.date,
             units: form.units.enumerated().map { index, row in
                 .init(
                     index: index, number: l.number(index + 1), serial: row.serial,
@@ -125,7 +127,7 @@ extension FeePages {
             parts: form.parts.enumerated().map { index, row in
                 .init(
                     index: index, number: l.number(index + 1), partNumber: row.number, quantity: row.quantity,
-                    unitOptions: unitChoices(row.unit))
+                    unitCost: row.unitCost, unitOptions: unitChoices(row.unit))
             }, errors: errors, result: quote.map { result($0, names: names, l) })
     }
 

@@ -13,7 +13,7 @@ extension FeePages {
         var v = AftercareDomain.Validator()
         var form = PriceForm()
         form.asked = try q.bool("price") ?? false
-        form.orgUnitId = try q.int("orgUnitId") ?? principal.orgUnitId
+        form.orgUnitId = try q.int("orgUnitId")
         form.date = try q.string("date") ?? ""
         for index in 0..<Self.calculatorUnits {
             form.units[index] = (
@@ -33,7 +33,7 @@ extension FeePages {
         for index in 0..<Self.calculatorParts {
             form.parts[index] = (
                 try q.string("parts.\(index).partNumber") ?? "", try q.string("parts.\(index).quantity") ?? "",
-                try q.string("parts.\(index).unit") ?? ""
+                try q.string("parts.\(index).unit") ?? "", try q.string("parts.\(index).unitCost") ?? ""
             )
         }
         var quote: PricingQuote?
@@ -42,7 +42,8 @@ extension FeePages {
         var status = HTTPStatus.ok
         if form.asked {
             do {
-                let (request, rows, found) = try await Self.pricingRequest(form, store: req.store, into: &v)
+                let (request, rows, found) = try await Self.pricingRequest(
+                    form, store: req.store, home: principal.orgUnitId, into: &v)
                 try v.finish()
                 names = found
                 do {
@@ -75,13 +76,14 @@ extension FeePages {
 
     /// The pricing request the form asks for: units found by serial and parts by number, within the caller's scope;
     /// a serial or number not found, or a malformed number, is a problem of its field.
-    static func pricingRequest(_ form: PriceForm, store: Store, into v: inout AftercareDomain.Validator) async throws
-        -> (PricingRequest, RowMap, PriceNames)
-    {
+    /// The organisation unit is the one chosen, else the units' own, else (no unit named) the caller's `home`.
+    static func pricingRequest(
+        _ form: PriceForm, store: Store, home: Int, into v: inout AftercareDomain.Validator
+    ) async throws -> (PricingRequest, RowMap, PriceNames) {
         var rows = RowMap()
         var names = PriceNames()
-        var request = PricingRequest(orgUnitId: form.orgUnitId ?? 0)
-        if form.orgUnitId == nil { v.add("orgUnitId", .required) }
+        let named = form.units.contains { !$0.serial.isEmpty }
+        var request = PricingRequest(orgUnitId: form.orgUnitId ?? (named ? nil : home))
         if !form.date.isEmpty {
             request.date = CalendarDate(iso: form.date)
             if request.date == nil { v.add("date", .invalidFormat(expected: "YYYY-MM-DD")) }
@@ -128,8 +130,7 @@ extension FeePages {
         }
         request.labour = labour
         if !form.km.isEmpty {
-            if let km = Double(form.km.replacingOccurrences(of: ",", with: ".")), km.isFinite, (0...10_000).contains(km)
-            {
+            if let km = TypedNumber.decimal(form.km), (0...10_000).contains(km) {
                 request.travel = [TravelWork(meters: Int((km * 1000).rounded()))]
             } else {
                 v.add("km", .outOfRange(min: 0, max: 10_000))
@@ -144,13 +145,20 @@ extension FeePages {
                 v.add("parts.\(index).partNumber", .notFound)
                 continue
             }
-            guard let quantity = Double(row.quantity.replacingOccurrences(of: ",", with: ".")), quantity.isFinite else {
+            guard let quantity = TypedNumber.decimal(row.quantity) else {
                 v.add("parts.\(index).quantity", .invalidFormat(expected: "a number"))
                 continue
             }
+            var cost: Int?
+            if !row.unitCost.isEmpty {
+                cost = Money.minor(parsing: row.unitCost)
+                if cost == nil { v.add("parts.\(index).unitCost", .invalidFormat(expected: "an amount")) }
+            }
             names.parts[found.id] = "\(found.partNumber) \(found.name)"
             parts.append(
-                .init(unitId: unit(row.unit, field: "parts.\(index).unit"), partId: found.id, quantity: quantity))
+                .init(
+                    unitId: unit(row.unit, field: "parts.\(index).unit"), partId: found.id, quantity: quantity,
+                    unitCostMinor: cost))
             rows.parts.append(index)
         }
         request.parts = parts
@@ -172,6 +180,7 @@ extension FeePages {
         guard index < map.count else { return field }
         parts[1] = "\(map[index])"
         if parts[0] == "units", parts.count == 3, parts[2] == "unitId" { parts[2] = "serial" }
+        if parts[0] == "parts", parts.count == 3, parts[2] == "unitCostMinor" { parts[2] = "unitCost" }
         return parts.joined(separator: ".")
     }
 

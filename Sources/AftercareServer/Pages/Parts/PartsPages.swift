@@ -41,8 +41,7 @@ struct PartsPages: Sendable {
     }
 
     static func decimal(_ text: String?) -> Double? {
-        guard let text else { return nil }
-        return Double(text.replacingOccurrences(of: ",", with: "."))
+        TypedNumber.decimal(text)
     }
 
     /// Serials as typed: separated by commas, semicolons, spaces or lines.

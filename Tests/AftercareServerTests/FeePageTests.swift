@@ -189,4 +189,45 @@ struct FeePageTests {
             #expect(try await Browser.signIn(app, "fee.manager").get("/fees/price").status == .ok)
         }
     }
+
+    @Test("R-5.3: the customer sees who comes, the engineer's valid certifications, and the schedule charged by")
+    func conductInPortal() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await TwoBranches.make(app)
+            let store = app.store
+            _ = try await FeeSchedules(store).publish(
+                .init(
+                    orgUnitId: world.fixture.branch.id, validFrom: store.today.adding(days: -30),
+                    labour: [LabourRate(level: 3, difficulty: .b, basis: .perHour, amountMinor: 16_000)],
+                    travel: [TravelBand(upToKm: nil, amountMinor: 8_000)]), by: .system)
+            try await makeUser(
+                app, "conduct.customer", roles: [.customer], unit: world.fixture.branch.id,
+                customer: world.fixture.customer.id)
+            let customer = try await Browser.signIn(app, "conduct.customer")
+            let path = "/portal/requests/\(world.eastRequest.id)"
+            #expect(
+                !(try await customer.get(path).body.string.contains("id=\"fee-schedule\"")), "no visit, no schedule")
+            let user = try await makeUser(
+                app, "conduct.engineer", roles: [.fieldEngineer], unit: world.fixture.branch.id)
+            let engineer = try await Records<EngineerRecord>(store).create(
+                .init(
+                    userId: user.user.id, orgUnitId: world.fixture.branch.id, level: 3,
+                    skills: [EngineerSkill(productLineId: world.fixture.model.productLineId, level: 3)],
+                    certifications: [
+                        Certification(name: "电工特种作业操作证", expiresOn: store.today.adding(days: 400)),
+                        Certification(name: "过期的登高证", expiresOn: store.today.adding(days: -1)),
+                    ]), by: .system)
+            _ = try await ServiceRequests(store).post(.init(event: .triage), to: world.eastRequest.id, by: .system)
+            let visit = try await Visits(store).create(
+                VisitInput(purpose: .repair, latitude: 31.2, longitude: 121.4), requestId: world.eastRequest.id,
+                by: .system)
+            _ = try await Visits(store).post(
+                .init(event: .assign, engineerId: engineer.id), to: visit.id, by: .system)
+            let body = try await customer.get(path, headers: Self.language(.zhHans)).body.string
+            #expect(body.contains("3 级工程师") && body.contains("电工特种作业操作证（有效期至"))
+            #expect(!body.contains("过期的登高证"), "an expired certification is not shown")
+            #expect(body.contains("id=\"fee-schedule\"") && body.contains("160.00/小时"))
+            #expect(body.contains("工程师按以下公开的统一收费标准收费"))
+        }
+    }
 }

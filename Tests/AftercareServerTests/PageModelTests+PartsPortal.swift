@@ -198,6 +198,25 @@ struct PartsPortalPageModelTests {
         #expect(detail.appointments.map(\.engineer) == ["孙海涛"])
         #expect(detail.appointments.first?.when == l.window(F.at(10), F.at(12)))
         #expect(detail.appointments.first?.title == l.visit(TimelineVisit(sequence: 1, purpose: .repair)))
+        // R-5.3: the engineer's qualification and the schedule he charges by, once a visit is planned
+        #expect(detail.appointments.first?.qualification == nil && detail.tables == nil)
+        var qualified = appointment
+        qualified.engineerLevel = 3
+        qualified.certifications = [
+            Certification(name: "电工证", expiresOn: CalendarDate(year: 2027, month: 5, day: 1)),
+            Certification(name: "HX 系列认证"),
+        ]
+        let conduct = PortalPages.detailModel(
+            F.request, appointments: [qualified], schedule: F.feeSchedule, principal: customer, l)
+        #expect(
+            conduct.appointments.first?.qualification
+                == "\(l.t("portal.engineerLevel").replacingOccurrences(of: "{n}", with: "3")) · "
+                + l.t("portal.certificateUntil").replacingOccurrences(of: "{name}", with: "电工证")
+                .replacingOccurrences(of: "{date}", with: "2027-05-01") + " · HX 系列认证")
+        #expect(conduct.tables?.unit == "华东分公司" && conduct.tables?.labour.count == 2)
+        #expect(conduct.tables?.travel.map(\.amount) == [l.money(5_000) ?? "", l.money(20_000) ?? ""])
+        let unplanned = PortalPages.detailModel(F.request, schedule: F.feeSchedule, principal: customer, l)
+        #expect(unplanned.tables == nil, "the schedule is shown once a visit is planned")
     }
 }
 

@@ -14,6 +14,9 @@ public struct CustomerAppointment: Codable, Sendable, Equatable {
     public var windowEnd: Date?
     /// When the engineer is expected, from an accepted route.
     public var plannedArrival: Date?
+    /// R-5.3: the engineer's level and the certifications valid on the visit's day, shown to the customer.
+    public var engineerLevel: Int? = nil
+    public var certifications: [Certification] = []
 }
 
 extension Visits {
@@ -27,20 +30,29 @@ extension Visits {
         let rows = try await store.sql.raw(
             """
             SELECT v.sequence, v.purpose, v.status, v.window_start, v.window_end, v.planned_arrival, \
-            u.display_name AS engineer_name FROM visits v LEFT JOIN engineers e ON e.id = v.engineer_id \
+            u.display_name AS engineer_name, e.level AS engineer_level, e.certifications FROM visits v \
+            LEFT JOIN engineers e ON e.id = v.engineer_id \
             LEFT JOIN users u ON u.id = e.user_id WHERE v.request_id = \(bind: requestId) \
             AND v.status <> \(bind: VisitStatus.cancelled.rawValue) ORDER BY v.sequence, v.id
             """
         ).all()
+        let today = store.today
+        let zone = store.timeZone
         return try rows.map { row in
-            CustomerAppointment(
+            let windowStart = try row.decode(column: "window_start", as: Date?.self)
+            let plannedArrival = try row.decode(column: "planned_arrival", as: Date?.self)
+            let day = (plannedArrival ?? windowStart).map { CalendarDate($0, in: zone) } ?? today
+            let certifications = try row.decode(column: "certifications", as: String?.self).map {
+                try JSONText.decode([Certification].self, from: $0)
+            }
+            return CustomerAppointment(
                 sequence: try row.decode(column: "sequence", as: Int.self),
                 purpose: try row.decodeStored("purpose", as: VisitPurpose.self),
                 status: try row.decodeStored("status", as: VisitStatus.self),
                 engineerName: try row.decode(column: "engineer_name", as: String?.self),
-                windowStart: try row.decode(column: "window_start", as: Date?.self),
-                windowEnd: try row.decode(column: "window_end", as: Date?.self),
-                plannedArrival: try row.decode(column: "planned_arrival", as: Date?.self))
+                windowStart: windowStart, windowEnd: try row.decode(column: "window_end", as: Date?.self),
+                plannedArrival: plannedArrival, engineerLevel: try row.decode(column: "engineer_level", as: Int?.self),
+                certifications: (certifications ?? []).filter { $0.isValid(on: day) })
         }
     }
 }

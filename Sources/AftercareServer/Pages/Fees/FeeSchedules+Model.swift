@@ -41,7 +41,7 @@ extension FeePages {
             rows: data.page.items.map { view in
                 let standing = standing(view, today: CalendarDate(now, in: zones[view.orgUnitId] ?? l.timeZone))
                 return .init(
-                    id: view.id, unit: view.orgUnitName, validity: validity(view, l),
+                    id: view.id, unit: view.orgUnitName, validity: FeeScheduleTables.validity(view, l),
                     standing: l.t("feeStanding.\(standing)"),
                     standingCode: standing, currency: l.t("currency.\(view.currency.rawValue)"), note: view.note)
             },
@@ -63,46 +63,14 @@ extension FeePages {
         view.archivedAt != nil ? "withdrawn" : view.schedule.standing(on: today).rawValue
     }
 
-    static func validity(_ view: FeeScheduleRecord.View, _ l: Localizer) -> String {
-        guard let end = view.validTo else {
-            return l.t("fees.validFromOnly").replacingOccurrences(of: "{from}", with: view.validFrom.description)
-        }
-        return l.t("fees.validity").replacingOccurrences(of: "{from}", with: view.validFrom.description)
-            .replacingOccurrences(of: "{to}", with: end.description)
-    }
-
     // MARK: One schedule
 
     struct ScheduleModel: Encodable {
-        struct LabourRow: Encodable {
-            var level: String
-            var cells: [String]
-        }
-
-        struct Line: Encodable {
-            var label: String
-            var amount: String
-        }
-
-        struct Training: Encodable {
-            var content: String
-            var method: String
-            var amount: String
-        }
-
         var id: Int
-        var unit: String
-        var currency: String
-        var validity: String
         var standing: String
         var standingCode: String
         var note: String?
-        /// Column heads: the difficulty's letter; `legend` names each.
-        var difficulties: [String]
-        var legend: String
-        var labour: [LabourRow]
-        var travel: [Line]
-        var training: [Training]
+        var tables: FeeScheduleTables
         var canWithdraw: Bool
         var canPublish: Bool
         var errors: [FieldMessage]
@@ -115,47 +83,11 @@ extension FeePages {
         errors: [FieldMessage] = []
     ) -> ScheduleModel {
         let standing = standing(view, today: today)
-        let levels = Set(view.labour.map(\.level)).sorted()
-        let difficulties = JobDifficulty.allCases.filter { d in view.labour.contains { $0.difficulty == d } }
-        var previous: Int?
         return ScheduleModel(
-            id: view.id, unit: view.orgUnitName, currency: l.t("currency.\(view.currency.rawValue)"),
-            validity: validity(view, l), standing: l.t("feeStanding.\(standing)"), standingCode: standing,
-            note: view.note,
-            difficulties: difficulties.map { $0.rawValue.uppercased() },
-            legend: difficulties.map { l.t("difficulty.\($0.rawValue)") }.joined(separator: " · "),
-            labour: levels.map { level in
-                ScheduleModel.LabourRow(
-                    level: l.t("fees.levelN").replacingOccurrences(of: "{n}", with: l.number(level)),
-                    cells: difficulties.map { difficulty in
-                        guard let rate = view.labour.first(where: { $0.level == level && $0.difficulty == difficulty })
-                        else { return "—" }
-                        return rateText(rate.amountMinor, basis: rate.basis, l)
-                    })
-            },
-            travel: view.travel.map { band in
-                defer { previous = band.upToKm }
-                let label: String
-                if let limit = band.upToKm {
-                    label = l.t("fees.upToKm").replacingOccurrences(of: "{n}", with: l.number(limit))
-                } else if let previous {
-                    label = l.t("fees.beyondKm").replacingOccurrences(of: "{n}", with: l.number(previous))
-                } else {
-                    label = l.t("fees.anyDistance")
-                }
-                return ScheduleModel.Line(label: label, amount: l.money(band.amountMinor) ?? "")
-            },
-            training: view.training.map {
-                ScheduleModel.Training(
-                    content: $0.content, method: l.t("trainingMethod.\($0.method.rawValue)"),
-                    amount: rateText($0.perHourMinor, basis: .perHour, l))
-            },
+            id: view.id, standing: l.t("feeStanding.\(standing)"), standingCode: standing, note: view.note,
+            tables: FeeScheduleTables(view, l),
             canWithdraw: principal.may(.manageFees) && standing == FeeScheduleStanding.upcoming.rawValue,
             canPublish: principal.may(.manageFees), errors: errors)
-    }
-
-    static func rateText(_ minor: Int, basis: LabourBasis, _ l: Localizer) -> String {
-        l.t("labourRate.\(basis.rawValue)").replacingOccurrences(of: "{amount}", with: l.money(minor) ?? "")
     }
 
     // MARK: The publish form

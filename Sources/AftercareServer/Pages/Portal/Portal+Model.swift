@@ -113,6 +113,9 @@ extension PortalPages {
             var status: String
             var engineer: String?
             var when: String?
+            /// the engineer's qualification as the customer may check it: level and certifications valid that
+            /// day.
+            var qualification: String?
         }
 
         var number: String
@@ -129,13 +132,15 @@ extension PortalPages {
         var timeline: [TimelineModel]
         /// The conversation without internal notes, and the form for the customer's message.
         var conversation: ConversationModel
+        /// the published fee schedule that applies to the request, shown once a visit is planned.
+        var tables: FeeScheduleTables?
     }
 
     /// a request as its customer follows it, in the reader's language: the next step, the customer's
     /// own words, who comes and when once a visit is agreed, and the timeline without internal notes.
     static func detailModel(
         _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], messages: [MessageView] = [],
-        principal: Principal, _ l: Localizer
+        schedule: FeeScheduleRecord.View? = nil, principal: Principal, _ l: Localizer
     ) -> DetailModel {
         DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
@@ -147,12 +152,26 @@ extension PortalPages {
                 .init(
                     title: l.visit(TimelineVisit(sequence: $0.sequence, purpose: $0.purpose)),
                     status: l.t("visitStatus.\($0.status.rawValue)"), engineer: $0.engineerName,
-                    when: $0.plannedArrival.map { l.dateTime($0) } ?? l.window($0.windowStart, $0.windowEnd))
+                    when: $0.plannedArrival.map { l.dateTime($0) } ?? l.window($0.windowStart, $0.windowEnd),
+                    qualification: qualification($0, l))
             },
             timeline: (view.timeline ?? []).map { TimelineModel($0, l, showNotes: false) },
             conversation: ConversationModel(
                 messages.filter(\.kind.isPublic), kinds: [.customerMessage],
                 action: "/portal/requests/\(view.id)/messages",
-                l))
+                l), tables: appointments.isEmpty ? nil : schedule.map { FeeScheduleTables($0, l) })
+    }
+
+    /// "3 级工程师 · 电工特种作业操作证（有效期至 2027-05-01）".
+    static func qualification(_ appointment: CustomerAppointment, _ l: Localizer) -> String? {
+        guard appointment.engineerName != nil, let level = appointment.engineerLevel else { return nil }
+        let certifications = appointment.certifications.map { certificate in
+            certificate.expiresOn.map {
+                l.t("portal.certificateUntil").replacingOccurrences(of: "{name}", with: certificate.name)
+                    .replacingOccurrences(of: "{date}", with: $0.description)
+            } ?? certificate.name
+        }
+        return ([l.t("portal.engineerLevel").replacingOccurrences(of: "{n}", with: l.number(level))] + certifications)
+            .joined(separator: " · ")
     }
 }

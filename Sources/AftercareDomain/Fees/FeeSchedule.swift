@@ -95,7 +95,7 @@ public struct FeeSchedule: Equatable, Sendable, Codable {
     }
 
     public func isValid(on day: CalendarDate) -> Bool {
-        validFrom <= day && validTo.map { day <= $0 } ?? true
+        standing(on: day) == .current
     }
 
     /// the rate for a level and difficulty. An engineer whose level the schedule does not list is paid at the

@@ -48,9 +48,7 @@ struct FeeController: Sendable {
         }
         let fees = FeeSchedules(req.store)
         guard try await fees.sees(unitId) else { throw RecordNotFound(entity: OrgUnitRecord.entity, id: unitId) }
-        var day = try q.date("date")
-        if day == nil { day = try await fees.today(of: unitId) }
-        guard let day else { throw NoFeeSchedule(orgUnitId: unitId, date: req.store.today) }
+        let day = try await fees.day(try q.date("date"), of: unitId)
         guard let schedule = try await fees.applicable(to: unitId, on: day) else {
             throw NoFeeSchedule(orgUnitId: unitId, date: day)
         }

@@ -71,11 +71,6 @@ public enum FeeScheduleRecord: RecordKind {
         /// Set when the schedule was withdrawn before it took effect.
         public var archivedAt: Date?
 
-        /// Where the schedule stands at `now` in its unit's time zone: the one rule the pages and withdrawing share.
-        public func standing(at now: Date, in zone: TimeZone) -> FeeScheduleStanding {
-            schedule.standing(on: CalendarDate(now, in: zone))
-        }
-
         /// The schedule as the pricing rule reads it.
         public var schedule: FeeSchedule {
             FeeSchedule(
@@ -258,7 +253,7 @@ public struct FeeSchedules: Sendable {
             let schedule = try Records<FeeScheduleRecord>.view(of: row)
             guard schedule.archivedAt == nil else { throw RecordArchived(entity: FeeScheduleRecord.entity, id: id) }
             let zone = try await Self.timeZone(of: schedule.orgUnitId, on: db)
-            guard schedule.standing(at: now, in: zone) == .upcoming else {
+            guard schedule.schedule.standing(on: CalendarDate(now, in: zone)) == .upcoming else {
                 throw FeeScheduleInEffect(id: id, validFrom: schedule.validFrom)
             }
             try await db.update(FeeScheduleRecord.table).set("archived_at", to: now).set("updated_at", to: now)
@@ -351,6 +346,12 @@ public struct FeeSchedules: Sendable {
     /// Today in the unit's time zone: the day a schedule is looked up for when none is named.
     public func today(of orgUnitId: Int) async throws -> CalendarDate {
         CalendarDate(store.now, in: try await Self.timeZone(of: orgUnitId, on: store.sql))
+    }
+
+    /// The day asked for, or today in the unit's time zone.
+    public func day(_ asked: CalendarDate?, of orgUnitId: Int) async throws -> CalendarDate {
+        if let asked { return asked }
+        return try await today(of: orgUnitId)
     }
 
     static func timeZone(of orgUnitId: Int, on db: any SQLDatabase) async throws -> TimeZone {

@@ -127,9 +127,8 @@ extension FeeSchedules {
             }
         }
         if request.orgUnitId == nil, let first = views.first { request.orgUnitId = homes[first.customerId]?.id }
-        guard let orgUnitId = request.orgUnitId, try await sees(orgUnitId),
-            let path = try await store.sql.select().column("path").from("org_units").where("id", .equal, orgUnitId)
-                .first(decodingColumn: "path", as: String.self)
+        guard let orgUnitId = request.orgUnitId,
+            let path = try await Self.visiblePath(of: orgUnitId, within: store.scope, on: store.sql)
         else { throw ValidationError(["orgUnitId": request.orgUnitId == nil ? .required : .notFound]) }
         // A unit is priced by the schedule of the organisation that serves it (or one above it), never another's.
         var strangers = ValidationError()
@@ -137,8 +136,7 @@ extension FeeSchedules {
             strangers.fields["units.\(index).unitId"] = .invalidValue(allowed: [])
         }
         try strangers.throwIfAny()
-        var day = request.date ?? store.today
-        if request.date == nil { day = try await today(of: orgUnitId) }
+        let day = try await day(request.date, of: orgUnitId)
         guard let schedule = try await applicable(to: orgUnitId, on: day) else {
             throw NoFeeSchedule(orgUnitId: orgUnitId, date: day)
         }
@@ -216,13 +214,19 @@ extension FeeSchedules {
 
     /// Whether the caller's scope sees the live organisation unit `id`.
     public func sees(_ id: Int) async throws -> Bool {
-        try await Self.sees(id, within: store.scope, on: store.sql)
+        try await Self.visiblePath(of: id, within: store.scope, on: store.sql) != nil
     }
 
-    /// the scope's rule for organisation units (`ScopeSQL.orgUnitCondition`), on one live unit.
     static func sees(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> Bool {
+        try await visiblePath(of: id, within: scope, on: db) != nil
+    }
+
+    /// the materialised path of the live organisation unit `id` when the scope sees it
+    /// (`ScopeSQL.orgUnitCondition`), else nil.
+    static func visiblePath(of id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> String? {
         var condition: SQLQueryString = "id = \(bind: id) AND archived_at IS NULL"
         if let scoped = ScopeSQL.orgUnitCondition("id", scope) { condition = condition + " AND " + scoped }
-        return try await db.raw("SELECT id FROM org_units WHERE \(condition)").first() != nil
+        return try await db.raw("SELECT path FROM org_units WHERE \(condition)").first(
+            decodingColumn: "path", as: String.self)
     }
 }

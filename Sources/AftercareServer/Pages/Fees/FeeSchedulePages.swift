@@ -63,11 +63,7 @@ extension FeePages {
                 let made = try await FeeSchedules(req.store).publish(input, by: principal.actor)
                 return req.redirect(to: "/fees/\(made.id)")
             } catch let error as ValidationError {
-                // Blank rows were left out: name the form's rows, not the schedule's positions.
-                throw ValidationError(
-                    Dictionary(
-                        error.fields.map { (Self.formRow($0.key, rows: form.rows), $0.value) },
-                        uniquingKeysWith: { first, _ in first }))
+                throw Self.onFormRows(error, rows: form.rows)
             }
         } again: { failure in
             try await renderForm(req, form, errors: failure.messages, status: failure.status)
@@ -154,13 +150,22 @@ extension FeePages {
         return (typed, input)
     }
 
-    /// `travel.1.upToKm` of the schedule as the form names it (`travel.3.upToKm` when rows 1–2 were blank).
-    static func formRow(_ field: String, rows: [String: [Int]]) -> String {
-        var parts = field.split(separator: ".").map(String.init)
-        guard parts.count >= 2, let index = Int(parts[1]), let map = rows[parts[0]], index < map.count else {
-            return field
-        }
-        parts[1] = "\(map[index])"
-        return parts.joined(separator: ".")
+    /// A refusal of what a form asked for, named as the form names its fields: each position back to the form's row
+    /// (blank rows are left out: `travel.1.upToKm` is `travel.3.upToKm` when rows 1–2 were blank), a renamed field
+    /// (`fields`: `units.unitId` → `serial`) and a list the form asks for in one field (`lists`: `travel` → `km`).
+    static func onFormRows(
+        _ error: ValidationError, rows: [String: [Int]], fields: [String: String] = [:], lists: [String: String] = [:]
+    ) -> ValidationError {
+        ValidationError(
+            Dictionary(
+                error.fields.map { field, problem in
+                    var parts = field.split(separator: ".").map(String.init)
+                    if let list = parts.first.flatMap({ lists[$0] }) { return (list, problem) }
+                    if parts.count >= 2, let index = Int(parts[1]), let map = rows[parts[0]], index < map.count {
+                        parts[1] = "\(map[index])"
+                    }
+                    if parts.count == 3, let name = fields["\(parts[0]).\(parts[2])"] { parts[2] = name }
+                    return (parts.joined(separator: "."), problem)
+                }, uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -49,11 +49,9 @@ extension FeePages {
                 do {
                     quote = try await FeeSchedules(req.store).price(request)
                 } catch let error as ValidationError {
-                    // The request's positions back to the form's rows.
-                    throw ValidationError(
-                        Dictionary(
-                            error.fields.map { (Self.formField($0.key, rows: rows), $0.value) },
-                            uniquingKeysWith: { first, _ in first }))
+                    throw Self.onFormRows(
+                        error, rows: rows, fields: ["units.unitId": "serial", "parts.unitCostMinor": "unitCost"],
+                        lists: ["travel": "km"])
                 }
             } catch {
                 guard let failure = PageError.from(error, l, labels: Self.calculatorLabels()) else { throw error }
@@ -67,20 +65,14 @@ extension FeePages {
             "fee-calculator", title: "fees.calculatorTitle", model, for: req, status: status)
     }
 
-    /// Which form row each position of the pricing request came from.
-    struct RowMap {
-        var units: [Int] = []
-        var labour: [Int] = []
-        var parts: [Int] = []
-    }
-
     /// The pricing request the form asks for: units found by serial and parts by number, within the caller's scope;
     /// a serial or number not found, or a malformed number, is a problem of its field.
     /// The organisation unit is the one chosen, else the units' own, else (no unit named) the caller's `home`.
     static func pricingRequest(
         _ form: PriceForm, store: Store, home: Int, into v: inout AftercareDomain.Validator
-    ) async throws -> (PricingRequest, RowMap, PriceNames) {
-        var rows = RowMap()
+    ) async throws -> (PricingRequest, [String: [Int]], PriceNames) {
+        // Which form row each position of the pricing request came from.
+        var rows: [String: [Int]] = [:]
         var names = PriceNames()
         let named = form.units.contains { !$0.serial.isEmpty }
         var request = PricingRequest(orgUnitId: form.orgUnitId ?? (named ? nil : home))
@@ -107,7 +99,7 @@ extension FeePages {
             unitIds[index] = found.id
             names.serials[found.id] = found.serialNumber
             units.append(.init(unitId: found.id, cause: row.cause))
-            rows.units.append(index)
+            rows["units", default: []].append(index)
         }
         request.units = units
         func unit(_ text: String, field: String) -> Int? {
@@ -126,7 +118,7 @@ extension FeePages {
                 LabourWork(
                     unitId: unit(row.unit, field: "labour.\(index).unit"), level: row.level,
                     difficulty: row.difficulty, minutes: minutes))
-            rows.labour.append(index)
+            rows["labour", default: []].append(index)
         }
         request.labour = labour
         if !form.km.isEmpty {
@@ -159,29 +151,10 @@ extension FeePages {
                 .init(
                     unitId: unit(row.unit, field: "parts.\(index).unit"), partId: found.id, quantity: quantity,
                     unitCostMinor: cost))
-            rows.parts.append(index)
+            rows["parts", default: []].append(index)
         }
         request.parts = parts
         return (request, rows, names)
-    }
-
-    /// `parts.1.quantity` of the pricing request as the form names it (`parts.3.quantity` when rows 0–2 were blank).
-    static func formField(_ field: String, rows: RowMap) -> String {
-        var parts = field.split(separator: ".").map(String.init)
-        guard parts.count >= 2, let index = Int(parts[1]) else { return field }
-        let map: [Int]
-        switch parts[0] {
-        case "units": map = rows.units
-        case "labour": map = rows.labour
-        case "parts": map = rows.parts
-        case "travel": return "km"
-        default: return field
-        }
-        guard index < map.count else { return field }
-        parts[1] = "\(map[index])"
-        if parts[0] == "units", parts.count == 3, parts[2] == "unitId" { parts[2] = "serial" }
-        if parts[0] == "parts", parts.count == 3, parts[2] == "unitCostMinor" { parts[2] = "unitCost" }
-        return parts.joined(separator: ".")
     }
 
     /// The calculator's rows by number: "设备 2", "工时 1", "配件 3".

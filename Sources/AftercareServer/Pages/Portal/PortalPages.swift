@@ -45,7 +45,7 @@ struct PortalPages: Sendable {
         let messages = try await req.conversations.list(view.id, includeInternal: false)
         // the schedule the engineer charges by, as published for the request's unit today.
         let fees = FeeSchedules(req.store)
-        let schedule = try await fees.applicable(to: view.orgUnitId, on: try await fees.today(of: view.orgUnitId))
+        let schedule = try await fees.applicable(to: view.orgUnitId, on: fees.today(of: view.orgUnitId))
         return Self.detailModel(
             view, appointments: appointments, messages: messages, schedule: schedule,
             principal: try req.requirePrincipal(), req.localizer)

@@ -112,6 +112,11 @@ struct LocalizationTests {
         "currency": Currency.allCases.map(\.rawValue), "charge": Charge.allCases.map(\.rawValue),
         "lineReason": LineReason.allCases.map(\.rawValue),
         "messageKind": MessageKind.allCases.map(\.rawValue), "messageSource": MessageSource.allCases.map(\.rawValue),
+        "reportStatus": ServiceReportStatus.allCases.map(\.rawValue),
+        "reportEvent": ServiceReportEventKind.allCases.map(\.rawValue),
+        "reportResult": ServiceReportResult.allCases.map(\.rawValue),
+        "spotCheckStatus": SpotCheckStatus.allCases.map(\.rawValue),
+        "reports.field": ["attitude", "quality", "timeliness"],
         "conflict": [
             AppointmentConflict.overlaps(visitId: 1), .outsideWorkingHours, .absent(reason: ""), .dayFull(limit: 1),
             .lacksSkill(productLineId: 1, level: 1, required: 2),

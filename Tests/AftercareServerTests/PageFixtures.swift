@@ -67,6 +67,31 @@ enum PageFixtures {
         arrivedAt: nil, finishedAt: nil, nextStep: nil, note: nil, version: 2, createdAt: at(8, 45),
         updatedAt: at(8, 50), timeline: nil)
 
+    /// a signed service report of the visit: a repeat repair with a part, a photo, ratings and a spot check.
+    static let serviceReport = ServiceReportView(
+        id: 81, visitId: 55, visitSequence: 1, requestId: 42, requestNumber: "SR-2026-000137", customerId: 9,
+        customerName: "上海浦江印务有限公司", orgUnitId: 2, unitId: 31, unitSerial: "HX-5200-0419",
+        modelName: "海新 HX-5200 胶印机", productLineId: 4, address: "上海市徐汇区漕宝路 1200 号", engineerId: 3,
+        engineerName: "孙海涛", engineerLevel: 3,
+        certifications: [Certification(name: "电工特种作业操作证", expiresOn: CalendarDate(year: 2027, month: 5, day: 1))],
+        status: .signed, allowedEvents: ServiceReportLifecycle(status: .signed).allowedEvents,
+        content: ServiceReportContent(
+            faultFound: "进纸轮磨损，供纸时打滑卡纸", cause: .qualityDefect, faultCodeId: 5, actions: "更换进纸轮，调整分纸压力",
+            tests: "连续走纸 500 张无卡纸", result: .fixed, labourMinutes: 75, difficulty: .b, travelKm: 18),
+        faultCode: nil, faultCategory: "供纸系统",
+        parts: [
+            ReportPart(
+                entryId: 301, partId: 12, partNumber: "FR-200", name: "进纸轮", quantity: 1, serial: nil,
+                removedSerial: nil, unitCostMinor: 8_500)
+        ], arrivedAt: at(14, 20), finishedAt: at(15, 35), submittedAt: at(15, 40), signerName: "陈建国",
+        signed: true, signedAt: at(15, 45), noSignatureReason: nil,
+        ratings: ServiceRatings(attitude: 5, quality: 4, timeliness: 5), customerRemarks: "处理及时",
+        repeatOf: RepeatLink(reportId: 64, requestId: 31, requestNumber: "SR-2026-000098", finishedAt: at(10)),
+        reviewedBy: nil, reviewedAt: nil, archivedBy: nil, archivedAt: nil, createdBy: "sun.ht", version: 4,
+        createdAt: at(15, 36), updatedAt: at(15, 45),
+        photos: [AttachmentView(id: 701, fileName: "进纸轮.jpg", kind: .jpeg, size: 182_004, createdAt: at(15, 30))],
+        timeline: [], spotCheck: nil)
+
     static let waiting = VisitView(
         id: 56, requestId: 43, requestNumber: "SR-2026-000138", requestStatus: .triaged, customerId: 10,
         customerName: "苏州吴中包装材料厂", contactName: "刘芳", contactPhone: "0512 6558 3301", orgUnitId: 2,

@@ -87,6 +87,14 @@ struct PageSnapshotTests {
         ) { l in
             FeePages.scheduleModel(F.feeSchedule, principal: F.principal([.serviceManager]), l, today: F.day)
         },
+        Page(
+            area: "reports", template: "report", title: "reports.title", language: .zhHans,
+            principal: F.principal([.serviceManager])
+        ) { l in
+            ServiceReportPage.model(
+                .init(report: F.serviceReport, engineerId: nil, codes: [], consumption: [], schedule: F.feeSchedule),
+                paths: .staff(F.serviceReport), principal: F.principal([.serviceManager]), l)
+        },
         Page(area: "accounts", template: "login", title: "login.title", language: .en, principal: nil) { _ in
             AccountPages.LoginModel(login: "wang.li", next: "/dispatch", error: nil)
         },

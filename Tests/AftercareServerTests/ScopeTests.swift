@@ -31,6 +31,10 @@ struct ScopeTests {
         var order: Int
         var stocktake: Int
         var feeSchedule: Int
+        var report: Int
+        var photo: Int
+        var spotCheck: Int
+        var qualitySettings: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -92,6 +96,34 @@ struct ScopeTests {
                     orgUnitId: world.south.id, validFrom: store.today.adding(days: 30),
                     labour: [LabourRate(level: 1, difficulty: .a, basis: .perHour, amountMinor: 100)],
                     travel: [TravelBand(upToKm: nil, amountMinor: 100)]), by: .system)
+            // Service reports (issue 15): a signed report of the south visit with a photo, sampled for a spot check, and
+            // the branch's quality settings.
+            let report = try await store.sql.raw(
+                """
+                INSERT INTO service_reports (visit_id, request_id, unit_id, unit_key, org_unit_id, customer_id, \
+                engineer_id, status, content, parts, signature_sha256, created_by, version, created_at, updated_at) \
+                VALUES (\(bind: visit.id), \(bind: world.southRequest.id), \(bind: world.southUnit.id), \
+                \(bind: world.southUnit.id), \(bind: world.south.id), \(bind: world.southCustomer.id), \
+                \(bind: engineer.id), 'signed', '{}', '[]', \(bind: FileVault.digest([1])), 'test', 1, \
+                \(bind: Date()), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let photo = try await store.sql.raw(
+                """
+                INSERT INTO attachments (owner, owner_id, request_id, file_name, kind, size, sha256, actor, created_at) \
+                VALUES ('service_reports', \(bind: report), \(bind: world.southRequest.id), 'a.png', 'png', 1, \
+                \(bind: FileVault.digest([1])), 'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let spotCheck = try await store.sql.raw(
+                """
+                INSERT INTO spot_checks (report_id, org_unit_id, engineer_id, status, repeat_repair, selected_at) \
+                VALUES (\(bind: report), \(bind: world.south.id), \(bind: engineer.id), 'pending', \
+                \(bind: false), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
+                .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
                 .init(event: .resolveRemotely), to: world.southRequest.id, by: .system)
             _ = try await FollowUpSweep.run(store: store, now: Date().addingTimeInterval(4 * 3600))
@@ -107,7 +139,8 @@ struct ScopeTests {
                 notification: notification.id,
                 visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id, warehouse: warehouse.id,
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
-                requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id)
+                requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
+                report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id)
         }
     }
 
@@ -116,6 +149,10 @@ struct ScopeTests {
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
         if text.contains("fee-schedules") || text.hasPrefix("fees") { return "\(south.feeSchedule)" }
+        if text.contains("service-report-files") || text.hasPrefix("reports/files") { return "\(south.photo)" }
+        if text.contains("spot-checks") { return "\(south.spotCheck)" }
+        if text.contains("quality/settings") { return "\(south.qualitySettings)" }
+        if text.contains("service-reports") || text.hasPrefix("reports") { return "\(south.report)" }
         if text.contains("warehouses") { return "\(south.warehouse)" }
         if text.contains("stock-rules") { return "\(south.stockRule)" }
         if text.contains("stock/ledger") { return "\(south.entry)" }
@@ -165,7 +202,9 @@ struct ScopeTests {
                     !key.contains("/api/v1/tokens"), !key.contains("/sla/policies/"),
                     !key.contains("/follow-up-rules/"),
                     // The parts catalogue is shared too (each part's stock lists only the caller's warehouses).
-                    !key.contains(" /parts/"), !key.contains("/api/v1/parts/")
+                    !key.contains(" /parts/"), !key.contains("/api/v1/parts/"),
+                    // So is the fault-code catalogue (R-5.1).
+                    !key.contains("/api/v1/fault-codes/")
                 else { continue }
                 let id = Self.foreignId(
                     route.path, world, southUser: south.user.id, southToken: southTokenId, south: southRecords)

@@ -40,6 +40,9 @@ public enum Action: String, CodedEnum {
     case viewStock, manageParts, moveStock, requestParts, approveRequisitions, managePurchasing, approveStocktakes
     /// see the published fee schedules and price a job; publish and withdraw schedules.
     case viewFees, manageFees
+    /// review and archive signed service reports (the department head) and set the repeat-repair window and
+    /// the spot-check share; work the quality spot checks (the quality inspector).
+    case reviewReports, checkQuality
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -101,7 +104,7 @@ public enum Permissions {
             .approveRequisitions, .managePurchasing,
         ],
         .qualityInspector: reading.union([
-            .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees,
+            .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees, .checkQuality,
         ]),
         .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees]),
         .accountManager: reading.union([

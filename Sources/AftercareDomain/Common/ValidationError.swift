@@ -19,6 +19,10 @@ public enum FieldProblem: Equatable, Sendable {
     case fileTypeNotAllowed
     /// More items than allowed.
     case tooMany(max: Int)
+    /// a file that is not a photo (JPEG, PNG, HEIC, WebP) or a short video (MP4), whatever its name.
+    case mediaTypeNotAllowed
+    /// A picture cut short (a transfer broken off): its end is missing.
+    case fileIncomplete
 
     /// A short code for machines, e.g. `too_long`.
     public var code: String {
@@ -37,6 +41,8 @@ public enum FieldProblem: Equatable, Sendable {
         case .fileTooLarge: "file_too_large"
         case .fileTypeNotAllowed: "file_type_not_allowed"
         case .tooMany: "too_many"
+        case .mediaTypeNotAllowed: "media_type_not_allowed"
+        case .fileIncomplete: "file_incomplete"
         }
     }
 
@@ -57,6 +63,8 @@ public enum FieldProblem: Equatable, Sendable {
         case .fileTooLarge(let max): "must be at most \(max / 1_048_576) MB"
         case .fileTypeNotAllowed: "must be a picture (PNG, JPEG, GIF, WebP), a PDF, a ZIP file or plain text"
         case .tooMany(let max): "must be at most \(max)"
+        case .mediaTypeNotAllowed: "must be a photo (JPEG, PNG, HEIC, WebP) or an MP4 video"
+        case .fileIncomplete: "is incomplete: the end of the file is missing"
         }
     }
 }

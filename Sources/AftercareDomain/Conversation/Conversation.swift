@@ -21,6 +21,8 @@ public enum MessageSource: String, CodedEnum {
 /// The kinds of file an attachment may be, decided from its first bytes, never from its name.
 public enum FileKind: String, CodedEnum {
     case png, jpeg, gif, webp, pdf, zip, text
+    /// a phone's photo (HEIF) and a short video (MP4), kept on service reports.
+    case heic, mp4
 
     /// The media type the file is served with.
     public var mediaType: String {
@@ -32,11 +34,16 @@ public enum FileKind: String, CodedEnum {
         case .pdf: "application/pdf"
         case .zip: "application/zip"
         case .text: "text/plain; charset=utf-8"
+        case .heic: "image/heic"
+        case .mp4: "video/mp4"
         }
     }
 
-    /// Pictures are shown in the page; everything else is downloaded.
+    /// Pictures a browser shows in the page; everything else is downloaded (HEIC too: browsers do not draw it).
     public var isImage: Bool { [.png, .jpeg, .gif, .webp].contains(self) }
+
+    /// A video the page plays.
+    public var isVideo: Bool { self == .mp4 }
 }
 
 /// Why an attachment was refused.
@@ -70,6 +77,7 @@ public enum AttachmentRules {
         if starts(Array("RIFF".utf8)), bytes.count >= 12, Array(bytes[8..<12]) == Array("WEBP".utf8) { return .webp }
         if starts(Array("%PDF-".utf8)) { return .pdf }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if let media = isoMedia(bytes) { return media }
         // Text: valid UTF-8 without NULs or other control characters than tab and line breaks, and no markup.
         guard let text = String(bytes: bytes.prefix(65_536), encoding: .utf8) ?? Self.utf8Prefix(bytes) else {
             return nil
@@ -79,6 +87,17 @@ public enum AttachmentRules {
         }
         guard !controls, !Self.looksLikeMarkup(text) else { return nil }
         return .text
+    }
+
+    /// An ISO base media file (HEIF, MP4) by the brand of its leading `ftyp` box, or nil.
+    static func isoMedia(_ bytes: [UInt8]) -> FileKind? {
+        guard bytes.count >= 12, Array(bytes[4..<8]) == Array("ftyp".utf8) else { return nil }
+        let brand = String(decoding: bytes[8..<12], as: UTF8.self)
+        if ["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"].contains(brand) { return .heic }
+        if ["isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "MSNV", "dash"].contains(brand) {
+            return .mp4
+        }
+        return nil
     }
 
     /// A long text cut in the middle of a UTF-8 sequence is still text.

@@ -139,7 +139,7 @@ public struct ReportOutcome: Equatable, Sendable {
 }
 
 /// the customer's rating of the service on the report, each from 1 to 5.
-public struct ServiceRatings: Equatable, Sendable {
+public struct ServiceRatings: Codable, Equatable, Sendable {
     /// The scale of every rating.
     public static let scale = 1...5
 

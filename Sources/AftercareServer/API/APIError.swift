@@ -142,6 +142,35 @@ struct APIError: Error {
                 status: .unprocessableEntity, code: "no_fee_schedule",
                 message: "no fee schedule applies to organisation unit \(error.orgUnitId) on \(error.date)",
                 fields: ["date": .init(code: "no_fee_schedule", message: "has no fee schedule in effect")])
+        case let error as VisitNotFinished:
+            return APIError(
+                status: .conflict, code: "visit_not_finished",
+                message:
+                    "visit \(error.visitId) is \(error.status.rawValue): a report is written once it is completed or incomplete"
+            )
+        case let error as ReportNotYours:
+            return APIError(
+                status: .forbidden, code: "not_yours",
+                message: error.event == .sign
+                    ? "only the visit's engineer (the customer signing on their device) or the customer signs"
+                    : "only the visit's engineer, or the office for a paper report, writes this report")
+        case let error as ReportFrozen:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message:
+                    "report \(error.reportId) is \(error.status.rawValue): its content is kept as it was; add an addendum"
+            )
+        case let error as ReportStepNotAllowed:
+            var refused = APIError(
+                status: .conflict, code: "event_not_allowed",
+                message:
+                    "report \(error.reportId) is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
+            refused.allowedEvents = error.allowed.map(\.rawValue)
+            return refused
+        case let error as SpotCheckClosed:
+            return APIError(
+                status: .conflict, code: "event_not_allowed",
+                message: "spot check \(error.id) is \(error.status.rawValue) already")
         case let error as PurchaseOrderClosed:
             return APIError(
                 status: .conflict, code: "not_editable",

@@ -37,6 +37,9 @@ extension Request {
     /// the conversations of requests, with this server's kept files, seen within the caller's scope.
     var conversations: Conversations { Conversations(store, vault: application.vault) }
 
+    /// service reports, with this server's kept files, seen within the caller's scope.
+    var reports: ServiceReports { ServiceReports(store, vault: application.vault) }
+
     /// Who is acting, for the audit trail: the signed-in user (routes that write require one).
     var actor: Actor { principal?.actor ?? Actor(name: "anonymous") }
 

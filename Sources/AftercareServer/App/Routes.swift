@@ -49,6 +49,7 @@ func routes(_ app: Application) throws {
     WebhookController().register(api)
     MailgateController().register(api)
     FeeController().register(api)
+    ReportController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -88,6 +89,7 @@ func routes(_ app: Application) throws {
     AdminPages().register(root)
     MailPages().register(root)
     FeePages().register(root)
+    ReportPages().register(root)
     SLAPages().register(root)
     InboxPages().register(root)
     DispatchPages().register(root)

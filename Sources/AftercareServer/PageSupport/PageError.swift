@@ -137,6 +137,24 @@ enum PageError {
             return one(.conflict, "event", "fees.error.inEffect", ["date": error.validFrom.description])
         case let error as NoFeeSchedule:
             return one(.unprocessableEntity, "date", "fees.error.noSchedule", ["date": error.date.description])
+        // Service reports
+        case let error as VisitNotFinished:
+            return one(
+                .conflict, "visitId", "reports.error.visitNotFinished",
+                ["status": l.t("visitStatus.\(error.status.rawValue)")])
+        case is ReportNotYours:
+            return one(.forbidden, "event", "reports.error.notYours")
+        case is ReportFrozen:
+            return one(.conflict, "event", "reports.error.frozen")
+        case let error as ReportStepNotAllowed:
+            return one(
+                .conflict, "event", "reports.error.stepNotAllowed",
+                [
+                    "event": l.t("reportEvent.\(error.event.rawValue)"),
+                    "status": l.t("reportStatus.\(error.status.rawValue)"),
+                ])
+        case is SpotCheckClosed:
+            return one(.conflict, "event", "reports.error.checkClosed")
         case is PurchaseOrderClosed:
             return one(.conflict, "event", "parts.error.orderClosed")
         case is ReceiptAlreadyInspected:

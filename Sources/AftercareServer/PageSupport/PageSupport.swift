@@ -28,6 +28,9 @@ struct Chrome: Encodable {
         /// stock pages; the engineer's own van.
         var canViewStock = false
         var canViewFees = false
+        /// the review worklist and the spot checks.
+        var canReviewReports = false
+        var canCheckQuality = false
         var hasVan = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
@@ -56,6 +59,7 @@ extension Chrome {
                     isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
                     canManageEngineers: $0.may(.manageEngineers),
                     canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees),
+                    canReviewReports: $0.may(.reviewReports), canCheckQuality: $0.may(.checkQuality),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },

@@ -43,6 +43,23 @@ public struct Principal: Sendable, Equatable {
     public var csrfToken: String?
     public var tokenId: Int?
 
+    public init(
+        userId: Int, username: String, displayName: String, roles: Set<Role>, orgUnitId: Int, orgUnitPath: String,
+        customerId: Int?, locale: Language?, sessionId: Int? = nil, csrfToken: String? = nil, tokenId: Int? = nil
+    ) {
+        self.userId = userId
+        self.username = username
+        self.displayName = displayName
+        self.roles = roles
+        self.orgUnitId = orgUnitId
+        self.orgUnitPath = orgUnitPath
+        self.customerId = customerId
+        self.locale = locale
+        self.sessionId = sessionId
+        self.csrfToken = csrfToken
+        self.tokenId = tokenId
+    }
+
     /// headquarters (a root unit) sees everything; other staff their unit's subtree; a customer account
     /// only its customer's records.
     public var scope: Scope {

@@ -256,13 +256,15 @@ public struct Conversations: Sendable {
             let digests = slice.map(\.name).filter { !$0.hasPrefix(".") }
             var known: Set<String> = []
             if !digests.isEmpty {
-                // Files of attachments and the raw messages the mail gateway received.
+                // Files of attachments, the raw messages the mail gateway received and the customers' signatures.
                 let list = SQLList(digests.map { SQLBind($0) })
                 known = Set(
                     try await store.sql.raw(
                         """
                         SELECT sha256 FROM attachments WHERE sha256 IN (\(list)) \
-                        UNION SELECT sha256 FROM inbound_mail WHERE sha256 IN (\(list))
+                        UNION SELECT sha256 FROM inbound_mail WHERE sha256 IN (\(list)) \
+                        UNION SELECT signature_sha256 AS sha256 FROM service_reports \
+                        WHERE signature_sha256 IN (\(list))
                         """
                     ).all().map { try $0.decode(column: "sha256", as: String.self) })
             }

@@ -76,23 +76,15 @@ public enum DispatchSettingsRecord: RecordKind {
 
     /// The settings that apply to a unit: its own, else the nearest ancestor's, else the defaults.
     static func effective(for orgUnitId: Int, on db: any SQLDatabase) async throws -> Input {
-        let path = try await OrgUnitPaths.path(of: orgUnitId, on: db) ?? ""
-        let units = path.split(separator: "/").compactMap { Int($0) }
-        guard !units.isEmpty else { return defaults }
-        var found: [Int: Input] = [:]
-        for row in try await db.raw(
-            """
-            SELECT org_unit_id, speed_kmh, road_factor, buffer_minutes FROM dispatch_settings \
-            WHERE archived_at IS NULL AND org_unit_id IN (\(SQLList(units.map { SQLBind($0) })))
-            """
-        ).all() {
-            let unit = try row.decode(column: "org_unit_id", as: Int.self)
-            found[unit] = Input(
-                orgUnitId: unit, speedKmh: try row.decode(column: "speed_kmh", as: Double.self),
+        try await OrgUnitPaths.nearest(
+            table, columns: "speed_kmh, road_factor, buffer_minutes", for: orgUnitId, on: db
+        ) { row in
+            Input(
+                orgUnitId: try row.decode(column: "org_unit_id", as: Int.self),
+                speedKmh: try row.decode(column: "speed_kmh", as: Double.self),
                 roadFactor: try row.decode(column: "road_factor", as: Double.self),
                 bufferMinutes: try row.decode(column: "buffer_minutes", as: Int.self))
-        }
-        return units.reversed().lazy.compactMap { found[$0] }.first ?? defaults
+        } ?? defaults
     }
 }
 

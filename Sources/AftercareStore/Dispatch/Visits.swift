@@ -599,6 +599,26 @@ enum OrgUnitPaths {
         try await db.raw("SELECT path FROM org_units WHERE id = \(bind: unit)").first(
             decodingColumn: "path", as: String.self)
     }
+
+    /// A unit's settings of one kind (`table`, one live row per unit): its own, else its nearest ancestor's; nil
+    /// when neither it nor any ancestor has any.
+    static func nearest<T>(
+        _ table: String, columns: String, for orgUnitId: Int, on db: any SQLDatabase,
+        _ read: (any SQLRow) throws -> T
+    ) async throws -> T? {
+        let units = (try await path(of: orgUnitId, on: db) ?? "").split(separator: "/").compactMap { Int($0) }
+        guard !units.isEmpty else { return nil }
+        var found: [Int: T] = [:]
+        for row in try await db.raw(
+            """
+            SELECT org_unit_id, \(unsafeRaw: columns) FROM \(unsafeRaw: table) \
+            WHERE archived_at IS NULL AND org_unit_id IN (\(SQLList(units.map { SQLBind($0) })))
+            """
+        ).all() {
+            found[try row.decode(column: "org_unit_id", as: Int.self)] = try read(row)
+        }
+        return units.reversed().lazy.compactMap { found[$0] }.first
+    }
 }
 
 extension CalendarDate {

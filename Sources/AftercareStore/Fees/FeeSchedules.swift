@@ -345,7 +345,12 @@ public struct FeeSchedules: Sendable {
 
     /// Today in the unit's time zone: the day a schedule is looked up for when none is named.
     public func today(of orgUnitId: Int) async throws -> CalendarDate {
-        CalendarDate(store.now, in: try await Self.timeZone(of: orgUnitId, on: store.sql))
+        try await day(of: store.now, at: orgUnitId)
+    }
+
+    /// The day `moment` falls on in the unit's time zone (the day of a visit, for the schedule it was done under).
+    public func day(of moment: Date, at orgUnitId: Int) async throws -> CalendarDate {
+        CalendarDate(moment, in: try await Self.timeZone(of: orgUnitId, on: store.sql))
     }
 
     /// The day asked for, or today in the unit's time zone.

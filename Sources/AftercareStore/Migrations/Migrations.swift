@@ -22,6 +22,7 @@ public enum AftercareMigrations {
         M016Conversation(),
         M017Mail(),
         M018FeeSchedules(),
+        M019ServiceReports(),
     ]
 }
 

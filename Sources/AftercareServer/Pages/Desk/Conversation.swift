@@ -40,20 +40,6 @@ extension DeskPages {
         let principal = try req.requirePrincipal()
         let staff = !principal.roles.contains(.customer) && principal.may(.viewRequests)
         guard staff || principal.may(.usePortal) else { throw Forbidden(action: .viewRequests) }
-        let file = try await req.conversations.file(try req.pageId(), includeInternal: staff)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: file.view.kind.mediaType)
-        let encoded =
-            file.view.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
-        let ascii = String(
-            file.view.fileName.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
-                .map(Character.init))
-        let disposition = file.view.kind.isImage ? "inline" : "attachment"
-        headers.replaceOrAdd(
-            name: .contentDisposition,
-            value: "\(disposition); filename=\"\(ascii.isEmpty ? "attachment" : ascii)\"; filename*=UTF-8''\(encoded)")
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
-        return Response(status: .ok, headers: headers, body: .init(data: file.data))
+        return FileResponse.make(try await req.conversations.file(try req.pageId(), includeInternal: staff))
     }
 }

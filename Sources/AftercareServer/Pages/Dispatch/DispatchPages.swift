@@ -22,6 +22,7 @@ struct DispatchPages: Sendable {
         root.post("dispatch", "plans", ":id", "insert", use: insert).requires(.action(.dispatchVisits))
         root.get("visits", ":id", use: visit).requires(.action(.viewVisits))
         root.post("visits", ":id", "events", use: event).requires(.action(.viewVisits))
+        root.post("visits", ":id", "reports", use: openReport).requires(.action(.viewVisits))
         root.post("visits", ":id", "requisitions", use: requestParts).requires(.action(.requestParts))
         root.get("my-day", use: myDay).requires(.action(.workVisits))
         root.get("admin", "engineers", use: engineers).requires(.action(.manageEngineers))

@@ -35,6 +35,8 @@ extension DispatchPages {
             var canComplete: Bool
             var canHandBack: Bool
             var canReportIncomplete: Bool
+            /// finished: the service report is written now.
+            var finished: Bool
             /// A planned visit of this engineer: agree a window with the customer (`002`), suggested around the
             /// planned arrival.
             var canSchedule: Bool
@@ -98,6 +100,7 @@ extension DispatchPages {
                     canDepart: allowed.contains(.depart), canArrive: allowed.contains(.arrive),
                     canComplete: allowed.contains(.complete), canHandBack: allowed.contains(.handBack),
                     canReportIncomplete: allowed.contains(.reportIncomplete),
+                    finished: visit.status == .completed || visit.status == .incomplete,
                     canSchedule: allowed.contains(.schedule) && visit.engineerId == engineer?.id,
                     suggestStart: LocalTime.input(visit.plannedArrival.map { $0.addingTimeInterval(-1800) }, zone),
                     suggestEnd: LocalTime.input(visit.plannedArrival.map { $0.addingTimeInterval(5400) }, zone))

@@ -106,6 +106,7 @@ extension DispatchPages {
         var displaced: [Displaced]
         var followUpVisitId: Int?
         var partsPanel: PartsPanel?
+        var reportsPanel: ReportsPanel
     }
 
     /// the visit's requisitions and, for those who may ask, the form that turns its likely parts into one.
@@ -256,6 +257,9 @@ extension DispatchPages {
         var requisitions: [RequisitionView]?
         /// the warehouses that may issue the visit's parts, when the caller may request them; else empty.
         var warehouses: [WarehouseRecord.View]
+        /// the request's units and the visit's reports.
+        var units: [RequestUnitView] = []
+        var reports: [ServiceReportView] = []
     }
 
     /// the visit page for `principal` in the reader's language (and the deployment's zone,
@@ -347,6 +351,8 @@ extension DispatchPages {
             }, followUpVisitId: result?.followUpVisitId,
             partsPanel: Self.partsPanel(
                 data.requisitions, warehouses: data.warehouses, visit, principal: principal, engineer: own,
-                warehouseId: warehouseId, l))
+                warehouseId: warehouseId, l),
+            reportsPanel: Self.reportsPanel(
+                visit, units: data.units, reports: data.reports, principal: principal, engineer: own, l))
     }
 }

@@ -34,9 +34,13 @@ extension DispatchPages {
                 )
             }
         }
+        var filter = ReportFilter()
+        filter.visitId = id
         return VisitData(
             visit: visit, lines: lines, own: own, engineers: engineers, candidates: candidates,
-            requisitions: requisitions, warehouses: warehouses)
+            requisitions: requisitions, warehouses: warehouses,
+            units: try await ServiceRequests(store).get(visit.requestId).units,
+            reports: try await req.reports.list(filter, page: PageRequest(limit: Limits.unitsPerRequest)).items)
     }
 
     func visitModel(

@@ -134,13 +134,24 @@ extension PortalPages {
         var conversation: ConversationModel
         /// the published fee schedule that applies to the request, shown once a visit is planned.
         var tables: FeeScheduleTables?
+        /// the service reports handed in, each to read and (when waiting) to sign.
+        var reports: [Report]
+    }
+
+    /// A service report as the customer's request lists it.
+    struct Report: Encodable {
+        var id: Int
+        var title: String
+        var status: String
+        var toSign: Bool
     }
 
     /// a request as its customer follows it, in the reader's language: the next step, the customer's
     /// own words, who comes and when once a visit is agreed, and the timeline without internal notes.
     static func detailModel(
         _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], messages: [MessageView] = [],
-        schedule: FeeScheduleRecord.View? = nil, principal: Principal, _ l: Localizer
+        schedule: FeeScheduleRecord.View? = nil, reports: [ServiceReportView] = [], principal: Principal,
+        _ l: Localizer
     ) -> DetailModel {
         DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
@@ -159,7 +170,16 @@ extension PortalPages {
             conversation: ConversationModel(
                 messages.filter(\.kind.isPublic), kinds: [.customerMessage],
                 action: "/portal/requests/\(view.id)/messages",
-                l), tables: appointments.isEmpty ? nil : schedule.map { FeeScheduleTables($0, l) })
+                l), tables: appointments.isEmpty ? nil : schedule.map { FeeScheduleTables($0, l) },
+            reports: reports.map {
+                Report(
+                    id: $0.id,
+                    title: [
+                        l.t("reports.visitN").replacingOccurrences(of: "{n}", with: l.number($0.visitSequence)),
+                        $0.unitSerial,
+                    ].compactMap { $0 }.joined(separator: " · "),
+                    status: l.t("reportStatus.\($0.status.rawValue)"), toSign: $0.status == .submitted)
+            })
     }
 
     /// "3 级工程师 · 电工特种作业操作证（有效期至 2027-05-01）".

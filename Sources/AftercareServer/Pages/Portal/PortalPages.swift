@@ -15,6 +15,7 @@ struct PortalPages: Sendable {
             .POST, "portal", "requests", ":id", "messages",
             body: .collect(maxSize: ByteCount(value: ConversationIntake.maxBody)), use: postMessage
         ).requires(.action(.usePortal)).accepts(upTo: ConversationIntake.maxBody)
+        registerReports(root)
     }
 
     /// the customer writes on their own request, with files (another customer's request is not found).
@@ -46,8 +47,11 @@ struct PortalPages: Sendable {
         // the schedule the engineer charges by, as published for the request's unit today.
         let fees = FeeSchedules(req.store)
         let schedule = try await fees.applicable(to: view.orgUnitId, on: fees.today(of: view.orgUnitId))
+        var filter = ReportFilter()
+        filter.requestId = view.id
+        let reports = try await req.reports.list(filter, page: PageRequest(limit: Limits.unitsPerRequest)).items
         return Self.detailModel(
-            view, appointments: appointments, messages: messages, schedule: schedule,
+            view, appointments: appointments, messages: messages, schedule: schedule, reports: reports,
             principal: try req.requirePrincipal(), req.localizer)
     }
 

@@ -445,6 +445,49 @@ PY
     fi
 fi
 
+# Issue 15: a service report page with 10 photos (uploaded through the API to the demo's report waiting for the
+# customer's signature; the page lists them as thumbnails, each fetched by the browser on its own).
+if wanted page_report; then
+    report_id=$(BENCH_TOKEN=$token python3 - "$base" <<'PY'
+import json, os, struct, sys, uuid, zlib, urllib.request
+base = sys.argv[1]
+token = os.environ["BENCH_TOKEN"]
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def png(seed):
+    raw = b"".join(b"\0" + bytes([(x * seed + y) % 256 for x in range(64 * 3)]) for y in range(48))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 48, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+found = json.load(opener.open(urllib.request.Request(
+    base + "/api/v1/service-reports?status=submitted&limit=1", headers={"Authorization": "Bearer " + token}),
+    timeout=30))["items"]
+if not found:
+    sys.exit(1)
+rid = found[0]["id"]
+boundary = uuid.uuid4().hex
+body = b""
+for i in range(10):
+    body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"photo-{i + 1}.png\"\r\n"
+             "Content-Type: image/png\r\n\r\n").encode() + png(i + 3) + b"\r\n"
+body += f"--{boundary}--\r\n".encode()
+request = urllib.request.Request(
+    base + f"/api/v1/service-reports/{rid}/photos", data=body, method="POST",
+    headers={"Authorization": "Bearer " + token, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+report = json.load(opener.open(request, timeout=60))
+if len(report.get("photos", [])) < 10:
+    sys.exit(1)
+print(rid)
+PY
+    ) || report_id=""
+    if [[ -n $report_id ]]; then
+        page admin page_report "$GET_CONNS" get.lua "$base/reports/$report_id" yes
+        page admin page_report_c1 1 get.lua "$base/reports/$report_id" yes
+    else
+        fail page_report "could not add 10 photos to a submitted report"
+    fi
+fi
+
 # Issue 14: the mail gateway. In the server: new messages from a demo contact, each opening a request with its
 # acknowledgement. Through the binary, as a mail server runs it: one process per message, 4 at a time.
 mail_from=$(cat "$out/mail_from" 2>/dev/null || true)

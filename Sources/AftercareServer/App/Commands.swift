@@ -39,6 +39,7 @@ struct DemoCommand: AsyncCommand {
             into: context.application.store, hasher: context.application.storage[AuthSettingsKey.self]!.hasher)
         try await DemoDispatch.load(into: context.application.store)
         try await DemoParts.load(into: context.application.store)
+        try await DemoReports.load(into: context.application.store, vault: context.application.vault)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

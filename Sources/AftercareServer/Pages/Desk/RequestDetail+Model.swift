@@ -70,6 +70,8 @@ extension DeskPages {
         var visits: [VisitView]?
         /// The conversation, oldest first.
         var messages: [MessageView] = []
+        /// the service reports of the request's visits, for those who see visits.
+        var reports: [ServiceReportView] = []
     }
 
     /// The request page for `principal` in the reader's language: the steps their roles allow, the panels they
@@ -105,7 +107,8 @@ extension DeskPages {
             priorityOptions: SelectOption.of(Priority.self, prefix: "priority", selected: view.priority, l),
             errors: errors, sla: data.sla.map { SLAPanelModel($0, l) },
             visits: data.visits.map {
-                RequestVisitsModel($0, canAdd: principal.may(.dispatchVisits), form: visitForm, l)
+                RequestVisitsModel(
+                    $0, reports: data.reports, canAdd: principal.may(.dispatchVisits), form: visitForm, l)
             },
             conversation: ConversationModel(
                 data.messages, kinds: ConversationIntake.staffKinds(principal), action: "/requests/\(view.id)/messages",

@@ -19,14 +19,19 @@ extension DeskPages {
         let sla =
             principal.may(.viewSLA) ? try await SLAClocks.explain(view.id, now: req.store.now, in: req.store) : nil
         var visits: [VisitView]?
+        var reports: [ServiceReportView] = []
         if principal.may(.viewVisits) {
             var filter = VisitFilter()
             filter.requestId = id
             visits = try await Visits(req.store).list(filter, page: PageRequest(limit: 100)).items
+            var ofRequest = ReportFilter()
+            ofRequest.requestId = id
+            reports = try await req.reports.list(ofRequest, page: PageRequest(limit: 200)).items
         }
         let messages = try await req.conversations.list(id, includeInternal: true)
         return DetailData(
-            view: view, customerVisible: customerVisible, audit: audit, sla: sla, visits: visits, messages: messages)
+            view: view, customerVisible: customerVisible, audit: audit, sla: sla, visits: visits, messages: messages,
+            reports: reports)
     }
 
     func detailModel(_ req: Request, id: Int, errors: [String] = [], visitForm: VisitForm = VisitForm())

@@ -16,9 +16,20 @@ extension DeskPages {
             var statusCode: String
             var engineer: String?
             var window: String?
+            /// the visit's service reports, by unit.
+            var reports: [Report]
+        }
+
+        struct Report: Encodable {
+            var id: Int
+            var label: String
+            var repeatRepair: Bool
         }
 
         var rows: [Row]
+        /// the request repeats a repair fixed shortly before: which one.
+        var repeatNotice: String?
+        var repeatLink: String?
         var canAdd: Bool
         var purposeOptions: [SelectOption]
         var durationMinutes: String
@@ -29,13 +40,27 @@ extension DeskPages {
         var loanerUnit: Bool
 
         /// The request's visits in order, and the add-visit form as typed.
-        init(_ visits: [VisitView], canAdd: Bool, form: VisitForm, _ l: Localizer) {
-            rows = visits.sorted { $0.sequence < $1.sequence }.map {
+        init(
+            _ visits: [VisitView], reports: [ServiceReportView] = [], canAdd: Bool, form: VisitForm, _ l: Localizer
+        ) {
+            rows = visits.sorted { $0.sequence < $1.sequence }.map { visit in
                 Row(
-                    id: $0.id, sequence: $0.sequence, purpose: l.t("visitPurpose.\($0.purpose.rawValue)"),
-                    status: l.t("visitStatus.\($0.status.rawValue)"), statusCode: $0.status.rawValue,
-                    engineer: $0.engineerName, window: l.window($0.windowStart, $0.windowEnd))
+                    id: visit.id, sequence: visit.sequence, purpose: l.t("visitPurpose.\(visit.purpose.rawValue)"),
+                    status: l.t("visitStatus.\(visit.status.rawValue)"), statusCode: visit.status.rawValue,
+                    engineer: visit.engineerName, window: l.window(visit.windowStart, visit.windowEnd),
+                    reports: reports.filter { $0.visitId == visit.id }.map {
+                        Report(
+                            id: $0.id,
+                            label: [$0.unitSerial, l.t("reportStatus.\($0.status.rawValue)")].compactMap { $0 }.joined(
+                                separator: " · "), repeatRepair: $0.repeatOf != nil)
+                    })
             }
+            let repeated = reports.first { $0.repeatOf != nil }?.repeatOf
+            repeatNotice = repeated.map { link in
+                l.t("reports.repeatOf").replacingOccurrences(of: "{number}", with: link.requestNumber)
+                    .replacingOccurrences(of: "{date}", with: link.finishedAt.map(l.date) ?? "—")
+            }
+            repeatLink = repeated.map { "/reports/\($0.reportId)" }
             self.canAdd = canAdd
             purposeOptions = SelectOption.of(
                 VisitPurpose.self, prefix: "visitPurpose", selected: form.purpose ?? .repair, l)

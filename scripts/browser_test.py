@@ -42,6 +42,10 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  a serial in lower case, its phone with and without separators, its customer's and contact's
                  names and fault words in the search box; the customer page, the registration form and the
                  unit page show the warranty as it stands, never warranty.undetermined
+  reports        R-5: at 375x812 engineer.sh fills his draft service report (cause, difficulty, minutes), saves it,
+                 uploads a PNG photo and hands it in; the customer signs on his phone (an empty canvas is refused
+                 in the page, then a stroke drawn with pointer events); the manager reviews it from /reports and
+                 opens its print form (售后服务报告单) with the signature
   phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
                  user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
                  (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
@@ -71,10 +75,13 @@ import json
 import math
 import os
 import re
+import struct
 import sys
+import tempfile
 import time
 import traceback
 import urllib.parse
+import zlib
 from pathlib import Path
 
 from selenium import webdriver
@@ -85,6 +92,9 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
@@ -95,8 +105,9 @@ STATUSES = {"registered", "triaged", "inService", "waitingOnCustomer", "resolved
 NUMBER_RE = re.compile(r"SR-\d{4}-\d+")
 PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
+REPORT_PRINT_TITLE_ZH_HANS = "售后服务报告单"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "fees", "phone-all"]
+             "fees", "reports", "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -2226,6 +2237,168 @@ class Suite:
                         f"the unit page in {lang}: its warranty says where it stands", repr(text))
         self.sign_out("agent")
 
+    # --- scenario: service reports (R-5) ---------------------------------------------------
+    @staticmethod
+    def tiny_png(file: Path, width: int = 24, height: int = 16) -> None:
+        """A small valid RGB PNG (a colour gradient), written byte by byte: signature, IHDR, IDAT, IEND."""
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+        rows = b"".join(
+            b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 128)) for x in range(width))
+            for y in range(height)
+        )
+        ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, no interlace
+        file.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows))
+                         + chunk(b"IEND", b""))
+
+    def report_status(self, key: str, what: str) -> None:
+        want = self.t(f"reportStatus.{key}")
+        self.expect(self.text("#report-status") == want, f"{what}: the report says {want}",
+                    f"badge {self.text('#report-status')!r}")
+
+    def image_loaded(self, selector: str, what: str) -> None:
+        img = self.one(selector, f"{what}: the page has {selector}")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", img)
+        try:
+            self.wait(10).until(lambda d: d.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", img))
+        except TimeoutException:
+            pass  # reported below
+        size = self.driver.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", img)
+        self.expect(size[0] > 0, f"{what}: {selector} loads", f"natural size {size}, src {img.get_attribute('src')}")
+
+    def draw_signature(self, canvas: WebElement, touch: bool) -> None:
+        """One stroke across the canvas: pressed, moved through several points, released (offsets from its centre)."""
+        kind = interaction.POINTER_TOUCH if touch else interaction.POINTER_MOUSE
+        actions = ActionBuilder(self.driver, mouse=PointerInput(kind, "finger" if touch else "mouse"), duration=50)
+        pointer = actions.pointer_action
+        points = [(-90, 20), (-60, -30), (-30, 25), (0, -35), (30, 30), (60, -25), (90, 15)]
+        pointer.move_to(canvas, *points[0]).pointer_down()
+        for x, y in points[1:]:
+            pointer.move_to(canvas, x, y)
+        pointer.pointer_up()
+        actions.perform()
+
+    def reports_flow(self) -> None:
+        """R-5: engineer.sh, at 375x812, completes his draft report, adds a photo, hands it in; the customer signs on
+        his phone; the manager reviews it and opens its print form."""
+        rid = 0
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.sign_in("engineer.sh")
+            if self.html_lang() != "zh-Hans":  # the phone in the demo's own language (the switch keeps no query)
+                self.switch_language("zh-Hans", "engineer's day in zh-Hans")
+            self.go("/reports?status=draft", "engineer's draft reports", expect="table#report-list")
+            links = self.css("table#report-list tr.report-row a.report-link")
+            self.require(bool(links), "engineer.sh has a draft report", self.text("table#report-list")[:200])
+            self.click_to(links[0], "a draft report", expect="form#report-form")
+            rid = int(self.path().rsplit("/", 1)[-1])
+            self.report_status("draft", "the draft")
+            form = self.one("form#report-form")
+            self.fill(self.one("textarea[name='faultFound']", within=form), "开机后定影器温度报警，无法打印")
+            self.fill(self.one("textarea[name='actions']", within=form), "更换定影加热组件，清洁进纸通道")
+            self.fill(self.one("textarea[name='tests']", within=form), "连续打印 50 页，无报警")
+            Select(self.one("select[name='cause']", within=form)).select_by_value("qualityDefect")
+            code = self.css("select[name='faultCodeId']", within=form)
+            chosen = self.choose_something(code[0]) if code else "(no codes)"
+            Select(self.one("select[name='result']", within=form)).select_by_value("fixed")
+            Select(self.one("select[name='difficulty']", within=form)).select_by_value("b")
+            self.fill(self.one("input[name='labourMinutes']", within=form), "60")
+            self.info(f"report {rid}: fault code {chosen}")
+            self.click_to(self.one("#report-save"), "the draft saved", expect="form#report-form")
+            self.expect(self.path() == f"/reports/{rid}" and not self.has(".field-error"), "the draft is saved",
+                        f"at {self.path()}; " + " | ".join(e.text for e in self.css(".field-error")))
+            self.report_status("draft", "after saving")
+            saved = self.one("form#report-form")
+            self.expect("定影加热组件" in (self.one("textarea[name='actions']", within=saved).get_attribute("value") or "")
+                        and Select(self.one("select[name='cause']", within=saved)).first_selected_option
+                        .get_attribute("value") == "qualityDefect"
+                        and self.one("input[name='labourMinutes']", within=saved).get_attribute("value") == "60",
+                        "the saved draft shows what was typed")
+
+            before = len(self.css("ul#photo-list img.thumb"))
+            with tempfile.TemporaryDirectory() as tmp:
+                photo = Path(tmp) / f"report-photo-{self.stamp}.png"
+                self.tiny_png(photo)
+                self.one("input#photo-files").send_keys(str(photo))
+                self.click_to(self.one("#photo-upload"), "a photo uploaded", expect="form#report-form")
+            thumbs = self.css("ul#photo-list img.thumb")
+            self.expect(len(thumbs) == before + 1 and any(t.get_attribute("alt") == photo.name for t in thumbs),
+                        "the photo is listed as a thumbnail",
+                        f"{before} -> {len(thumbs)}: {[t.get_attribute('alt') for t in thumbs]}; "
+                        + " | ".join(e.text for e in self.css(".field-error")))
+
+            self.click_to(self.one("#report-submit"), "the report handed in", expect="form#sign-form")
+            self.report_status("submitted", "handed in")
+            self.no_sideways_scroll(f"/reports/{rid} (sign form)")
+
+            # The customer signs on the engineer's phone.
+            sign = self.one("form#sign-form")
+            self.fill(self.one("input[name='signerName']", within=sign), "王经理")
+            for name, value in (("attitude", "5"), ("quality", "4"), ("timeliness", "5")):
+                Select(self.one(f"#rating-input-{name}", within=sign)).select_by_value(value)
+            self.fill(self.one("textarea[name='customerRemarks']", within=sign), "维修及时，满意")
+            error = self.one("p[data-signature-error]")
+            old = self.driver.find_element(By.TAG_NAME, "html")
+            self.one("#sign-submit").click()
+            try:
+                self.wait(5).until(lambda _d: error.is_displayed())
+            except TimeoutException:
+                pass  # reported below
+            self.expect(error.is_displayed() and error.text.strip() == self.t("reports.signEmpty"),
+                        "an empty signature is refused in the page", f"error {error.text!r}, shown {error.is_displayed()}")
+            try:
+                old.is_enabled()
+                stayed = True
+            except StaleElementReferenceException:
+                stayed = False
+            self.expect(stayed and self.path() == f"/reports/{rid}", "the page stays (no form sent)", f"at {self.path()}")
+
+            canvas = self.one("#signature-canvas")
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+            signature = "return document.querySelector(\"#sign-form input[name='signature']\").value"
+            how = "touch"
+            self.draw_signature(canvas, touch=True)
+            if not (self.driver.execute_script(signature) or ""):
+                self.info("a touch stroke left no signature; drawing with the mouse")
+                how = "mouse"
+                self.draw_signature(canvas, touch=False)
+            value = self.driver.execute_script(signature) or ""
+            self.expect(value.startswith("data:image/png;base64,"), f"a stroke ({how}) fills the signature",
+                        f"value {value[:40]!r}")
+            self.expect(not error.is_displayed(), "the refusal goes away once signed")
+            self.info(f"signature drawn with {how}: {len(value)} characters")
+            self.shot("signature drawn")
+            self.click_to(self.one("#sign-submit"), "the report signed", expect="section#sign-off")
+            self.report_status("signed", "signed")
+            self.expect(self.text("#signoff-signer") == "王经理", "the signer is named", self.text("#signoff-signer"))
+            self.image_loaded("img#signature-image", "the signed report")
+            self.no_sideways_scroll(f"/reports/{rid} (signed)")
+            self.sign_out("engineer.sh")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        self.sign_in("manager")
+        if self.html_lang() != "zh-Hans":
+            self.switch_language("zh-Hans", "manager's home in zh-Hans")
+        self.go("/reports", "reports waiting for review", expect="table#report-list")
+        mine = [a for a in self.css("table#report-list a.report-link")
+                if urllib.parse.urlsplit(a.get_attribute("href") or "").path == f"/reports/{rid}"]
+        self.require(bool(mine), f"report {rid} waits for the manager's review",
+                     f"{[a.get_attribute('href') for a in self.css('a.report-link')]}")
+        self.click_to(mine[0], "the signed report (manager)", expect="#report-review")
+        self.click_to(self.one("#report-review"), "the report reviewed", expect="#report-status")
+        self.report_status("reviewed", "reviewed")
+        self.go(f"/reports/{rid}/print", "the report's print form zh-Hans", expect="h1", print_page=True)
+        self.expect(REPORT_PRINT_TITLE_ZH_HANS in self.text("h1"),
+                    f"the print form in {self.html_lang()} is titled {REPORT_PRINT_TITLE_ZH_HANS}", self.text("h1"))
+        self.image_loaded("img#print-signature", "the print form")
+        self.sign_out("manager")
+
     # --- 375 px: every page the run landed on ---------------------------------------------------
     def phone_all(self) -> None:
         """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
@@ -2309,6 +2482,7 @@ class Suite:
             "parts": self.parts_flow,
             "issue14": self.issue14_flow,
             "fees": self.fees_flow,
+            "reports": self.reports_flow,
             "phone-all": self.phone_all,
         }
         timings = []

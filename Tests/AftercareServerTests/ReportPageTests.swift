@@ -146,6 +146,9 @@ struct ReportPageTests {
             #expect(Array(image.body.readableBytesView) == Self.png)
             // and the head finds it on the worklist, reviews it and prints it in four languages
             #expect(try await setup.manager.get("/reports").body.string.contains("/reports/\(id)"))
+            // (changing the language on a filtered list comes back to the same filter)
+            let filtered = try await setup.manager.get("/reports?status=signed&repeat=1").body.string
+            #expect(filtered.contains("name=\"next\" value=\"/reports?status=signed&amp;repeat=1\""))
             #expect(try await setup.manager.post("/reports/\(id)/events", [("event", "review")]).status == .seeOther)
             #expect(try await ServiceReports(app.store).get(id).status == .reviewed)
             for (language, words) in [

@@ -125,7 +125,7 @@ struct ReportController {
         guard req.headers.contentType?.type == "multipart" else {
             throw APIError(
                 status: .unsupportedMediaType, code: "unsupported_media_type",
-                message: "the body must be multipart/form-data with the files in 'files'")
+                message: "the body must be multipart/form-data with the files in 'files[]'")
         }
         let files: [NewAttachment]
         do {

@@ -78,6 +78,14 @@ struct PageContext<Model: Encodable>: Encodable {
 }
 
 enum PageRenderer {
+    /// The page's own address with its query (a filtered list stays filtered when the language changes), or the
+    /// path alone when the whole would not be a safe place to come back to.
+    static func here(_ req: Request) -> String {
+        guard let query = req.url.query, !query.isEmpty else { return req.url.path }
+        let whole = req.url.path + "?" + query
+        return LocalRedirect.isSafe(whole) ? whole : req.url.path
+    }
+
     /// Renders `template` with the chrome around `model`, with status `status`.
     static func render<Model: Encodable>(
         _ template: String, title: String, _ model: Model, for req: Request, status: HTTPStatus = .ok
@@ -87,7 +95,7 @@ enum PageRenderer {
         var unread: Int?
         if let principal { unread = try? await Inbox(store: req.store, userId: principal.userId).unreadCount(cap: 100) }
         let chrome = Chrome(
-            principal: principal, localizer, csrf: CSRF.token(for: req), path: req.url.path, unread: unread)
+            principal: principal, localizer, csrf: CSRF.token(for: req), path: Self.here(req), unread: unread)
         let context = PageContext(
             lang: localizer.language.rawValue, title: localizer.t(title), chrome: chrome, page: model)
         let view = try await req.view.render(template, context)

@@ -41,7 +41,7 @@ public enum DemoDispatch {
                     },
                     certifications: [
                         Certification(
-                            name: "electrician", number: "DG-\(engineer.level)0\(engineer.skill)",
+                            name: "电工特种作业操作证", number: "DG-\(engineer.level)0\(engineer.skill)",
                             expiresOn: CalendarDate(year: 2028, month: 6, day: 30))
                     ], maxVisitsPerDay: 6, homeLatitude: lat + Double.random(in: -0.03...0.03, using: &random),
                     homeLongitude: lon + Double.random(in: -0.03...0.03, using: &random)), by: system)

@@ -77,7 +77,8 @@ public enum DemoReports {
             orgUnitId: try engineer.decode(column: "org_unit_id", as: Int.self),
             orgUnitPath: try engineer.decode(column: "path", as: String.self), customerId: nil, locale: nil)
         let engineerId = try engineer.decode(column: "id", as: Int.self)
-        // Resolved one-unit requests of the branch, oldest first; a unit repaired twice first of all (the repeat).
+        // Resolved one-unit requests of the branch registered at least half a day ago (their visit is over), newest
+        // first; a unit repaired twice first of all (the repeat).
         typealias Job = (request: Int, orgUnit: Int, created: Date, contact: String, unit: Int, line: Int)
         let jobs: [Job] = try await db.raw(
             """
@@ -86,6 +87,7 @@ public enum DemoReports {
             JOIN units un ON un.id = sru.unit_id JOIN product_models pm ON pm.id = un.model_id \
             WHERE sr.status IN ('resolved', 'closed') AND sr.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \
             \(bind: branch + "%")) AND (SELECT COUNT(*) FROM service_request_units x WHERE x.request_id = sr.id) = 1 \
+            AND sr.created_at < \(bind: store.now.addingTimeInterval(-12 * 3600)) \
             ORDER BY sr.id DESC LIMIT 400
             """
         ).all().map { row in

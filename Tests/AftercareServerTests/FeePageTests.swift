@@ -158,7 +158,7 @@ struct FeePageTests {
                     labour: [LabourRate(level: 3, difficulty: .b, basis: .perHour, amountMinor: 12_000)],
                     travel: [TravelBand(upToKm: 20, amountMinor: 5_000), TravelBand(upToKm: nil, amountMinor: 15_000)]),
                 by: .system)
-            let part = try await Records<PartRecord>(app.store).create(
+            _ = try await Records<PartRecord>(app.store).create(
                 .init(partNumber: "DR-200", name: "感光鼓", managementFeePercent: 15, lastPrice: 1_999), by: .system)
             func query(_ cause: FaultCause, serial: String = "sn-0001") -> String {
                 "/fees/price?"

@@ -63,3 +63,17 @@ extension Localizer {
             of: "{date}", with: date?.description ?? "")
     }
 }
+
+extension Localizer {
+    /// an engineer's qualification as a customer may check it: the level as `level` words it, then each
+    /// certification valid that day with its expiry: "3 级工程师 · 电工特种作业操作证（有效期至 2027-05-01）".
+    func qualification(_ level: String, certifications: [Certification]) -> String {
+        ([level]
+            + certifications.map { certificate in
+                certificate.expiresOn.map {
+                    t("portal.certificateUntil").replacingOccurrences(of: "{name}", with: certificate.name)
+                        .replacingOccurrences(of: "{date}", with: $0.description)
+                } ?? certificate.name
+            }).joined(separator: " · ")
+    }
+}

@@ -175,13 +175,9 @@ enum ServiceReportPage {
         }
         let code = report.faultCode.map { "\($0.code) · \($0.name) (\($0.category))" }
         let qualification = report.engineerLevel.map { level in
-            ([l.t("fees.levelN").replacingOccurrences(of: "{n}", with: l.number(level))]
-                + report.certifications.map { certificate in
-                    certificate.expiresOn.map {
-                        l.t("reports.certificateUntil").replacingOccurrences(of: "{name}", with: certificate.name)
-                            .replacingOccurrences(of: "{date}", with: $0.description)
-                    } ?? certificate.name
-                }).joined(separator: " · ")
+            l.qualification(
+                l.t("fees.levelN").replacingOccurrences(of: "{n}", with: l.number(level)),
+                certifications: report.certifications)
         }
         let chosen = Set(form.partEntryIds ?? data.consumption.map(\.entryId))
         func row(_ part: ReportPart) -> Model.PartRow {

@@ -124,14 +124,6 @@ public struct Conversations: Sendable {
         return try await Self.messages(requestId, only: id, includeInternal: true, on: store.sql).first!
     }
 
-    /// A file kept in the vault, waiting for its row.
-    struct KeptFile: Sendable {
-        var name: String
-        var kind: FileKind
-        var size: Int
-        var digest: String
-    }
-
     /// Keeps the files of a checked message in the vault, before the transaction that names them.
     func keep(_ attachments: [NewAttachment]) throws -> [KeptFile] {
         try attachments.map { file in
@@ -155,16 +147,7 @@ public struct Conversations: Sendable {
                 SQLBind(input.emailMessageId), SQLBind(now)
             )
             .returning("id").first(decodingColumn: "id", as: Int.self)!
-        for file in files {
-            try await db.insert(into: "attachments")
-                .columns(
-                    "owner", "owner_id", "request_id", "file_name", "kind", "size", "sha256", "actor", "created_at"
-                )
-                .values(
-                    SQLBind(owner), SQLBind(id), SQLBind(requestId), SQLBind(file.name), SQLBind(file.kind.rawValue),
-                    SQLBind(file.size), SQLBind(file.digest), SQLBind(actor.name), SQLBind(now)
-                ).run()
-        }
+        try await Attachments.insert(files, owner: owner, ownerId: id, requestId: requestId, by: actor, at: now, on: db)
         // A reply goes to the customer by e-mail too; an internal note never leaves.
         if input.kind == .reply { try await MailOutbox.reply(requestId: requestId, messageId: id, at: now, on: db) }
         let message = try await messages(requestId, only: id, includeInternal: true, on: db).first!
@@ -205,26 +188,9 @@ public struct Conversations: Sendable {
                 createdAt: try row.decode(column: "created_at", as: Date.self), attachments: [])
         }
         guard !messages.isEmpty else { return [] }
-        let rows = try await db.raw(
-            """
-            SELECT id, owner_id, file_name, kind, size, created_at FROM attachments WHERE owner = \(bind: owner) \
-            AND owner_id IN (\(SQLList(messages.map { SQLBind($0.id) }))) ORDER BY id
-            """
-        ).all()
-        var files: [Int: [AttachmentView]] = [:]
-        for row in rows {
-            files[try row.decode(column: "owner_id", as: Int.self), default: []].append(try Self.attachment(row))
-        }
+        let files = try await Attachments.of(owner: owner, ids: messages.map(\.id), on: db)
         for index in messages.indices { messages[index].attachments = files[messages[index].id] ?? [] }
         return messages
-    }
-
-    static func attachment(_ row: any SQLRow) throws -> AttachmentView {
-        AttachmentView(
-            id: try row.decode(column: "id", as: Int.self),
-            fileName: try row.decode(column: "file_name", as: String.self),
-            kind: try row.decodeStored("kind", as: FileKind.self), size: try row.decode(column: "size", as: Int.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 
     /// A kept file, for someone who may see its message: its request visible in the scope, and, for a customer
@@ -241,7 +207,7 @@ public struct Conversations: Sendable {
                 try row.decode(column: "request_id", as: Int.self), within: store.scope, on: store.sql) != nil
         else { throw RecordNotFound(entity: "attachment", id: id) }
         return AttachmentFile(
-            view: try Self.attachment(row), data: try vault.read(try row.decode(column: "sha256", as: String.self)))
+            view: try Attachments.view(row), data: try vault.read(try row.decode(column: "sha256", as: String.self)))
     }
 
     /// Removes kept files that no row names, written more than `age` ago (a crash between the file and its row,
@@ -274,5 +240,59 @@ public struct Conversations: Sendable {
             }
         }
         return removed
+    }
+}
+
+/// A file kept in the vault, waiting for its row.
+struct KeptFile: Sendable {
+    var name: String
+    var kind: FileKind
+    var size: Int
+    var digest: String
+}
+
+/// R-2.7, R-5.1: the rows of kept files (`attachments`), for every area that keeps them, each naming its owner
+/// (`request_messages`, `service_reports`) and the request it belongs to.
+enum Attachments {
+    /// Writes the rows of files already kept in the vault, in the caller's transaction.
+    static func insert(
+        _ files: [KeptFile], owner: String, ownerId: Int, requestId: Int?, by actor: Actor, at now: Date,
+        on db: any SQLDatabase
+    ) async throws {
+        for file in files {
+            try await db.insert(into: "attachments")
+                .columns(
+                    "owner", "owner_id", "request_id", "file_name", "kind", "size", "sha256", "actor", "created_at"
+                )
+                .values(
+                    SQLBind(owner), SQLBind(ownerId), SQLBind(requestId), SQLBind(file.name),
+                    SQLBind(file.kind.rawValue), SQLBind(file.size), SQLBind(file.digest), SQLBind(actor.name),
+                    SQLBind(now)
+                ).run()
+        }
+    }
+
+    /// The files of these owners, oldest first, by owner id, in one query.
+    static func of(owner: String, ids: [Int], on db: any SQLDatabase) async throws -> [Int: [AttachmentView]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            """
+            SELECT id, owner_id, file_name, kind, size, created_at FROM attachments WHERE owner = \(bind: owner) \
+            AND owner_id IN (\(SQLList(ids.map { SQLBind($0) }))) ORDER BY id
+            """
+        ).all()
+        var files: [Int: [AttachmentView]] = [:]
+        for row in rows {
+            files[try row.decode(column: "owner_id", as: Int.self), default: []].append(try view(row))
+        }
+        return files
+    }
+
+    static func view(_ row: any SQLRow) throws -> AttachmentView {
+        AttachmentView(
+            id: try row.decode(column: "id", as: Int.self),
+            fileName: try row.decode(column: "file_name", as: String.self),
+            kind: try row.decodeStored("kind", as: FileKind.self), size: try row.decode(column: "size", as: Int.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 }

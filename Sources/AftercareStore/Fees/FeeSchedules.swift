@@ -348,9 +348,15 @@ public struct FeeSchedules: Sendable {
         try await day(of: store.now, at: orgUnitId)
     }
 
-    /// The day `moment` falls on in the unit's time zone (the day of a visit, for the schedule it was done under).
-    public func day(of moment: Date, at orgUnitId: Int) async throws -> CalendarDate {
+    /// The day `moment` falls on in the unit's time zone.
+    func day(of moment: Date, at orgUnitId: Int) async throws -> CalendarDate {
         CalendarDate(moment, in: try await Self.timeZone(of: orgUnitId, on: store.sql))
+    }
+
+    /// the schedule that applied to the unit at `moment`, on that day of its own time zone (the schedule a
+    /// visit was done under).
+    public func applicable(to orgUnitId: Int, at moment: Date) async throws -> FeeScheduleRecord.View? {
+        try await applicable(to: orgUnitId, on: day(of: moment, at: orgUnitId))
     }
 
     /// The day asked for, or today in the unit's time zone.

@@ -66,13 +66,21 @@ extension ServiceReports {
                 break
             }
             var repeatOf: Int?
+            // The unit's repeat-repair window and spot-check share, read once for both checks.
+            let quality =
+                effects.contains(.checkRepeatRepair) || effects.contains(.sampleForSpotCheck)
+                ? try await QualitySettingsRecord.effective(for: before.orgUnitId, on: db)
+                : QualitySettingsRecord.defaults
             for effect in effects {
                 switch effect {
                 case .checkRepeatRepair:
-                    repeatOf = try await Self.earlierRepair(of: before, at: now, on: db)
+                    repeatOf = try await Self.earlierRepair(
+                        of: before, rule: RepeatRepairRule(windowDays: quality.repeatWindowDays), at: now, on: db)
                     if let repeatOf { update = update.set("repeat_of_report_id", to: repeatOf) }
                 case .sampleForSpotCheck:
-                    try await SpotChecks.sample(before, isRepeat: repeatOf != nil, at: now, on: db)
+                    let sampling = SpotCheckSampling(
+                        shareBasisPoints: quality.spotCheckShare, seed: ServiceReports.samplingSeed)
+                    try await SpotChecks.sample(before, by: sampling, isRepeat: repeatOf != nil, at: now, on: db)
                 case .freeze, .appendAddendum:
                     // The status freezes the content; the addendum is the timeline entry written below.
                     break
@@ -101,7 +109,7 @@ extension ServiceReports {
         scope: Scope
     ) -> Bool {
         let writer = writes(report, principal, engineerId: engineerId)
-        let ownEngineer = principal.may(.workVisits) && engineerId != nil && engineerId == report.engineerId
+        let ownEngineer = isEngineer(of: report.engineerId, principal, engineerId: engineerId)
         let customer = principal.may(.usePortal) && scope == .customer(id: report.customerId)
         switch event {
         case .submit, .reopen, .recordNoSignature: return writer
@@ -137,35 +145,13 @@ extension ServiceReports {
 
     /// The parts the ledger has as fitted on the report's visit, for the engineer to choose from.
     public func consumption(of report: ServiceReportView) async throws -> [ReportPart] {
-        var all = report
-        all.content.partEntryIds = nil
-        return try await Self.fittedParts(all, on: store.sql, everything: true)
+        try await Self.consumption(ofVisit: report.visitId, on: store.sql)
     }
 
     /// The visit's consumption chosen for this unit: the entries named, or, when none are named and the request has
     /// at most one unit, all of them.
-    static func fittedParts(_ report: ServiceReportView, on db: any SQLDatabase, everything: Bool = false)
-        async throws -> [ReportPart]
-    {
-        let rows = try await db.raw(
-            """
-            SELECT l.id, l.part_id, p.part_number, p.name, l.on_hand_delta, l.serial, l.faulty_serial, l.unit_cost \
-            FROM stock_ledger l JOIN parts p ON p.id = l.part_id \
-            WHERE l.visit_id = \(bind: report.visitId) AND l.kind = 'consumption' ORDER BY l.id
-            """
-        ).all()
-        let all = try rows.map { row in
-            ReportPart(
-                entryId: try row.decode(column: "id", as: Int.self),
-                partId: try row.decode(column: "part_id", as: Int.self),
-                partNumber: try row.decode(column: "part_number", as: String.self),
-                name: try row.decode(column: "name", as: String.self),
-                quantity: Double(-(try row.decode(column: "on_hand_delta", as: Int.self))) / 1000,
-                serial: try row.decode(column: "serial", as: String?.self),
-                removedSerial: try row.decode(column: "faulty_serial", as: String?.self),
-                unitCostMinor: try row.decode(column: "unit_cost", as: Int?.self))
-        }
-        if everything { return all }
+    static func fittedParts(_ report: ServiceReportView, on db: any SQLDatabase) async throws -> [ReportPart] {
+        let all = try await consumption(ofVisit: report.visitId, on: db)
         guard let chosen = report.content.partEntryIds else {
             let units =
                 try await db.raw(
@@ -180,13 +166,35 @@ extension ServiceReports {
         return all.filter { chosen.contains($0.entryId) }
     }
 
-    /// R-5.4: the earlier fixed repair of the same unit and fault category within the unit's window, if any.
-    static func earlierRepair(of report: ServiceReportView, at now: Date, on db: any SQLDatabase) async throws -> Int? {
+    /// Every part the ledger has as consumed on the visit, oldest first.
+    static func consumption(ofVisit visitId: Int, on db: any SQLDatabase) async throws -> [ReportPart] {
+        let rows = try await db.raw(
+            """
+            SELECT l.id, l.part_id, p.part_number, p.name, l.on_hand_delta, l.serial, l.faulty_serial, l.unit_cost \
+            FROM stock_ledger l JOIN parts p ON p.id = l.part_id \
+            WHERE l.visit_id = \(bind: visitId) AND l.kind = 'consumption' ORDER BY l.id
+            """
+        ).all()
+        return try rows.map { row in
+            ReportPart(
+                entryId: try row.decode(column: "id", as: Int.self),
+                partId: try row.decode(column: "part_id", as: Int.self),
+                partNumber: try row.decode(column: "part_number", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                quantity: Double(-(try row.decode(column: "on_hand_delta", as: Int.self))) / 1000,
+                serial: try row.decode(column: "serial", as: String?.self),
+                removedSerial: try row.decode(column: "faulty_serial", as: String?.self),
+                unitCostMinor: try row.decode(column: "unit_cost", as: Int?.self))
+        }
+    }
+
+    /// R-5.4: the earlier fixed repair of the same unit and fault category within the rule's window, if any.
+    static func earlierRepair(
+        of report: ServiceReportView, rule: RepeatRepairRule, at now: Date, on db: any SQLDatabase
+    ) async throws -> Int? {
         guard let unitId = report.unitId, let category = report.faultCategory, let result = report.content.result
         else { return nil }
         let finished = report.finishedAt ?? now
-        let settings = try await QualitySettingsRecord.effective(for: report.orgUnitId, on: db)
-        let rule = RepeatRepairRule(windowDays: settings.repeatWindowDays)
         let since = finished.addingTimeInterval(-Double(rule.windowDays) * 86_400)
         let frozen = [ServiceReportStatus.signed, .reviewed, .archived].map { SQLBind($0.rawValue) }
         let history = try await db.raw(

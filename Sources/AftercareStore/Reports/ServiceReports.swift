@@ -138,7 +138,7 @@ public struct ServiceReports: Sendable {
         guard var view = try await Self.load(id, within: store.scope, zone: store.timeZone, on: store.sql) else {
             throw RecordNotFound(entity: "serviceReport", id: id)
         }
-        view.photos = try await Self.photos(of: id, on: store.sql)
+        view.photos = try await Attachments.of(owner: Self.owner, ids: [id], on: store.sql)[id] ?? []
         view.timeline = try await Self.timeline(of: id, on: store.sql)
         view.spotCheck = try await SpotChecks.load(reportId: id, within: .everything, on: store.sql)
         return view
@@ -173,12 +173,21 @@ public struct ServiceReports: Sendable {
 
     // MARK: Writing
 
-    /// Whether `principal` writes this report: the visit's engineer, or someone who dispatches (a paper report typed
-    /// in by the office).
+    /// Whether `principal` (whose engineer record is `engineerId`) is the engineer of a visit done by
+    /// `visitEngineer`.
+    static func isEngineer(of visitEngineer: Int?, _ principal: Principal, engineerId: Int?) -> Bool {
+        principal.may(.workVisits) && engineerId != nil && engineerId == visitEngineer
+    }
+
+    /// Whether `principal` opens and writes the reports of a visit done by `visitEngineer`: that engineer, or someone
+    /// who dispatches (a paper report typed in by the office).
+    public static func writes(visitEngineer: Int?, _ principal: Principal, engineerId: Int?) -> Bool {
+        principal.may(.dispatchVisits) || isEngineer(of: visitEngineer, principal, engineerId: engineerId)
+    }
+
+    /// Whether `principal` writes this report.
     public static func writes(_ report: ServiceReportView, _ principal: Principal, engineerId: Int?) -> Bool {
-        principal.may(.dispatchVisits)
-            || (principal.may(.workVisits) && engineerId != nil
-                && engineerId == report.engineerId)
+        writes(visitEngineer: report.engineerId, principal, engineerId: engineerId)
     }
 
     func engineerId(of principal: Principal) async throws -> Int? {
@@ -196,7 +205,7 @@ public struct ServiceReports: Sendable {
         let engineer = try await engineerId(of: principal)
         let id = try await store.write { db -> Int in
             let visit = try await Visits.lockForWrite(visitId, expectedVersion: nil, within: scope, on: db)
-            guard principal.may(.dispatchVisits) || (engineer != nil && engineer == visit.engineerId) else {
+            guard Self.writes(visitEngineer: visit.engineerId, principal, engineerId: engineer) else {
                 throw ReportNotYours(reportId: 0, event: nil)
             }
             guard visit.status == .completed || visit.status == .incomplete else {
@@ -314,10 +323,9 @@ public struct ServiceReports: Sendable {
             throw ReportNotYours(reportId: id, event: nil)
         }
         let kept = try files.map { file in
-            (
+            KeptFile(
                 name: AttachmentRules.safeName(file.fileName, fallback: "photo"),
-                kind: AttachmentRules.kind(of: file.bytes)!, size: file.bytes.count, digest: try vault.keep(file.bytes)
-            )
+                kind: AttachmentRules.kind(of: file.bytes)!, size: file.bytes.count, digest: try vault.keep(file.bytes))
         }
         try await store.write { db in
             let before = try await Self.lockForWrite(id, expectedVersion: nil, within: scope, zone: zone, on: db)
@@ -331,17 +339,8 @@ public struct ServiceReports: Sendable {
             if count + kept.count > ReportMedia.maxPerReport {
                 throw ValidationError(["files": .tooMany(max: ReportMedia.maxPerReport - count)])
             }
-            for file in kept {
-                try await db.insert(into: "attachments")
-                    .columns(
-                        "owner", "owner_id", "request_id", "file_name", "kind", "size", "sha256", "actor", "created_at"
-                    )
-                    .values(
-                        SQLBind(Self.owner), SQLBind(id), SQLBind(before.requestId), SQLBind(file.name),
-                        SQLBind(file.kind.rawValue), SQLBind(file.size), SQLBind(file.digest),
-                        SQLBind(principal.username), SQLBind(now)
-                    ).run()
-            }
+            try await Attachments.insert(
+                kept, owner: Self.owner, ownerId: id, requestId: before.requestId, by: principal.actor, at: now, on: db)
             try await db.update("service_reports").set("version", to: before.version + 1).set("updated_at", to: now)
                 .where("id", .equal, id).run()
             try await AuditLog.append(
@@ -349,15 +348,6 @@ public struct ServiceReports: Sendable {
                 before: ["photos": count], after: ["photos": count + kept.count])
         }
         return try await get(id)
-    }
-
-    static func photos(of id: Int, on db: any SQLDatabase) async throws -> [AttachmentView] {
-        try await db.raw(
-            """
-            SELECT id, file_name, kind, size, created_at FROM attachments WHERE owner = \(bind: owner) \
-            AND owner_id = \(bind: id) ORDER BY id
-            """
-        ).all().map(Conversations.attachment)
     }
 
     static func timeline(of id: Int, on db: any SQLDatabase) async throws -> [ReportTimelineEntry] {
@@ -388,7 +378,7 @@ public struct ServiceReports: Sendable {
                 on: store.sql) != nil
         else { throw RecordNotFound(entity: "attachment", id: attachmentId) }
         return AttachmentFile(
-            view: try Conversations.attachment(row),
+            view: try Attachments.view(row),
             data: try vault.read(try row.decode(column: "sha256", as: String.self)))
     }
 

@@ -48,24 +48,28 @@ public struct SpotChecks: Sendable {
 
     /// The spot check of a report, if it was sampled and `scope` sees it.
     static func load(reportId: Int, within scope: Scope, on db: any SQLDatabase) async throws -> SpotCheckView? {
-        var sql: SQLQueryString =
-            "SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE s.report_id = \(bind: reportId)"
-        if let condition = ServiceRequests.visible(to: scope) { sql = sql + " AND " + condition }
-        return try await db.raw(sql).first().map(Self.view)
+        try await load(where: "s.report_id = \(bind: reportId)", within: scope, on: db)
     }
 
     static func load(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> SpotCheckView? {
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE s.id = \(bind: id)"
-        if let condition = ServiceRequests.visible(to: scope) { sql = sql + " AND " + condition }
+        try await load(where: "s.id = \(bind: id)", within: scope, on: db)
+    }
+
+    static func load(where condition: SQLQueryString, within scope: Scope, on db: any SQLDatabase) async throws
+        -> SpotCheckView?
+    {
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE " + condition
+        if let visible = ServiceRequests.visible(to: scope) { sql = sql + " AND " + visible }
         return try await db.raw(sql).first().map(Self.view)
     }
 
-    /// offers a signed report's job to the spot check (`SpotCheckSampling`, the unit's share), in the
-    /// signing transaction.
-    static func sample(_ report: ServiceReportView, isRepeat: Bool, at now: Date, on db: any SQLDatabase) async throws {
+    /// offers a signed report's job to the spot check (`sampling` with the unit's share), in the signing
+    /// transaction.
+    static func sample(
+        _ report: ServiceReportView, by sampling: SpotCheckSampling, isRepeat: Bool, at now: Date,
+        on db: any SQLDatabase
+    ) async throws {
         guard let result = report.content.result else { return }
-        let settings = try await QualitySettingsRecord.effective(for: report.orgUnitId, on: db)
-        let sampling = SpotCheckSampling(shareBasisPoints: settings.spotCheckShare, seed: ServiceReports.samplingSeed)
         guard sampling.selects(reportId: report.id, isRepeatRepair: isRepeat, result: result) else { return }
         try await db.insert(into: "spot_checks")
             .columns("report_id", "org_unit_id", "engineer_id", "status", "repeat_repair", "selected_at")

@@ -29,7 +29,7 @@ extension DispatchPages {
         engineer: EngineerRecord.View?, _ l: Localizer
     ) -> ReportsPanel {
         let finished = visit.status == .completed || visit.status == .incomplete
-        let writes = principal.may(.dispatchVisits) || (engineer != nil && engineer?.id == visit.engineerId)
+        let writes = ServiceReports.writes(visitEngineer: visit.engineerId, principal, engineerId: engineer?.id)
         let targets: [(Int?, String)] =
             units.isEmpty
             ? [(nil, l.t("reports.wholeVisit"))] : units.map { ($0.unitId, "\($0.modelCode) · \($0.serialNumber)") }

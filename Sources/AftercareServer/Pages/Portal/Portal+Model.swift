@@ -185,13 +185,8 @@ extension PortalPages {
     /// "3 级工程师 · 电工特种作业操作证（有效期至 2027-05-01）".
     static func qualification(_ appointment: CustomerAppointment, _ l: Localizer) -> String? {
         guard appointment.engineerName != nil, let level = appointment.engineerLevel else { return nil }
-        let certifications = appointment.certifications.map { certificate in
-            certificate.expiresOn.map {
-                l.t("portal.certificateUntil").replacingOccurrences(of: "{name}", with: certificate.name)
-                    .replacingOccurrences(of: "{date}", with: $0.description)
-            } ?? certificate.name
-        }
-        return ([l.t("portal.engineerLevel").replacingOccurrences(of: "{n}", with: l.number(level))] + certifications)
-            .joined(separator: " · ")
+        return l.qualification(
+            l.t("portal.engineerLevel").replacingOccurrences(of: "{n}", with: l.number(level)),
+            certifications: appointment.certifications)
     }
 }

@@ -23,11 +23,10 @@ extension PortalPages {
         _ req: Request, id: Int, signOff: SignOffForm = SignOffForm(), errors: [FieldMessage] = []
     ) async throws -> ServiceReportPage.Model {
         let report = try await req.reports.get(id)
-        let fees = FeeSchedules(req.store)
-        let day = try await fees.day(of: report.finishedAt ?? req.store.now, at: report.orgUnitId)
         let data = ServiceReportPage.Data(
             report: report, engineerId: nil, codes: [], consumption: [],
-            schedule: try await fees.applicable(to: report.orgUnitId, on: day))
+            schedule: try await FeeSchedules(req.store).applicable(
+                to: report.orgUnitId, at: report.finishedAt ?? req.store.now))
         return ServiceReportPage.model(
             data, paths: .portal(report), principal: try req.requirePrincipal(), req.localizer, signOff: signOff,
             errors: errors)

@@ -51,10 +51,8 @@ struct ReportPages: Sendable {
             }
             consumption = try await reports.consumption(of: report)
         }
-        let fees = FeeSchedules(req.store)
-        // The schedule of the day the work was done, in the unit's own time zone.
-        let day = try await fees.day(of: report.finishedAt ?? req.store.now, at: report.orgUnitId)
-        let schedule = try await fees.applicable(to: report.orgUnitId, on: day)
+        let schedule = try await FeeSchedules(req.store).applicable(
+            to: report.orgUnitId, at: report.finishedAt ?? req.store.now)
         return ServiceReportPage.Data(
             report: report, engineerId: engineer, codes: codes, consumption: consumption, schedule: schedule)
     }

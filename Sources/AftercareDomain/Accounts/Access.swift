@@ -1,7 +1,7 @@
 /// the people who use the system. A user holds one or more roles.
 public enum Role: String, CodedEnum {
     case administrator, serviceManager, hotlineAgent, dispatcher, fieldEngineer, technicalSupport, warehouseKeeper
-    case qualityInspector, complaintHandler, accountManager, customer
+    case qualityInspector, complaintHandler, accountManager, accountant, customer
 
     /// the after-sales service department. A complaint handler may hold none of these roles, so that
     /// complaints are handled by someone independent of the service being complained about.
@@ -43,6 +43,13 @@ public enum Action: String, CodedEnum {
     /// review and archive signed service reports (the department head) and set the repeat-repair window and
     /// the spot-check share; work the quality spot checks (the quality inspector).
     case reviewReports, checkQuality
+    /// price a job for the customer, send the quote and record the customer's answer; set which request
+    /// types need an accepted quote before work.
+    case quoteJobs
+    /// issue a job's fee document and read the fee report and the exports.
+    case billFees
+    /// record payments and refunds, and correct a document with a credit note (accounts staff).
+    case recordPayments
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -85,11 +92,12 @@ public enum Permissions {
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
-            .handleFollowUps, .viewVisits, .viewStock, .viewFees,
+            .handleFollowUps, .viewVisits, .viewStock, .viewFees, .quoteJobs, .billFees,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
             .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts, .viewFees,
+            .quoteJobs,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
@@ -109,6 +117,9 @@ public enum Permissions {
         .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive, .viewFees,
+        ]),
+        .accountant: reading.union([
+            .viewRequests, .viewAudit, .viewVisits, .viewFees, .quoteJobs, .billFees, .recordPayments,
         ]),
         .customer: [.usePortal],
     ]

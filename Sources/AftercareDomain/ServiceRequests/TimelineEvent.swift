@@ -8,6 +8,9 @@ public enum TimelineEvent: String, CodedEnum {
     /// The engineer on site: the SLA's on-site event.
     case arriveOnSite
     case visitComplete, visitReportIncomplete, visitCancel
+    /// the fee steps the request's people follow: a quote sent and answered, a document issued, money
+    /// received.
+    case quoteSent, quoteAccepted, quoteRejected, feeDocumentIssued, creditNoteIssued, paymentRecorded
 
     /// The request's own event.
     public init(_ event: RequestEventKind) {

@@ -318,6 +318,12 @@ public struct Visits: Sendable {
             VisitEvent(
                 input.event, reason: input.reason, customerConsent: input.customerConsent ?? false,
                 nextStep: input.nextStep), at: now)
+        // the engineer sets out only for work the customer agreed to pay for, where a quote is needed.
+        if input.event == .depart || input.event == .arrive,
+            let request = try await ServiceRequests.load(before.requestId, within: .everything, on: db)
+        {
+            try await Quotes.requireAccepted(request: request, on: db)
+        }
         var update = db.update("visits").set("status", to: lifecycle.status.rawValue)
             .set("version", to: before.version + 1).set("updated_at", to: now)
         var engineerId = before.engineerId

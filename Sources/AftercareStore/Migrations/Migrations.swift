@@ -23,6 +23,7 @@ public enum AftercareMigrations {
         M017Mail(),
         M018FeeSchedules(),
         M019ServiceReports(),
+        M020Billing(),
     ]
 }
 

@@ -201,7 +201,7 @@ public struct SLAReports: Sendable {
 
 extension CalendarDate {
     /// Local midnight of this day in `zone`.
-    func startOfDay(in zone: TimeZone) -> Date {
+    public func startOfDay(in zone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)

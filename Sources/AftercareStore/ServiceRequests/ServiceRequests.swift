@@ -632,6 +632,8 @@ public struct ServiceRequests: Sendable {
         }
         let effects = try lifecycle.apply(
             RequestEvent(event.event, note: event.note, setsFaultCause: event.faultCause != nil), at: now)
+        // work starts only once a needed quote is accepted.
+        if event.event == .startService { try await Quotes.requireAccepted(request: before, on: db) }
         let priority = Urgency.changed(priority: event.priority, emergency: event.emergency, before: before.priority)
         let cause = event.faultCause ?? before.faultCause
         var update = db.update("service_requests")
@@ -820,6 +822,18 @@ public struct ServiceRequests: Sendable {
         var insert = db.insert(into: "service_request_units").columns("request_id", "unit_id", "model_id")
         for unit in units { insert = insert.values(SQLBind(requestId), SQLBind(unit.id), SQLBind(unit.modelId)) }
         try await insert.run()
+    }
+
+    /// A step of another record (a quote, a fee document) on the request's timeline, its status unchanged.
+    static func appendStep(
+        _ event: TimelineEvent, requestId: Int, note: String?, by actor: Actor, at now: Date, on db: any SQLDatabase
+    ) async throws {
+        guard
+            let status = try await db.raw("SELECT status FROM service_requests WHERE id = \(bind: requestId)")
+                .first(decodingColumn: "status", as: String.self).flatMap(RequestStatus.init(rawValue:))
+        else { throw RecordNotFound(entity: "serviceRequest", id: requestId) }
+        try await appendTimeline(
+            requestId: requestId, at: now, actor: actor, event: event, from: status, to: status, note: note, on: db)
     }
 
     static func appendTimeline(

@@ -233,4 +233,61 @@ struct ReportPageTests {
             #expect(try await setup.engineer.get("/quality/spot-checks").status == .forbidden)
         }
     }
+
+    @Test("managers keep the fault codes and the quality rules on one page; a refused form keeps what was typed")
+    func qualitySetup() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given
+            let setup = try await Self.setup(app)
+            let line = setup.fixture.model.productLineId
+            // when: a code is added, then the same code again
+            let added = try await setup.manager.post(
+                "/quality/setup/fault-codes",
+                [
+                    ("productLineId", "\(line)"), ("code", "FU-01"), ("name", "定影器温度异常"), ("category", "定影系统"),
+                    ("cause", "qualityDefect"),
+                ])
+            #expect(added.status == .seeOther)
+            let twice = try await setup.manager.post(
+                "/quality/setup/fault-codes",
+                [("productLineId", "\(line)"), ("code", "FU-01"), ("name", "<i>重复</i>"), ("category", "定影系统")])
+            // then: the second is refused on the page with what was typed, escaped
+            #expect(twice.status == .unprocessableEntity)
+            #expect(twice.body.string.contains("&lt;i&gt;重复&lt;/i&gt;") && twice.body.string.contains("代码"))
+            let codes = try await Records<FaultCodeRecord>(app.store).list(
+                page: PageRequest(), filter: .faultCodes(productLineId: line)
+            ).items
+            #expect(codes.map(\.code) == ["FU-01"])
+            // when: renamed, then archived
+            let code = try #require(codes.first)
+            let renamed = try await setup.manager.post(
+                "/quality/setup/fault-codes/\(code.id)",
+                [
+                    ("version", "\(code.version)"), ("name", "定影器过热"), ("category", "定影系统"), ("cause", ""),
+                    ("action", "save"),
+                ])
+            #expect(renamed.status == .seeOther)
+            #expect(try await Records<FaultCodeRecord>(app.store).get(code.id).name == "定影器过热")
+            _ = try await setup.manager.post(
+                "/quality/setup/fault-codes/\(code.id)", [("version", "\(code.version + 1)"), ("action", "archive")])
+            #expect(try await Records<FaultCodeRecord>(app.store).get(code.id).archivedAt != nil)
+            // when: the branch's window and share are set, then a share over 100 %
+            let saved = try await setup.manager.post(
+                "/quality/setup/settings",
+                [("orgUnitId", "\(setup.fixture.branch.id)"), ("repeatWindowDays", "60"), ("spotCheckShare", "25")])
+            #expect(saved.status == .seeOther)
+            let absurd = try await setup.manager.post(
+                "/quality/setup/settings",
+                [("orgUnitId", "\(setup.fixture.branch.id)"), ("repeatWindowDays", "60"), ("spotCheckShare", "150")])
+            #expect(absurd.status == .unprocessableEntity && absurd.body.string.contains("150"))
+            let settings = try await Records<QualitySettingsRecord>(app.store).list(page: PageRequest()).items
+            #expect(settings.map(\.spotCheckShare) == [2_500])
+            #expect(settings.map(\.repeatWindowDays) == [60])
+            // and the inspector reads the page without the forms
+            let page = try await setup.inspector.get("/quality/setup").body.string
+            #expect(page.contains("60 天") && !page.contains("quality-settings-form"))
+            #expect(
+                try await setup.inspector.post("/quality/setup/settings", [("orgUnitId", "1")]).status == .forbidden)
+        }
+    }
 }

@@ -35,6 +35,8 @@ struct ScopeTests {
         var photo: Int
         var spotCheck: Int
         var qualitySettings: Int
+        var quote: Int
+        var document: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -122,6 +124,25 @@ struct ScopeTests {
                 \(bind: false), \(bind: Date())) RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            // Quotes and fee documents (issue 15): a sent quote and an invoice of the south request.
+            let quote = try await store.sql.raw(
+                """
+                INSERT INTO quotes (request_id, org_unit_id, customer_id, status, currency, pricing, priced, \
+                schedule_id, charged_minor, free_minor, valid_until, created_by, version, created_at, updated_at) \
+                VALUES (\(bind: world.southRequest.id), \(bind: world.south.id), \(bind: world.southCustomer.id), \
+                'sent', 'CNY', '{"orgUnitId":null}', '{"currency":"CNY","lines":[],"chargedMinor":0,"freeMinor":0,\
+                "pendingMinor":0}', \(bind: feeSchedule.id), 0, 0, '2099-01-01', 'test', 1, \(bind: Date()), \
+                \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let document = try await store.sql.raw(
+                """
+                INSERT INTO fee_documents (number, kind, request_id, org_unit_id, customer_id, currency, billed_minor, \
+                free_minor, lines, issued_by, issued_at) VALUES ('INV-SOUTH-2026-000001', 'invoice', \
+                \(bind: world.southRequest.id), \(bind: world.south.id), \(bind: world.southCustomer.id), 'CNY', \
+                10000, 0, '[]', 'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
@@ -140,7 +161,8 @@ struct ScopeTests {
                 visit: visit.id, engineer: engineer.id, plan: plan, settings: settings.id, warehouse: warehouse.id,
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
-                report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id)
+                report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
+                document: document)
         }
     }
 
@@ -148,6 +170,8 @@ struct ScopeTests {
         _ path: [PathComponent], _ world: TwoBranches, southUser: Int, southToken: Int, south: SouthRecords
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
+        if text.contains("v1/quotes") || text.hasPrefix("quotes") { return "\(south.quote)" }
+        if text.contains("v1/fee-documents") || text.hasPrefix("billing") { return "\(south.document)" }
         if text.contains("fee-schedules") || text.hasPrefix("fees") { return "\(south.feeSchedule)" }
         if text.contains("service-report-files") || text.hasPrefix("reports/files") { return "\(south.photo)" }
         if text.contains("spot-checks") { return "\(south.spotCheck)" }
@@ -204,7 +228,7 @@ struct ScopeTests {
                     // The parts catalogue is shared too (each part's stock lists only the caller's warehouses).
                     !key.contains(" /parts/"), !key.contains("/api/v1/parts/"),
                     // So is the fault-code catalogue (R-5.1).
-                    !key.contains("/api/v1/fault-codes/")
+                    !key.contains("/api/v1/fault-codes/"), !key.contains("/quality/setup/fault-codes/")
                 else { continue }
                 let id = Self.foreignId(
                     route.path, world, southUser: south.user.id, southToken: southTokenId, south: southRecords)

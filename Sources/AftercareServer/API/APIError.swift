@@ -167,6 +167,30 @@ struct APIError: Error {
                     "report \(error.reportId) is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
             refused.allowedEvents = error.allowed.map(\.rawValue)
             return refused
+        case let error as QuoteNeeded:
+            return APIError(
+                status: .conflict, code: "quote_needed",
+                message: error.latest == nil
+                    ? "request \(error.requestId) needs an accepted quote before work starts, and has none"
+                    : "request \(error.requestId) needs an accepted quote before work starts; its latest is \(error.latest!.rawValue)"
+            )
+        case let error as QuoteStepNotAllowed:
+            var refused = APIError(
+                status: .conflict, code: "event_not_allowed",
+                message: "quote \(error.id) is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
+            refused.allowedEvents = error.allowed.map(\.rawValue)
+            return refused
+        case let error as NotBillable:
+            let message =
+                switch error.reason {
+                case .nothingDone:
+                    "request \(error.requestId) has no handed-in report and no accepted quote: send the job to price"
+                case .warrantyPending:
+                    "the warranty of a unit on request \(error.requestId) is not decided: record the cause of its fault"
+                case .alreadyBilled:
+                    "request \(error.requestId) is billed by \(error.number ?? "an invoice"): credit it first to bill it again"
+                }
+            return APIError(status: .conflict, code: "not_billable", message: message)
         case let error as SpotCheckClosed:
             return APIError(
                 status: .conflict, code: "event_not_allowed",

@@ -49,6 +49,7 @@ func routes(_ app: Application) throws {
     WebhookController().register(api)
     MailgateController().register(api)
     FeeController().register(api)
+    BillingController().register(api)
     ReportController().register(api)
 
     // the archive as CSV.
@@ -89,7 +90,9 @@ func routes(_ app: Application) throws {
     AdminPages().register(root)
     MailPages().register(root)
     FeePages().register(root)
+    BillingPages().register(root)
     ReportPages().register(root)
+    QualitySetupPages().register(root)
     SLAPages().register(root)
     InboxPages().register(root)
     DispatchPages().register(root)

@@ -153,6 +153,21 @@ enum PageError {
                     "event": l.t("reportEvent.\(error.event.rawValue)"),
                     "status": l.t("reportStatus.\(error.status.rawValue)"),
                 ])
+        // Quotes and fee documents
+        case let error as QuoteNeeded:
+            return one(
+                .conflict, "event", "billing.error.quoteNeeded",
+                ["status": error.latest.map { l.t("quoteStatus.\($0.rawValue)") } ?? l.t("billing.noQuote")])
+        case let error as QuoteStepNotAllowed:
+            return one(
+                .conflict, "event", "billing.error.quoteStep",
+                [
+                    "event": l.t("quoteEvent.\(error.event.rawValue)"),
+                    "status": l.t("quoteStatus.\(error.status.rawValue)"),
+                ])
+        case let error as NotBillable:
+            return one(
+                .conflict, "request", "billing.error.\(error.reason.rawValue)", ["number": error.number ?? ""])
         case is SpotCheckClosed:
             return one(.conflict, "event", "reports.error.checkClosed")
         case is PurchaseOrderClosed:

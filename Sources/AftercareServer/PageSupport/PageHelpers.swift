@@ -53,3 +53,13 @@ enum TypedNumber {
         return value
     }
 }
+
+extension Request {
+    /// A print form in the language its links ask for (`?lang=zh-Hant`), for this page only: the reader's own
+    /// language is unchanged.
+    func usePrintLanguage() {
+        if let chosen = (try? query.get(String.self, at: "lang")).flatMap(Language.init) {
+            principal?.locale = chosen
+        }
+    }
+}

@@ -28,6 +28,8 @@ struct Chrome: Encodable {
         /// stock pages; the engineer's own van.
         var canViewStock = false
         var canViewFees = false
+        /// the fee documents' worklist and the fee report.
+        var canBill = false
         /// the review worklist and the spot checks.
         var canReviewReports = false
         var canCheckQuality = false
@@ -58,7 +60,7 @@ extension Chrome {
                     canViewVisits: $0.may(.viewVisits),
                     isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
                     canManageEngineers: $0.may(.manageEngineers),
-                    canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees),
+                    canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees), canBill: $0.may(.billFees),
                     canReviewReports: $0.may(.reviewReports), canCheckQuality: $0.may(.checkQuality),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })

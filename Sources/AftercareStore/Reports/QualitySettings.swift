@@ -75,3 +75,8 @@ public enum QualitySettingsRecord: RecordKind {
 }
 
 extension QualitySettingsRecord: OwnedByOrgUnit {}
+
+extension RecordFilter where Kind == QualitySettingsRecord {
+    /// a unit's own settings (at most one).
+    public static func qualitySettings(orgUnitId: Int) -> Self { equal([("org_unit_id", orgUnitId)]) }
+}

@@ -15,9 +15,7 @@ extension DeskPages {
 
     /// 售后服务登记表: one request, one or several units, in the chosen language (`?lang=`), print-friendly.
     @Sendable func printForm(_ req: Request) async throws -> Response {
-        if let chosen = (try? req.query.get(String.self, at: "lang")).flatMap(Language.init) {
-            req.principal?.locale = chosen
-        }
+        req.usePrintLanguage()
         let l = req.localizer
         let model = Self.printModel(
             try await Self.printData(req, id: req.pageId()), principal: try req.requirePrincipal(), l,

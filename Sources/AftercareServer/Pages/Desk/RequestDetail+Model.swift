@@ -57,6 +57,8 @@ extension DeskPages {
         var conversation: ConversationModel?
         /// Why the request waits for someone to check how it came in (an unknown e-mail sender).
         var intakeFlag: String? = nil
+        /// quotes and fee documents, for those who see fees.
+        var fees: FeesPanelModel? = nil
     }
 
     /// What the request page shows, as read from the store for the caller; the panels the caller may not see are
@@ -72,6 +74,9 @@ extension DeskPages {
         var messages: [MessageView] = []
         /// the service reports of the request's visits, for those who see visits.
         var reports: [ServiceReportView] = []
+        /// its quotes and fee documents, for those who see fees.
+        var quotes: [QuoteView]? = nil
+        var documents: [FeeDocumentView] = []
     }
 
     /// The request page for `principal` in the reader's language: the steps their roles allow, the panels they
@@ -113,6 +118,11 @@ extension DeskPages {
             conversation: ConversationModel(
                 data.messages, kinds: ConversationIntake.staffKinds(principal), action: "/requests/\(view.id)/messages",
                 l),
-            intakeFlag: view.intakeFlag.map { l.t("intakeFlag.\($0.rawValue)") })
+            intakeFlag: view.intakeFlag.map { l.t("intakeFlag.\($0.rawValue)") },
+            fees: data.quotes.map {
+                FeesPanelModel(
+                    requestId: view.id, quotes: $0, documents: data.documents, portal: false,
+                    canQuote: principal.may(.quoteJobs) && view.status.isOpen, canBill: principal.may(.billFees), l)
+            })
     }
 }

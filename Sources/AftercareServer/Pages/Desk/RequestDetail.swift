@@ -29,9 +29,16 @@ extension DeskPages {
             reports = try await req.reports.list(ofRequest, page: PageRequest(limit: 200)).items
         }
         let messages = try await req.conversations.list(id, includeInternal: true)
-        return DetailData(
+        var data = DetailData(
             view: view, customerVisible: customerVisible, audit: audit, sla: sla, visits: visits, messages: messages,
             reports: reports)
+        if principal.may(.viewFees) {
+            data.quotes = try await Quotes(req.store).of(request: id)
+            var documents = FeeDocumentFilter()
+            documents.requestId = id
+            data.documents = try await FeeDocuments(req.store).list(documents, page: PageRequest(limit: 50)).items
+        }
+        return data
     }
 
     func detailModel(_ req: Request, id: Int, errors: [String] = [], visitForm: VisitForm = VisitForm())

@@ -79,6 +79,11 @@ extension FeePages {
         var parts: [PartRow]
         var errors: [FieldMessage]
         var result: Result?
+        /// R-6.2: the request a quote would be for (`request=`), and where the answer is saved as its quote.
+        var request: String?
+        var requestId: Int?
+        var requestLink: String?
+        var quoteAction: String?
     }
 
     /// What the calculator's answer names: the serials of the units and the parts' numbers and names, by id.
@@ -139,14 +144,8 @@ extension FeePages {
             decisions: quote.units.map {
                 "\(names.serials[$0.unitId] ?? "") · \(l.t("warranty.\($0.decision.status.rawValue)"))"
             },
-            lines: priced.lines.map { line in
-                PriceModel.Line(
-                    what: what(line, names: names, l), unit: line.unitId.flatMap { names.serials[$0] } ?? "",
-                    amount: l.money(line.amountMinor) ?? "", charge: l.t("charge.\(line.charge.rawValue)"),
-                    chargeCode: line.charge.rawValue,
-                    why: l.t("lineReason.\(line.reason.rawValue)").replacingOccurrences(
-                        of: "{cause}", with: l.t("cause.\((line.cause ?? .unknown).rawValue)")))
-            }, charged: l.money(priced.chargedMinor) ?? "", free: l.money(priced.freeMinor) ?? "",
+            lines: PricedLines.rows(priced.lines, names: names, l), charged: l.money(priced.chargedMinor) ?? "",
+            free: l.money(priced.freeMinor) ?? "",
             pending: priced.pendingMinor > 0 ? l.money(priced.pendingMinor) : nil)
     }
 

@@ -7,10 +7,58 @@ extension FeePages {
     /// what a job would cost, before it is done or while the customer is on the phone. A plain GET (pricing
     /// writes nothing), so the answer can be bookmarked and reloaded; `price=1` asks for the price.
     @Sendable func calculator(_ req: Request) async throws -> Response {
+        try await renderCalculator(req, extra: nil)
+    }
+
+    /// The calculator as its query asks; `request=` names the request a quote would be for (its units fill the
+    /// form when none is typed). `extra` is a failure of saving the answer as a quote, shown with the form.
+    func renderCalculator(_ req: Request, extra: PageFailure?) async throws -> Response {
         let l = req.localizer
         let principal = try req.requirePrincipal()
         let q = QueryReader(req: req)
-        var v = AftercareDomain.Validator()
+        var form = try Self.readForm(q)
+        var forRequest: ServiceRequestView?
+        if let requestId = try q.int("request") {
+            let request = try await ServiceRequests(req.store).get(requestId)
+            forRequest = request
+            if !form.units.contains(where: { !$0.serial.isEmpty }) {
+                for (index, unit) in request.units.prefix(Self.calculatorUnits).enumerated() {
+                    form.units[index] = (unit.serialNumber, request.faultCause)
+                }
+            }
+        }
+        var quote: PricingQuote?
+        var names = PriceNames()
+        var errors: [FieldMessage] = extra?.messages ?? []
+        var status = extra?.status ?? HTTPStatus.ok
+        if form.asked {
+            do {
+                let (_, found, priced) = try await Self.pricingRequest(
+                    form, store: req.store, home: principal.orgUnitId)
+                names = found
+                quote = priced
+            } catch {
+                guard let failure = PageError.from(error, l, labels: Self.calculatorLabels()) else { throw error }
+                errors = failure.messages
+                status = failure.status
+            }
+        }
+        var model = Self.priceModel(
+            form, units: try await req.orgUnitChoices().options, quote: quote, names: names, l, errors: errors)
+        if let forRequest {
+            model.request = forRequest.number
+            model.requestId = forRequest.id
+            model.requestLink = "/requests/\(forRequest.id)"
+            if quote != nil, principal.may(.quoteJobs) {
+                model.quoteAction = "/requests/\(forRequest.id)/quotes?" + (req.url.query ?? "")
+            }
+        }
+        return try await PageRenderer.render(
+            "fee-calculator", title: "fees.calculatorTitle", model, for: req, status: status)
+    }
+
+    /// The calculator's fields from the query.
+    static func readForm(_ q: QueryReader) throws -> PriceForm {
         var form = PriceForm()
         form.asked = try q.bool("price") ?? false
         form.orgUnitId = try q.int("orgUnitId")
@@ -36,33 +84,31 @@ extension FeePages {
                 try q.string("parts.\(index).unit") ?? "", try q.string("parts.\(index).unitCost") ?? ""
             )
         }
-        var quote: PricingQuote?
-        var names = PriceNames()
-        var errors: [FieldMessage] = []
-        var status = HTTPStatus.ok
-        if form.asked {
-            do {
-                let (request, rows, found) = try await Self.pricingRequest(
-                    form, store: req.store, home: principal.orgUnitId, into: &v)
-                try v.finish()
-                names = found
-                do {
-                    quote = try await FeeSchedules(req.store).price(request)
-                } catch let error as ValidationError {
-                    throw Self.onFormRows(
-                        error, rows: rows, fields: ["units.unitId": "serial", "parts.unitCostMinor": "unitCost"],
-                        lists: ["travel": "km"])
-                }
-            } catch {
-                guard let failure = PageError.from(error, l, labels: Self.calculatorLabels()) else { throw error }
-                errors = failure.messages
-                status = failure.status
-            }
+        return form
+    }
+
+    /// The job the calculator's query asks for, checked the way the calculator checks it; its problems are named on
+    /// the form's rows.
+    static func askedPricing(_ req: Request, home: Int) async throws -> (PricingRequest, PriceNames) {
+        let (request, names, _) = try await pricingRequest(
+            try readForm(QueryReader(req: req)), store: req.store, home: home)
+        return (request, names)
+    }
+
+    /// `pricingRequest(_:store:home:into:)`, finished: its problems and the pricing's own, named on the form's rows.
+    static func pricingRequest(_ form: PriceForm, store: Store, home: Int) async throws
+        -> (PricingRequest, PriceNames, PricingQuote)
+    {
+        var v = AftercareDomain.Validator()
+        let (request, rows, found) = try await pricingRequest(form, store: store, home: home, into: &v)
+        try v.finish()
+        do {
+            return (request, found, try await FeeSchedules(store).price(request))
+        } catch let error as ValidationError {
+            throw onFormRows(
+                error, rows: rows, fields: ["units.unitId": "serial", "parts.unitCostMinor": "unitCost"],
+                lists: ["travel": "km"])
         }
-        let model = Self.priceModel(
-            form, units: try await req.orgUnitChoices().options, quote: quote, names: names, l, errors: errors)
-        return try await PageRenderer.render(
-            "fee-calculator", title: "fees.calculatorTitle", model, for: req, status: status)
     }
 
     /// The pricing request the form asks for: units found by serial and parts by number, within the caller's scope;

@@ -136,6 +136,8 @@ extension PortalPages {
         var tables: FeeScheduleTables?
         /// the service reports handed in, each to read and (when waiting) to sign.
         var reports: [Report]
+        /// the quotes sent to the customer (to accept or reject) and the fee documents (to print).
+        var fees: FeesPanelModel? = nil
     }
 
     /// A service report as the customer's request lists it.
@@ -150,8 +152,8 @@ extension PortalPages {
     /// own words, who comes and when once a visit is agreed, and the timeline without internal notes.
     static func detailModel(
         _ view: ServiceRequestView, appointments: [CustomerAppointment] = [], messages: [MessageView] = [],
-        schedule: FeeScheduleRecord.View? = nil, reports: [ServiceReportView] = [], principal: Principal,
-        _ l: Localizer
+        schedule: FeeScheduleRecord.View? = nil, reports: [ServiceReportView] = [], quotes: [QuoteView] = [],
+        documents: [FeeDocumentView] = [], principal: Principal, _ l: Localizer
     ) -> DetailModel {
         DetailModel(
             number: view.number, status: l.t("status.\(view.status.rawValue)"), statusCode: view.status.rawValue,
@@ -179,7 +181,12 @@ extension PortalPages {
                         $0.unitSerial,
                     ].compactMap { $0 }.joined(separator: " · "),
                     status: l.t("reportStatus.\($0.status.rawValue)"), toSign: $0.status == .submitted)
-            })
+            },
+            fees: quotes.isEmpty && documents.isEmpty
+                ? nil
+                : FeesPanelModel(
+                    requestId: view.id, quotes: quotes, documents: documents, portal: true, canQuote: false,
+                    canBill: false, l))
     }
 
     /// "3 级工程师 · 电工特种作业操作证（有效期至 2027-05-01）".

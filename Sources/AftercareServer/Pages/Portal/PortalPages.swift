@@ -50,8 +50,12 @@ struct PortalPages: Sendable {
         var filter = ReportFilter()
         filter.requestId = view.id
         let reports = try await req.reports.list(filter, page: PageRequest(limit: Limits.unitsPerRequest)).items
+        var documents = FeeDocumentFilter()
+        documents.requestId = view.id
         return Self.detailModel(
             view, appointments: appointments, messages: messages, schedule: schedule, reports: reports,
+            quotes: try await Quotes(req.store).of(request: view.id),
+            documents: try await FeeDocuments(req.store).list(documents, page: PageRequest(limit: 50)).items,
             principal: try req.requirePrincipal(), req.localizer)
     }
 

@@ -38,7 +38,8 @@ extension PortalPages {
     }
 
     @Sendable func printReport(_ req: Request) async throws -> Response {
-        try await PageRenderer.render(
+        req.usePrintLanguage()
+        return try await PageRenderer.render(
             "report-print", title: "reports.printTitle", try await reportModel(req, id: req.pageId()), for: req)
     }
 

@@ -74,6 +74,7 @@ struct ReportPages: Sendable {
     }
 
     @Sendable func print(_ req: Request) async throws -> Response {
+        req.usePrintLanguage()
         let data = try await Self.reportData(req, id: req.pageId())
         let model = ServiceReportPage.model(
             data, paths: .staff(data.report), principal: try req.requirePrincipal(), req.localizer)

@@ -46,6 +46,10 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  uploads a PNG photo and hands it in; the customer signs on his phone (an empty canvas is refused
                  in the page, then a stroke drawn with pointer events); the manager reviews it from /reports and
                  opens its print form (售后服务报告单) with the signature
+  billing        R-6.3: finance (accountant) lands on /billing (zh-Hans, no sideways scroll at 375 px), opens an unpaid invoice,
+                 records an absurd amount without allowing an overpayment (refused on /billing/{id}, with what was
+                 typed), then the outstanding amount by bank transfer (paid); its print form, then in English
+                 ("Invoice and receipt"); the agent opens quote 1 at 375 px (status, print link)
   phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
                  user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
                  (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
@@ -107,7 +111,7 @@ PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
 REPORT_PRINT_TITLE_ZH_HANS = "售后服务报告单"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "fees", "reports", "phone-all"]
+             "fees", "reports", "billing", "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -439,7 +443,7 @@ class Suite:
     def landing(login: str) -> str:
         """Where a demo login lands after signing in (issue 14): the page of their daily work."""
         for prefix, path in (("customer", "/portal"), ("dispatcher", "/dispatch"), ("warehouse", "/requisitions"),
-                             ("engineer", "/my-day")):
+                             ("engineer", "/my-day"), ("finance", "/billing")):
             if login.startswith(prefix):
                 return path
         return "/"  # the desk: admin, manager, agents
@@ -2399,6 +2403,141 @@ class Suite:
         self.image_loaded("img#print-signature", "the print form")
         self.sign_out("manager")
 
+    # --- scenario: billing (R-6.3) ----------------------------------------------------------
+    def billing_flow(self) -> None:
+        """R-6.3: finance, the accountant, lands on the fee documents at 375x812 and opens an unpaid invoice; an absurd
+        amount without an overpayment is refused on the invoice's page with what was typed; the outstanding amount by
+        bank transfer pays it; its print form in the page's language, then in English. The agent opens quote 1 at
+        375 px. No other scenario records payments: the invoice is the first unpaid one listed."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.sign_in("finance", home="/billing")
+            self.one("table#document-list", "finance lands on the fee documents (table#document-list)")
+            if self.html_lang() != "zh-Hans":  # the demo's own language; the print form then switches to English
+                self.switch_language("zh-Hans", "fee documents in zh-Hans")
+            self.no_sideways_scroll("/billing")
+            rows = self.css("table#document-list tr.document-row.standing-unpaid")
+            if not rows:
+                self.info("no unpaid invoice on the first page; filtering outstanding invoices")
+                self.go("/billing?outstanding=1&kind=invoice", "outstanding invoices", expect="table#document-list")
+                rows = self.css("table#document-list tr.document-row.standing-unpaid")
+            self.require(bool(rows), "the demo has an unpaid invoice",
+                         f"rows: {[r.get_attribute('class') for r in self.css('tr.document-row')[:8]]}")
+            self.click_to(self.one("a.document-link", within=rows[0]), "an unpaid invoice", expect="form#payment-form")
+            page = self.path()
+            self.require(re.fullmatch(r"/billing/\d+", page) is not None, "the invoice's page is /billing/{id}", page)
+            self.no_sideways_scroll(f"{page} (payment form)")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        number = self.text("#document-number")
+        self.expect(bool(number) and number in self.text("h1"), "the heading names the document number", self.text("h1"))
+        self.expect("standing-unpaid" in (self.one("#document-standing").get_attribute("class") or ""),
+                    "the badge says unpaid", self.one("#document-standing").get_attribute("class") or "")
+        form = self.one("form#payment-form")
+        for field in ("select[name='kind']", "select[name='method']", "input[name='amount']", "input[name='reference']",
+                      "input[name='receivedOn']", "textarea[name='note']", "input[type='checkbox'][name='overpayment']",
+                      "button#record-payment"):
+            self.one(field, f"the payment form has {field}", within=form)
+        outstanding = self.one("input[name='amount']", within=form).get_attribute("value") or ""
+        self.require(re.fullmatch(r"[\d,]+(\.\d+)?", outstanding) is not None and float(outstanding.replace(",", "")) > 0,
+                     "the amount is prefilled with what is outstanding", repr(outstanding))
+        self.info(f"invoice {number} ({page}): {outstanding} outstanding")
+
+        # An absurd amount, no overpayment allowed: refused on the invoice's page, with what was typed.
+        reference = f"HX-TEST-{self.stamp}"
+        self.driver.execute_script("arguments[0].noValidate = true;", form)
+        self.fill(self.one("input[name='amount']", within=form), "99999999")
+        self.fill(self.one("input[name='reference']", within=form), reference)
+        overpayment = self.one("input[name='overpayment']", within=form)
+        if overpayment.is_selected():
+            overpayment.click()
+        self.click_to(self.one("button#record-payment"), "an absurd amount refused", expect="form#payment-form")
+        self.expect(self.path() == page, f"the refused payment stays on {page}", f"at {self.path()}")
+        errors = self.field_errors()
+        self.expect(self.has("p.alert.field-error[data-field='amountMinor']"), "the refusal names the amount (amountMinor)",
+                    f"errors {errors}")
+        form = self.one("form#payment-form")
+        kept = self.one("input[name='reference']", within=form).get_attribute("value") or ""
+        self.expect(kept == reference, "the typed reference is kept", f"reference {kept!r}")
+        self.expect("standing-unpaid" in (self.one("#document-standing").get_attribute("class") or ""),
+                    "still unpaid after the refusal")
+        self.refused_form("an absurd amount", page, shown="p.alert.field-error")
+        form = self.one("form#payment-form")
+        self.expect((self.one("input[name='amount']", within=form).get_attribute("value") or "") == outstanding,
+                    "after the reload the amount is the outstanding one again")
+
+        # The outstanding amount by bank transfer: paid.
+        self.fill(self.one("input[name='amount']", within=form), outstanding)
+        self.fill(self.one("input[name='reference']", within=form), reference)
+        Select(self.one("select[name='method']", within=form)).select_by_value("bankTransfer")
+        Select(self.one("select[name='kind']", within=form)).select_by_value("payment")
+        self.click_to(self.one("button#record-payment"), "the invoice paid", expect="#document-standing")
+        self.expect(self.path() == page and not self.has(".field-error"), f"the payment lands back on {page}",
+                    f"at {self.path()}; errors {self.field_errors()}")
+        self.expect(any(s in (302, 303) for s, _ in self.nav), "the payment answers with a redirect",
+                    " -> ".join(f"{s} {urllib.parse.urlsplit(u).path}" for s, u in self.nav))
+        badge = self.one("#document-standing")
+        self.expect("standing-paid" in (badge.get_attribute("class") or ""), "the badge says paid",
+                    f"class {badge.get_attribute('class')!r}, text {badge.text!r}")
+        self.expect(badge.text.strip() == self.t("standing.paid"), f"the badge reads {self.t('standing.paid')}",
+                    repr(badge.text))
+        payments = self.css("table#payments tr.payment-row")
+        self.expect(len(payments) == 1 and reference in payments[0].text, "the payment is listed with its reference",
+                    " | ".join(r.text for r in payments))
+        left = self.css("form#payment-form input[name='amount']")  # the form stays, for refunds
+        self.expect(not left or not (left[0].get_attribute("value") or ""), "nothing outstanding: no amount prefilled",
+                    f"amount {left[0].get_attribute('value')!r}" if left else "")
+
+        # Its print form, then in English.
+        link = self.one("a#print-document")
+        self.expect(urllib.parse.urlsplit(link.get_attribute("href") or "").path == f"{page}/print",
+                    f"the print link goes to {page}/print", link.get_attribute("href") or "")
+        self.drain_navigation()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        link.click()
+        self.wait_gone(old)
+        self.landed("the invoice's print form", expect="#print-number", print_page=True)
+        self.expect(self.path() == f"{page}/print", f"on {page}/print", self.path())
+        self.expect(self.text("#print-number") == number, f"the print form is numbered {number}", self.text("#print-number"))
+        heading = self.t("feeDocumentKind.invoice")
+        self.expect(self.text("#print-heading") == heading, f"the print form in {self.html_lang()} is titled {heading}",
+                    self.text("#print-heading"))
+        self.expect(self.has("#print-payments") and reference in self.text("#print-payments"),
+                    "the print form lists the payment", self.text("#print-payments")[:200])
+        english = [a for a in self.css("a.print-lang") if (a.get_attribute("href") or "").endswith("?lang=en")]
+        self.require(bool(english), "the print form offers English (a.print-lang ...?lang=en)",
+                     f"{[a.get_attribute('href') for a in self.css('a.print-lang')]}")
+        self.drain_navigation()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        english[0].click()
+        self.wait_gone(old)
+        self.landed("the invoice's print form in English", expect="#print-heading", print_page=True)
+        self.expect(self.html_lang() == "en" and self.query().get("lang") == ["en"], "the print form is in English",
+                    f"lang {self.html_lang()}, url {self.driver.current_url}")
+        self.expect(self.text("#print-heading") == "Invoice and receipt", "the English print form is an 'Invoice and receipt'",
+                    self.text("#print-heading"))
+        self.expect(self.text("#print-number") == number, "the same number in English", self.text("#print-number"))
+        self.go("/billing", "fee documents after the English print form", expect="table#document-list")
+        self.info(f"after the print form's ?lang=en the signed-in pages are in {self.html_lang()}")
+        self.sign_out("finance")
+
+        # The agent reads quote 1 on a phone.
+        self.sign_in("agent")
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.go("/quotes/1", "quote 1 at 375 px", expect="#quote-status")
+            self.expect(self.has("a#print-quote"), "the quote offers its print form (a#print-quote)")
+            self.info(f"quote 1: {self.text('h1')} · {self.text('#quote-status')}")
+            self.no_sideways_scroll("/quotes/1")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        self.sign_out("agent")
+
     # --- 375 px: every page the run landed on ---------------------------------------------------
     def phone_all(self) -> None:
         """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
@@ -2483,6 +2622,7 @@ class Suite:
             "issue14": self.issue14_flow,
             "fees": self.fees_flow,
             "reports": self.reports_flow,
+            "billing": self.billing_flow,
             "phone-all": self.phone_all,
         }
         timings = []

@@ -10,7 +10,8 @@ import Vapor
 /// result with the independent checker and compares it with `bks.csv` in the matching convention (distance: DIMACS,
 /// hierarchical: exact Euclidean). `day` plans the realistic 300-visit, 20-engineer day and times emergency
 /// insertions. Neither touches the database. `aftercare bench stock [--entries N] [--parts N]` measures the stock
-/// ledger on the configured database (see `StockBench`).
+/// ledger on the configured database (see `StockBench`); `aftercare bench billing [--entries N]` issues and pays N
+/// fee documents (see `BillingBench`).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "benchmark", help: "vrptw (Solomon instances) or day (the realistic day)")
@@ -29,7 +30,7 @@ struct BenchCommand: AsyncCommand {
         var seed: String?
         @Option(name: "threads", help: "parallel searches per instance (default 1)")
         var threads: String?
-        @Option(name: "entries", help: "stock: ledger entries to grow to (default 10000000)")
+        @Option(name: "entries", help: "stock: ledger entries to grow to (default 10000000); billing: jobs (2000)")
         var entries: String?
         @Option(name: "parts", help: "stock: parts in the stocktake warehouse (default 20000)")
         var parts: String?
@@ -70,8 +71,18 @@ struct BenchCommand: AsyncCommand {
             } catch let error as StockBench.Unprepared {
                 try fail(error.description)
             }
+        case "billing":
+            guard let jobs = Int(signature.entries ?? "2000"), (2...1_000_000).contains(jobs) else {
+                try fail("--entries (the jobs to bill) must be an integer from 2 to 1000000")
+            }
+            try await context.application.autoMigrate()
+            do {
+                try await BillingBench.run(store: context.application.store, jobs: jobs) { console.print($0) }
+            } catch let error as BillingBench.Unprepared {
+                try fail(error.description)
+            }
         default:
-            try fail("unknown benchmark \(signature.benchmark): use vrptw, day or stock")
+            try fail("unknown benchmark \(signature.benchmark): use vrptw, day, stock or billing")
         }
     }
 

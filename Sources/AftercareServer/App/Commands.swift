@@ -40,6 +40,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoDispatch.load(into: context.application.store)
         try await DemoParts.load(into: context.application.store)
         try await DemoReports.load(into: context.application.store, vault: context.application.vault)
+        try await DemoBilling.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

@@ -28,6 +28,7 @@ struct FeeDocumentTests {
             (FeeBalance(billedMinor: 10_000, creditedMinor: 10_000), .cancelled),
             (FeeBalance(billedMinor: 10_000, creditedMinor: 4_000, receivedMinor: 6_000), .paid),
             (FeeBalance(billedMinor: 10_000, creditedMinor: 10_000, receivedMinor: 2_000), .overpaid),
+            (FeeBalance(billedMinor: 0, receivedMinor: 500), .overpaid),
         ])
     func standing(balance: FeeBalance, standing: FeeDocumentStanding) {
         #expect(balance.standing == standing)
@@ -47,6 +48,10 @@ struct FeeDocumentTests {
         #expect(problems(6_000).isEmpty)
         #expect(problems(6_001) == ["amount": .outOfRange(min: 1, max: 6_000)])
         #expect(problems(6_001, overpayment: true).isEmpty)
+        #expect(
+            problems(100, balance: FeeBalance(billedMinor: 0), overpayment: true) == [
+                "amount": .outOfRange(min: 1, max: 0)
+            ])
         #expect(problems(0) == ["amount": .outOfRange(min: 1, max: PaymentRules.maximumMinor)])
         #expect(problems(-5) == ["amount": .outOfRange(min: 1, max: PaymentRules.maximumMinor)])
         #expect(problems(100, currency: .eur) == ["currency": .invalidValue(allowed: ["CNY"])])

@@ -212,6 +212,22 @@ struct BillingStoreTests {
             let invoice = try await FeeDocuments(at(store, hour(12))).issue(for: request.id, by: tester)
             #expect(invoice.quoteId == second.id)
             #expect(invoice.billedMinor == 18_000)
+            #expect(invoice.lines == accepted.priced.lines)
+            // when: a quote is drafted and withdrawn before it is sent, then one is sent and replaced by another
+            let unsent = try await quotes.draft(for: request.id, QuoteInput(pricing: job), by: tester)
+            _ = try await quotes.post(QuoteEventInput(event: .withdraw, reason: "价格有误"), to: unsent.id, by: tester)
+            let third = try await quotes.draft(for: request.id, QuoteInput(pricing: job), by: tester)
+            _ = try await quotes.post(QuoteEventInput(event: .send), to: third.id, by: tester)
+            let fourth = try await quotes.draft(for: request.id, QuoteInput(pricing: job), by: tester)
+            // then: the customer never saw the unsent one, and the sent one is withdrawn in favour of the new one
+            let seen = try await Quotes(customerStore).of(request: request.id).map(\.id)
+            #expect(!seen.contains(unsent.id) && seen.contains(third.id) && !seen.contains(fourth.id))
+            #expect(try await quotes.get(third.id).status == .withdrawn)
+            // and a job naming a unit of no request of this customer is refused
+            let stranger = PricingRequest(orgUnitId: nil, units: [.init(unitId: 999_999, cause: .misuse)])
+            await #expect(throws: ValidationError.self) {
+                try await quotes.draft(for: request.id, QuoteInput(pricing: stranger), by: tester)
+            }
         }
     }
 }

@@ -103,7 +103,7 @@ public struct FeeBalance: Equatable, Sendable, Codable {
     public var outstandingMinor: Int { dueMinor - receivedMinor }
 
     public var standing: FeeDocumentStanding {
-        if billedMinor == 0 { return .free }
+        if billedMinor == 0, receivedMinor == 0 { return .free }
         if dueMinor <= 0, receivedMinor <= 0 { return .cancelled }
         if receivedMinor <= 0 { return .unpaid }
         if outstandingMinor > 0 { return .partiallyPaid }
@@ -138,7 +138,8 @@ public enum PaymentRules {
         }
         switch kind {
         case .payment:
-            if !overpayment, amountMinor > max(0, balance.outstandingMinor) {
+            // Nothing is ever paid on a free document, overpayment or not.
+            if !overpayment || balance.billedMinor == 0, amountMinor > max(0, balance.outstandingMinor) {
                 v.add("amount", .outOfRange(min: 1, max: max(0, balance.outstandingMinor)))
             }
         case .refund:

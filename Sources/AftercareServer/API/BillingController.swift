@@ -172,7 +172,8 @@ struct BillingController: Sendable {
                         Money(minor: d.billedMinor, currency: d.currency).decimalText,
                         Money(minor: d.freeMinor, currency: d.currency).decimalText,
                         Money(minor: d.balance.creditedMinor, currency: d.currency).decimalText,
-                        Money(minor: d.balance.receivedMinor, currency: d.currency).decimalText,
+                        d.kind == .invoice
+                            ? Money(minor: d.balance.receivedMinor, currency: d.currency).decimalText : "",
                         Money(minor: d.kind == .invoice ? d.balance.outstandingMinor : 0, currency: d.currency)
                             .decimalText,
                         d.kind == .invoice ? d.standing.rawValue : "",

@@ -66,7 +66,7 @@ struct FeesPanelModel: Encodable {
         }
         priceLink = canQuote ? "/fees/price?request=\(requestId)" : nil
         issueAction =
-            canBill && !documents.contains { $0.kind == .invoice && $0.standing != .cancelled }
+            canBill && !documents.contains(where: \.stands)
             ? "/requests/\(requestId)/fee-documents" : nil
     }
 }

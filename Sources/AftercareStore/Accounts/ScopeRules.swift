@@ -26,6 +26,17 @@ enum ScopeSQL {
         }
     }
 
+    /// The condition on a raw query's record that carries its own organisation unit and customer (`d.org_unit_id`,
+    /// `d.customer_id`): the unit's subtree, or the customer's own.
+    static func ownedCondition(orgUnit: String, customer: String, _ scope: Scope) -> SQLQueryString? {
+        switch scope {
+        case .everything: nil
+        case .orgSubtree(_, let path):
+            "\(unsafeRaw: orgUnit) IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%"))"
+        case .customer(let id): "\(unsafeRaw: customer) = \(bind: id)"
+        }
+    }
+
     /// Nothing at all: for kinds a scope has no business with.
     static let nothing = SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
 

@@ -108,6 +108,10 @@ public struct FeeDocumentView: Codable, Sendable, Equatable, Identifiable {
     public var standing: FeeDocumentStanding
     public var payments: [PaymentView]?
     public var creditNotes: [CreditNoteRef]?
+
+    /// An invoice that still bills its request (a free one, or one not fully credited): the request is not billed
+    /// again while it stands. The same rule as `FeeDocuments.standingInvoice` in SQL.
+    public var stands: Bool { kind == .invoice && (billedMinor == 0 || balance.dueMinor > 0) }
 }
 
 /// A credit note as its invoice lists it.

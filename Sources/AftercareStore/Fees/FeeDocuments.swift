@@ -57,9 +57,15 @@ public struct FeeDocuments: Sendable {
             issuedAt: try row.decode(column: "issued_at", as: Date.self), balance: balance, standing: balance.standing)
     }
 
+    /// R-14.2: the documents `scope` sees, by the document's own unit and customer (a request moved to another unit
+    /// later leaves its documents where they were issued).
+    static func visible(to scope: Scope) -> SQLQueryString {
+        ScopeSQL.ownedCondition(orgUnit: "d.org_unit_id", customer: "d.customer_id", scope).map { " AND " + $0 } ?? ""
+    }
+
     static func load(_ id: Int, within scope: Scope, on db: any SQLDatabase) async throws -> FeeDocumentView? {
         var sql: SQLQueryString = "SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE d.id = \(bind: id)"
-        if let visible = ServiceRequests.visible(to: scope) { sql = sql + " AND " + visible }
+        sql = sql + visible(to: scope)
         return try await db.raw(sql).first().map(Self.view)
     }
 
@@ -93,8 +99,7 @@ public struct FeeDocuments: Sendable {
     /// Documents, newest first, keyset-paged by id.
     public func list(_ filter: FeeDocumentFilter, page: PageRequest) async throws -> Page<FeeDocumentView> {
         var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE 1 = 1"
-        if let visible = ServiceRequests.visible(to: store.scope) { sql = sql + " AND " + visible }
-        sql = sql + Self.conditions(filter)
+        sql = sql + Self.visible(to: store.scope) + Self.conditions(filter)
         if let afterId = page.afterId { sql = sql + " AND d.id < \(bind: afterId)" }
         sql = sql + " ORDER BY d.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         return try Page(rows: try await store.sql.raw(sql).all(), limit: page.limit) { try $0.map(Self.view) }
@@ -162,8 +167,8 @@ public struct FeeDocuments: Sendable {
     /// Payments and refunds recorded in a period, oldest first, keyset-paged by id (the export).
     public func payments(recordedFrom from: Date?, before: Date?, page: PageRequest) async throws -> Page<PaymentView> {
         var sql: SQLQueryString =
-            "SELECT \(unsafeRaw: Self.paymentColumns) \(unsafeRaw: Self.paymentFrom) JOIN service_requests sr ON sr.id = d.request_id WHERE 1 = 1"
-        if let visible = ServiceRequests.visible(to: store.scope) { sql = sql + " AND " + visible }
+            "SELECT \(unsafeRaw: Self.paymentColumns) \(unsafeRaw: Self.paymentFrom) WHERE 1 = 1"
+        sql = sql + Self.visible(to: store.scope)
         if let from { sql = sql + " AND p.recorded_at >= \(bind: from)" }
         if let before { sql = sql + " AND p.recorded_at < \(bind: before)" }
         if let afterId = page.afterId { sql = sql + " AND p.id > \(bind: afterId)" }
@@ -240,8 +245,22 @@ public struct FeeDocuments: Sendable {
         ).first(decodingColumn: "number", as: String.self)
     }
 
-    /// R-6.3: issues the request's invoice from `pricing`, or (nil) from its handed-in reports, else its accepted
-    /// quote. Every line must be decided (free or charged); a request with a standing invoice is not billed again.
+    /// A job priced for a request is priced by the request's own unit and names only the request's units.
+    static func confine(_ pricing: PricingRequest, to request: ServiceRequestView) throws -> PricingRequest {
+        var pricing = pricing
+        pricing.orgUnitId = request.orgUnitId
+        let own = Set(request.units.map(\.unitId))
+        var v = Validator()
+        for (index, unit) in (pricing.units ?? []).enumerated() where !own.contains(unit.unitId) {
+            v.add("units.\(index).unitId", .invalidValue(allowed: own.sorted().map(String.init)))
+        }
+        try v.finish()
+        return pricing
+    }
+
+    /// R-6.3: issues the request's invoice from `pricing`, or (nil) from its handed-in reports, else from the quote
+    /// the customer accepted, as it was accepted. Every line must be decided (free or charged); a request with a
+    /// standing invoice is not billed again.
     public func issue(for requestId: Int, pricing asked: PricingRequest? = nil, by actor: Actor) async throws
         -> FeeDocumentView
     {
@@ -251,43 +270,43 @@ public struct FeeDocuments: Sendable {
         if let number = try await Self.standingInvoice(of: requestId, on: store.sql) {
             throw NotBillable(requestId: requestId, reason: .alreadyBilled, number: number)
         }
-        var pricing = asked
-        var quoteId: Int?
+        var pricing = try asked.map { try Self.confine($0, to: request) }
         if pricing == nil {
             pricing = try await Self.reportedWork(of: request, on: store.sql, zone: store.timeZone)
         }
-        if pricing == nil,
-            let row = try await store.sql.raw(
-                """
-                SELECT id, pricing FROM quotes WHERE request_id = \(bind: requestId) \
-                AND status = \(bind: QuoteStatus.accepted.rawValue) ORDER BY id DESC LIMIT 1
-                """
-            ).first()
-        {
+        let priced: PricedJob
+        let scheduleId: Int
+        var quoteId: Int?
+        if let pricing {
+            let quote = try await FeeSchedules(store).price(pricing)
+            (priced, scheduleId) = (quote.priced, quote.scheduleId)
+        } else if let row = try await store.sql.raw(
+            """
+            SELECT id, priced, schedule_id FROM quotes WHERE request_id = \(bind: requestId) \
+            AND status = \(bind: QuoteStatus.accepted.rawValue) ORDER BY id DESC LIMIT 1
+            """
+        ).first() {
             quoteId = try row.decode(column: "id", as: Int.self)
-            pricing = try JSONText.decode(PricingRequest.self, from: try row.decode(column: "pricing", as: String.self))
+            priced = try JSONText.decode(PricedJob.self, from: try row.decode(column: "priced", as: String.self))
+            scheduleId = try row.decode(column: "schedule_id", as: Int.self)
+        } else {
+            throw NotBillable(requestId: requestId, reason: .nothingDone, number: nil)
         }
-        guard var pricing else { throw NotBillable(requestId: requestId, reason: .nothingDone, number: nil) }
-        if pricing.orgUnitId == nil { pricing.orgUnitId = request.orgUnitId }
+        guard priced.isFinal else { throw NotBillable(requestId: requestId, reason: .warrantyPending, number: nil) }
         let fromQuote = quoteId
-        let quote = try await FeeSchedules(store).price(pricing)
-        guard quote.priced.isFinal else {
-            throw NotBillable(requestId: requestId, reason: .warrantyPending, number: nil)
-        }
         let scope = store.scope
         let now = store.now
         let year = CalendarDate(now, in: store.timeZone).year
         let id = try await store.write { db in
-            _ = try await ServiceRequests.lockForWrite(requestId, expectedVersion: nil, within: scope, on: db)
+            let locked = try await ServiceRequests.lockForWrite(requestId, expectedVersion: nil, within: scope, on: db)
             if let number = try await Self.standingInvoice(of: requestId, on: db) {
                 throw NotBillable(requestId: requestId, reason: .alreadyBilled, number: number)
             }
             let id = try await Self.insert(
-                kind: .invoice, request: request, credits: nil, quoteId: fromQuote, scheduleId: quote.scheduleId,
-                currency: quote.priced.currency, billedMinor: quote.priced.chargedMinor,
-                freeMinor: quote.priced.freeMinor, lines: quote.priced.lines, reason: nil, by: actor, at: now,
-                year: year, on: db)
-            try await Self.writeLines(quote.priced.lines, document: id, orgUnitId: request.orgUnitId, at: now, on: db)
+                kind: .invoice, owner: (locked.id, locked.orgUnitId, locked.customerId), credits: nil,
+                quoteId: fromQuote, scheduleId: scheduleId, currency: priced.currency, billedMinor: priced.chargedMinor,
+                freeMinor: priced.freeMinor, lines: priced.lines, reason: nil, by: actor, at: now, year: year, on: db)
+            try await Self.writeLines(priced.lines, document: id, orgUnitId: locked.orgUnitId, at: now, on: db)
             let after = try await Self.load(id, within: .everything, on: db)
             try await ServiceRequests.appendStep(
                 .feeDocumentIssued, requestId: requestId, note: after?.number, by: actor, at: now, on: db)
@@ -299,16 +318,18 @@ public struct FeeDocuments: Sendable {
         return try await get(id)
     }
 
-    /// Inserts a document with the next number of its kind, unit and year.
+    /// Inserts a document for `owner` (its request, organisation unit and customer) with the next number of its kind,
+    /// unit and year.
     static func insert(
-        kind: FeeDocumentKind, request: ServiceRequestView, credits: Int?, quoteId: Int?, scheduleId: Int?,
+        kind: FeeDocumentKind, owner: (request: Int, orgUnit: Int, customer: Int), credits: Int?, quoteId: Int?,
+        scheduleId: Int?,
         currency: Currency, billedMinor: Int, freeMinor: Int, lines: [PricedLine], reason: String?, by actor: Actor,
         at now: Date, year: Int, on db: any SQLDatabase
     ) async throws -> Int {
         guard
-            let code = try await db.raw("SELECT code FROM org_units WHERE id = \(bind: request.orgUnitId)")
+            let code = try await db.raw("SELECT code FROM org_units WHERE id = \(bind: owner.orgUnit)")
                 .first(decodingColumn: "code", as: String.self)
-        else { throw RecordNotFound(entity: "orgUnit", id: request.orgUnitId) }
+        else { throw RecordNotFound(entity: "orgUnit", id: owner.orgUnit) }
         let name = FeeDocumentNumber.sequenceName(kind: kind, unitCode: code, year: year)
         let sequence = try await db.raw(
             """
@@ -323,8 +344,8 @@ public struct FeeDocuments: Sendable {
                 "schedule_id", "currency", "billed_minor", "free_minor", "lines", "reason", "issued_by", "issued_at"
             )
             .values(
-                SQLBind(number), SQLBind(kind.rawValue), SQLBind(request.id), SQLBind(request.orgUnitId),
-                SQLBind(request.customerId), SQLBind(credits), SQLBind(quoteId), SQLBind(scheduleId),
+                SQLBind(number), SQLBind(kind.rawValue), SQLBind(owner.request), SQLBind(owner.orgUnit),
+                SQLBind(owner.customer), SQLBind(credits), SQLBind(quoteId), SQLBind(scheduleId),
                 SQLBind(currency.rawValue), SQLBind(billedMinor), SQLBind(freeMinor),
                 SQLBind(try JSONText.encode(lines)),
                 SQLBind(reason), SQLBind(actor.name), SQLBind(now)
@@ -398,11 +419,10 @@ public struct FeeDocuments: Sendable {
             let amount = input.amountMinor ?? invoice.balance.dueMinor
             let problems = PaymentRules.creditProblems(amountMinor: amount, balance: invoice.balance)
             guard problems.isEmpty else { throw Self.named(problems) }
-            guard let request = try await ServiceRequests.load(invoice.requestId, within: .everything, on: db) else {
-                throw RecordNotFound(entity: "serviceRequest", id: invoice.requestId)
-            }
+            // The credit note belongs where its invoice does, whatever became of the request since.
             let noteId = try await Self.insert(
-                kind: .creditNote, request: request, credits: id, quoteId: nil, scheduleId: invoice.scheduleId,
+                kind: .creditNote, owner: (invoice.requestId, invoice.orgUnitId, invoice.customerId), credits: id,
+                quoteId: nil, scheduleId: invoice.scheduleId,
                 currency: invoice.currency, billedMinor: amount, freeMinor: 0, lines: [],
                 reason: input.reason.trimmed, by: actor, at: now, year: year, on: db)
             let note = try await Self.load(noteId, within: .everything, on: db)

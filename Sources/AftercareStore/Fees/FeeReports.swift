@@ -3,10 +3,10 @@ import Foundation
 import SQLKit
 
 extension FeeDocuments {
-    /// R-6.3: the fee report of the documents issued from `from` to `to` (whole days in the deployment's time zone)
-    /// under `orgUnitId` (the caller's whole scope when nil): by organisation unit what was billed, given free,
-    /// credited, collected (payments less refunds on those documents, to date) and is outstanding; by product line and
-    /// by cause what was charged and given free. Four grouped queries, whatever the number of documents.
+    /// R-6.3: the fee report of the invoices issued from `from` to `to` (whole days in the deployment's time zone)
+    /// under `orgUnitId` (the caller's whole scope when nil): by organisation unit what they billed, gave free, and
+    /// what was credited and collected on them (payments less refunds, to date) and is outstanding; by product line
+    /// and by cause what was charged and given free. Three grouped queries, whatever the number of documents.
     public func report(from: CalendarDate, to: CalendarDate, orgUnitId: Int? = nil) async throws -> FeeReport {
         var v = Validator()
         if to < from { v.add("to", .mustNotBeBefore(field: "from")) }
@@ -26,42 +26,32 @@ extension FeeDocuments {
                 + " AND d.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE (SELECT path FROM org_units WHERE id = \(bind: orgUnitId)) || '%')"
         }
         let period: SQLQueryString = " AND d.issued_at >= \(bind: start) AND d.issued_at < \(bind: end)"
-        // By unit: invoices with their free value and payments; credit notes issued in the period on their own.
+        // By unit: the period's invoices with their free value, and what was credited and paid on them to date.
         let units = try await store.sql.raw(
             """
             SELECT d.org_unit_id AS key, o.name, d.currency, COUNT(*) AS documents, \
             CAST(SUM(d.billed_minor) AS BIGINT) AS billed, CAST(SUM(d.free_minor) AS BIGINT) AS free, \
+            CAST(SUM((SELECT COALESCE(SUM(cn.billed_minor), 0) FROM fee_documents cn \
+            WHERE cn.credits_document_id = d.id)) AS BIGINT) AS credited, \
             CAST(SUM((SELECT COALESCE(SUM(p.amount_minor), 0) FROM payments p WHERE p.document_id = d.id)) AS BIGINT) \
             AS collected \
             FROM fee_documents d JOIN org_units o ON o.id = d.org_unit_id \
             WHERE d.kind = 'invoice'
             """ + period + scope + " GROUP BY d.org_unit_id, o.name, d.currency ORDER BY o.name, d.currency"
         ).all()
-        let credits = try await store.sql.raw(
-            """
-            SELECT d.org_unit_id AS key, d.currency, CAST(SUM(d.billed_minor) AS BIGINT) AS credited FROM fee_documents d \
-            WHERE d.kind = 'creditNote'
-            """ + period + scope + " GROUP BY d.org_unit_id, d.currency"
-        ).all()
-        var credited: [String: Int] = [:]
-        for row in credits {
-            let key =
-                "\(try row.decode(column: "key", as: Int.self))/\(try row.decode(column: "currency", as: String.self))"
-            credited[key] = try row.decode(column: "credited", as: Int.self)
-        }
         var byUnit: [FeeReport.Row] = []
         for row in units {
-            let key = try row.decode(column: "key", as: Int.self)
-            let currency = try row.decodeStored("currency", as: Currency.self)
             let billed = try row.decode(column: "billed", as: Int.self)
+            let credited = try row.decode(column: "credited", as: Int.self)
             let collected = try row.decode(column: "collected", as: Int.self)
-            let credit = credited["\(key)/\(currency.rawValue)"] ?? 0
             byUnit.append(
                 FeeReport.Row(
-                    key: String(key), name: try row.decode(column: "name", as: String.self), currency: currency,
+                    key: String(try row.decode(column: "key", as: Int.self)),
+                    name: try row.decode(column: "name", as: String.self),
+                    currency: try row.decodeStored("currency", as: Currency.self),
                     documents: try row.decode(column: "documents", as: Int.self), billedMinor: billed,
-                    freeMinor: try row.decode(column: "free", as: Int.self), creditedMinor: credit,
-                    collectedMinor: collected, outstandingMinor: billed - credit - collected))
+                    freeMinor: try row.decode(column: "free", as: Int.self), creditedMinor: credited,
+                    collectedMinor: collected, outstandingMinor: billed - credited - collected))
         }
         func lines(_ group: String, name: String, join: String) async throws -> [FeeReport.Row] {
             let rows = try await store.sql.raw(

@@ -50,12 +50,12 @@ public struct Quotes: Sendable {
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
-    /// R-14.2: the quotes `scope` sees: those of the requests it sees; a customer never sees a draft.
+    /// R-14.2: the quotes `scope` sees, by the quote's own unit and customer; a customer sees only quotes that were
+    /// sent to them (never a draft, even one withdrawn before it was sent).
     static func visible(to scope: Scope) -> SQLQueryString {
-        guard let condition = ServiceRequests.visible(to: scope) else { return "" }
-        if case .customer = scope {
-            return " AND " + condition + " AND q.status <> \(bind: QuoteStatus.draft.rawValue)"
-        }
+        guard let condition = ScopeSQL.ownedCondition(orgUnit: "q.org_unit_id", customer: "q.customer_id", scope)
+        else { return "" }
+        if case .customer = scope { return " AND " + condition + " AND q.sent_at IS NOT NULL" }
         return " AND " + condition
     }
 
@@ -116,17 +116,36 @@ public struct Quotes: Sendable {
             throw RecordNotFound(entity: "serviceRequest", id: requestId)
         }
         guard request.status.isOpen else { throw RequestNotEditable(status: request.status) }
-        var pricing = input.pricing
+        var pricing = try FeeDocuments.confine(input.pricing, to: request)
         if (pricing.units ?? []).isEmpty {
             pricing.units = request.units.map { .init(unitId: $0.unitId, cause: request.faultCause) }
         }
-        if pricing.orgUnitId == nil { pricing.orgUnitId = request.orgUnitId }
         let quote = try await FeeSchedules(store).price(pricing)
         let asked = pricing
         let now = store.now
         let validDays = input.validDays ?? QuoteInput.defaultValidDays
         let validUntil = CalendarDate(now, in: store.timeZone).adding(days: validDays)
+        let scope = store.scope
         let id = try await store.write { db in
+            // The request is locked and still open; a quote still waiting on it is replaced by this one.
+            let locked = try await ServiceRequests.lockForWrite(requestId, expectedVersion: nil, within: scope, on: db)
+            guard locked.status.isOpen else { throw RequestNotEditable(status: locked.status) }
+            let open = try await db.raw(
+                """
+                SELECT id FROM quotes WHERE request_id = \(bind: requestId) \
+                AND status IN (\(bind: QuoteStatus.draft.rawValue), \(bind: QuoteStatus.sent.rawValue))
+                """
+            ).all().map { try $0.decode(column: "id", as: Int.self) }
+            for earlier in open {
+                let before = try await Self.load(earlier, within: .everything, today: validUntil, on: db)
+                try await db.update("quotes").set("status", to: QuoteStatus.withdrawn.rawValue)
+                    .set("reason", to: "replaced by a new quote").set("version", to: (before?.version ?? 0) + 1)
+                    .set("updated_at", to: now).where("id", .equal, earlier).run()
+                let after = try await Self.load(earlier, within: .everything, today: validUntil, on: db)
+                try await AuditLog.append(
+                    on: db, entity: "quote", id: earlier, action: .event, actor: actor, at: now, before: before,
+                    after: after)
+            }
             let id = try await db.insert(into: "quotes")
                 .columns(
                     "request_id", "org_unit_id", "customer_id", "status", "currency", "pricing", "priced",
@@ -232,22 +251,35 @@ public struct Quotes: Sendable {
 
     /// Sets whether `type` needs a quote.
     public func setRule(_ rule: QuoteRule, by actor: Actor) async throws -> [QuoteRule] {
+        try await setRules([rule], by: actor)
+    }
+
+    /// Sets several types at once, in one transaction; each change is in the audit trail.
+    public func setRules(_ rules: [QuoteRule], by actor: Actor) async throws -> [QuoteRule] {
         let now = store.now
         try await store.write { db in
-            let before = try await Self.requiredTypes(on: db).contains(rule.type)
-            try await db.raw(
-                """
-                INSERT INTO quote_rules (request_type, quote_required, updated_by, updated_at) \
-                VALUES (\(bind: rule.type.rawValue), \(bind: rule.quoteRequired), \(bind: actor.name), \(bind: now)) \
-                ON CONFLICT (request_type) DO UPDATE SET quote_required = \(bind: rule.quoteRequired), \
-                updated_by = \(bind: actor.name), updated_at = \(bind: now)
-                """
-            ).run()
-            try await AuditLog.append(
-                on: db, entity: "quoteRule", id: RequestType.allCases.firstIndex(of: rule.type)! + 1, action: .update,
-                actor: actor, at: now, before: QuoteRule(type: rule.type, quoteRequired: before), after: rule)
+            let required = try await Self.requiredTypes(on: db)
+            for rule in rules where required.contains(rule.type) != rule.quoteRequired {
+                try await Self.write(rule, before: required.contains(rule.type), by: actor, at: now, on: db)
+            }
         }
-        return try await rules()
+        return try await self.rules()
+    }
+
+    static func write(_ rule: QuoteRule, before: Bool, by actor: Actor, at now: Date, on db: any SQLDatabase)
+        async throws
+    {
+        try await db.raw(
+            """
+            INSERT INTO quote_rules (request_type, quote_required, updated_by, updated_at) \
+            VALUES (\(bind: rule.type.rawValue), \(bind: rule.quoteRequired), \(bind: actor.name), \(bind: now)) \
+            ON CONFLICT (request_type) DO UPDATE SET quote_required = \(bind: rule.quoteRequired), \
+            updated_by = \(bind: actor.name), updated_at = \(bind: now)
+            """
+        ).run()
+        try await AuditLog.append(
+            on: db, entity: "quoteRule", id: RequestType.allCases.firstIndex(of: rule.type)! + 1, action: .update,
+            actor: actor, at: now, before: QuoteRule(type: rule.type, quoteRequired: before), after: rule)
     }
 
     static func requiredTypes(on db: any SQLDatabase) async throws -> Set<RequestType> {
@@ -270,8 +302,12 @@ public struct Quotes: Sendable {
         }
         let required = QuoteGate.required(charges: charges.isEmpty ? [.pending] : charges, typeNeedsQuote: true)
         guard required else { return }
+        // The latest quote the service still stands by (a withdrawn one answers nothing).
         let latest = try await db.raw(
-            "SELECT status FROM quotes WHERE request_id = \(bind: request.id) ORDER BY id DESC LIMIT 1"
+            """
+            SELECT status FROM quotes WHERE request_id = \(bind: request.id) \
+            AND status <> \(bind: QuoteStatus.withdrawn.rawValue) ORDER BY id DESC LIMIT 1
+            """
         ).first(decodingColumn: "status", as: String.self).flatMap(QuoteStatus.init(rawValue:))
         if !QuoteGate.mayStart(required: required, latest: latest) {
             throw QuoteNeeded(requestId: request.id, latest: latest)

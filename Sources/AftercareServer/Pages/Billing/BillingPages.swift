@@ -69,12 +69,9 @@ struct BillingPages: Sendable {
         }
         return try await FormCycle.run(req, page: "/billing", labels: Self.labels) {
             try v.finish()
-            let quotes = Quotes(req.store)
-            let current = try await quotes.rules()
-            for rule in current where rule.quoteRequired != ticked.contains(rule.type) {
-                _ = try await quotes.setRule(
-                    QuoteRule(type: rule.type, quoteRequired: ticked.contains(rule.type)), by: principal.actor)
-            }
+            _ = try await Quotes(req.store).setRules(
+                RequestType.allCases.map { QuoteRule(type: $0, quoteRequired: ticked.contains($0)) },
+                by: principal.actor)
             return req.redirect(to: "/billing#quote-rules")
         } again: { failure in
             try await renderList(req, errors: failure.messages, status: failure.status)

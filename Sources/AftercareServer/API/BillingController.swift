@@ -143,10 +143,15 @@ struct BillingController: Sendable {
     /// `GET /reports/fees?from=&to=&orgUnitId=`: the fee report (this month by default).
     @Sendable func report(_ req: Request) async throws -> FeeReport {
         let q = QueryReader(req: req)
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
-        let from = try q.date("from") ?? CalendarDate(year: today.year, month: today.month, day: 1)!
+        let month = Self.thisMonth(req.store)
         return try await FeeDocuments(req.store).report(
-            from: from, to: try q.date("to") ?? today, orgUnitId: try q.int("orgUnitId"))
+            from: try q.date("from") ?? month.from, to: try q.date("to") ?? month.to, orgUnitId: try q.int("orgUnitId"))
+    }
+
+    /// The fee report's period when none is asked for: this month to today, in the deployment's time zone.
+    static func thisMonth(_ store: Store) -> (from: CalendarDate, to: CalendarDate) {
+        let today = CalendarDate(store.now, in: store.timeZone)
+        return (CalendarDate(year: today.year, month: today.month, day: 1)!, today)
     }
 
     // MARK: Exports
@@ -168,7 +173,7 @@ struct BillingController: Sendable {
                 for d in found.items {
                     text += CSV.line([
                         d.number, d.kind.rawValue, d.creditsNumber ?? "", d.requestNumber, d.customerName,
-                        d.orgUnitName, ISO8601DateFormatter().string(from: d.issuedAt), d.currency.rawValue,
+                        d.orgUnitName, Timestamp.format(d.issuedAt), d.currency.rawValue,
                         Money(minor: d.billedMinor, currency: d.currency).decimalText,
                         Money(minor: d.freeMinor, currency: d.currency).decimalText,
                         Money(minor: d.balance.creditedMinor, currency: d.currency).decimalText,
@@ -208,7 +213,7 @@ struct BillingController: Sendable {
                         p.documentNumber, p.kind.rawValue, p.method.rawValue,
                         Money(minor: p.amountMinor, currency: p.currency).decimalText, p.currency.rawValue,
                         p.overpayment ? "yes" : "no", p.reference ?? "", p.receivedOn.description, p.recordedBy,
-                        ISO8601DateFormatter().string(from: p.recordedAt),
+                        Timestamp.format(p.recordedAt),
                     ])
                 }
                 try await write(text)

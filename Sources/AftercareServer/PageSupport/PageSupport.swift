@@ -149,6 +149,11 @@ struct FormReader {
     /// The raw text (passwords are not trimmed).
     func raw(_ name: String) -> String { fields[name] ?? "" }
 
+    /// What was typed in `names` (those not left blank), to give a refused form back as it was.
+    func typed(_ names: [String]) -> [String: String] {
+        Dictionary(names.compactMap { name in string(name).map { (name, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     func all(_ name: String) -> [String] { lists[name] ?? [] }
 
     /// The form's one-time nonce as an idempotency key: a double click registers one record, not two.

@@ -131,8 +131,7 @@ struct BillingPages: Sendable {
             return req.redirect(to: "/billing/\(id)")
         } again: { failure in
             data.errors = failure.messages
-            data.typed = Self.typed(
-                form, ["kind", "method", "amount", "reference", "receivedOn", "note", "overpayment"])
+            data.typed = form.typed(["kind", "method", "amount", "reference", "receivedOn", "note", "overpayment"])
             return try await PageRenderer.render(
                 "billing-document", title: "billing.documentTitle", Self.documentModel(data, req.localizer), for: req,
                 status: failure.status)
@@ -157,15 +156,11 @@ struct BillingPages: Sendable {
             return req.redirect(to: "/billing/\(note.id)")
         } again: { failure in
             data.errors = failure.messages
-            data.typed = Self.typed(form, ["creditAmount", "reason"])
+            data.typed = form.typed(["creditAmount", "reason"])
             return try await PageRenderer.render(
                 "billing-document", title: "billing.documentTitle", Self.documentModel(data, req.localizer), for: req,
                 status: failure.status)
         }
-    }
-
-    static func typed(_ form: FormReader, _ names: [String]) -> [String: String] {
-        Dictionary(names.compactMap { name in form.string(name).map { (name, $0) } }, uniquingKeysWith: { a, _ in a })
     }
 
     /// From the request page: the invoice of the request's handed-in reports (else its accepted quote).
@@ -230,7 +225,7 @@ struct BillingPages: Sendable {
             try await PageRenderer.render(
                 "quote", title: "billing.quoteTitle",
                 try await quoteModel(
-                    req, id: id, typed: Self.typed(form, ["event", "channel", "reason"]), errors: failure.messages),
+                    req, id: id, typed: form.typed(["event", "channel", "reason"]), errors: failure.messages),
                 for: req, status: failure.status)
         }
     }
@@ -253,7 +248,7 @@ struct BillingPages: Sendable {
             try await PageRenderer.render(
                 "quote-print", title: "billing.quoteTitle",
                 try await quoteModel(
-                    req, id: id, typed: Self.typed(form, ["event", "reason"]), errors: failure.messages),
+                    req, id: id, typed: form.typed(["event", "reason"]), errors: failure.messages),
                 for: req, status: failure.status)
         }
     }
@@ -287,9 +282,9 @@ struct BillingPages: Sendable {
     /// `/billing/report?from=&to=&orgUnitId=`: this month by default.
     @Sendable func report(_ req: Request) async throws -> Response {
         let q = QueryReader(req: req)
-        let today = CalendarDate(req.store.now, in: req.store.timeZone)
-        let fromText = try q.string("from") ?? CalendarDate(year: today.year, month: today.month, day: 1)!.description
-        let toText = try q.string("to") ?? today.description
+        let month = BillingController.thisMonth(req.store)
+        let fromText = try q.string("from") ?? month.from.description
+        let toText = try q.string("to") ?? month.to.description
         let unitId = try q.int("orgUnitId")
         var v = AftercareDomain.Validator()
         let from = CalendarDate(iso: fromText)

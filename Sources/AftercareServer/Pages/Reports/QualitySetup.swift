@@ -96,10 +96,6 @@ struct QualitySetupPages: Sendable {
         try await render(req)
     }
 
-    static func typed(_ form: FormReader, _ names: [String]) -> [String: String] {
-        BillingPages.typed(form, names)
-    }
-
     /// A new code of the chosen product line.
     @Sendable func addCode(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
@@ -117,7 +113,7 @@ struct QualitySetupPages: Sendable {
             return req.redirect(to: "/quality/setup?productLineId=\(line!)")
         } again: { failure in
             try await render(
-                req, typed: Self.typed(form, ["productLineId", "code", "name", "category", "cause"]),
+                req, typed: form.typed(["productLineId", "code", "name", "category", "cause"]),
                 errors: failure.messages, status: failure.status)
         }
     }
@@ -191,7 +187,7 @@ struct QualitySetupPages: Sendable {
             return req.redirect(to: "/quality/setup#quality-settings")
         } again: { failure in
             try await render(
-                req, typed: Self.typed(form, ["orgUnitId", "repeatWindowDays", "spotCheckShare"]),
+                req, typed: form.typed(["orgUnitId", "repeatWindowDays", "spotCheckShare"]),
                 errors: failure.messages, status: failure.status)
         }
     }

@@ -104,6 +104,14 @@ struct AuthorizationMatrixTests {
         "GET /quotes/:id": .action(.viewFees), "GET /quotes/:id/print": .action(.viewFees),
         "POST /quotes/:id/events": .action(.quoteJobs), "POST /portal/quotes/:id": .action(.usePortal),
         "GET /portal/quotes/:id/print": .action(.usePortal), "GET /portal/billing/:id/print": .action(.usePortal),
+        // return cases; the step's own action is checked in the handler
+        "GET /api/v1/return-cases": .action(.viewReturns), "POST /api/v1/return-cases": .action(.openReturns),
+        "GET /api/v1/return-cases/:id": .action(.viewReturns),
+        "POST /api/v1/return-cases/:id/events": .action(.viewReturns),
+        "GET /api/v1/return-cases/:id/events": .action(.viewReturns),
+        "GET /api/v1/return-cases/:id/audit": .action(.viewAudit),
+        "GET /api/v1/service-requests/:id/return-cases": .action(.viewReturns),
+        "GET /api/v1/return-rules": .action(.viewReturns), "PUT /api/v1/return-rules": .action(.approveReturns),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

@@ -37,6 +37,7 @@ struct ScopeTests {
         var qualitySettings: Int
         var quote: Int
         var document: Int
+        var returnCase: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -143,6 +144,16 @@ struct ScopeTests {
                 10000, 0, '[]', 'test', \(bind: Date())) RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            // A return case of the south request, received at the south depot (issue 16).
+            let returnCase = try await store.sql.raw(
+                """
+                INSERT INTO return_cases (number, request_id, org_unit_id, depot_unit_id, customer_id, status, wish, \
+                reason, shipping, currency, created_by, version, created_at, updated_at) VALUES ('RMA-2026-900001', \
+                \(bind: world.southRequest.id), \(bind: world.south.id), \(bind: world.south.id), \
+                \(bind: world.southCustomer.id), 'received', 'repair', 'dead', 'dropOff', 'CNY', 'test', 1, \
+                \(bind: Date()), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
@@ -162,7 +173,7 @@ struct ScopeTests {
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
                 report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
-                document: document)
+                document: document, returnCase: returnCase)
         }
     }
 
@@ -171,6 +182,7 @@ struct ScopeTests {
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
         if text.contains("v1/quotes") || text.hasPrefix("quotes") { return "\(south.quote)" }
+        if text.contains("v1/return-cases") || text.hasPrefix("returns") { return "\(south.returnCase)" }
         if text.contains("v1/fee-documents") || text.hasPrefix("billing") { return "\(south.document)" }
         if text.contains("fee-schedules") || text.hasPrefix("fees") { return "\(south.feeSchedule)" }
         if text.contains("service-report-files") || text.hasPrefix("reports/files") { return "\(south.photo)" }

@@ -50,6 +50,10 @@ public enum Action: String, CodedEnum {
     case billFees
     /// record payments and refunds, and correct a document with a credit note (accounts staff).
     case recordPayments
+    /// see return cases and the depot board; open a case, authorise, refuse or cancel it and record how the unit
+    /// travels; inspect a returned unit and decide its way out (technical support and the quality inspector); approve
+    /// a decision above the limit and set the return rules; receive, repair and ship units at the depot.
+    case viewReturns, openReturns, inspectReturns, approveReturns, workDepot
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -92,34 +96,37 @@ public enum Permissions {
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
-            .handleFollowUps, .viewVisits, .viewStock, .viewFees, .quoteJobs, .billFees,
+            .handleFollowUps, .viewVisits, .viewStock, .viewFees, .quoteJobs, .billFees, .viewReturns, .openReturns,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
             .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts, .viewFees,
-            .quoteJobs,
+            .quoteJobs, .viewReturns, .openReturns,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
-            .workVisits, .viewStock, .requestParts, .viewFees,
+            .workVisits, .viewStock, .requestParts, .viewFees, .viewReturns,
         ],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
-            .viewSLA, .viewVisits, .viewStock, .viewFees,
+            .viewSLA, .viewVisits, .viewStock, .viewFees, .viewReturns, .openReturns, .inspectReturns, .workDepot,
         ],
         .warehouseKeeper: [
             .viewCatalogue, .viewInstalledBase, .viewRequests, .viewStock, .manageParts, .moveStock, .requestParts,
-            .approveRequisitions, .managePurchasing,
+            .approveRequisitions, .managePurchasing, .viewReturns, .workDepot,
         ],
         .qualityInspector: reading.union([
             .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees, .checkQuality,
+            .viewReturns,
+            .inspectReturns,
         ]),
-        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees]),
+        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees, .viewReturns]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive, .viewFees,
+            .viewReturns, .openReturns,
         ]),
         .accountant: reading.union([
-            .viewRequests, .viewAudit, .viewVisits, .viewFees, .quoteJobs, .billFees, .recordPayments,
+            .viewRequests, .viewAudit, .viewVisits, .viewFees, .quoteJobs, .billFees, .recordPayments, .viewReturns,
         ]),
         .customer: [.usePortal],
     ]

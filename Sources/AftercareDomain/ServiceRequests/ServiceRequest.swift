@@ -64,20 +64,30 @@ public struct ServiceRequestNumber: Hashable, Sendable, CustomStringConvertible 
 
     /// Parses `SR-YYYY-NNNNNN` (six digits or more).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let digits = Set("0123456789")
-        guard parts.count == 3, parts[0] == "SR", parts[1].count == 4, (6...12).contains(parts[2].count),
-            parts[1].allSatisfy(digits.contains), parts[2].allSatisfy(digits.contains),
-            let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
-        else { return nil }
+        guard let (year, sequence) = YearlyNumber.parse(text, prefix: "SR") else { return nil }
         self.init(year: year, sequence: sequence)
     }
 
     /// The name of the counter this number is drawn from.
     public static func sequenceName(year: Int) -> String { "SR-\(year)" }
 
-    public var description: String {
-        "SR-\(year)-" + String(format: "%06d", sequence)
+    public var description: String { YearlyNumber.format(prefix: "SR", year: year, sequence: sequence) }
+}
+
+/// The one shape of numbers drawn gap-free from a counter per year: `<PREFIX>-YYYY-NNNNNN` (six digits or more).
+public enum YearlyNumber {
+    public static func parse(_ text: String, prefix: String) -> (year: Int, sequence: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let digits = Set("0123456789")
+        guard parts.count == 3, parts[0] == prefix, parts[1].count == 4, (6...12).contains(parts[2].count),
+            parts[1].allSatisfy(digits.contains), parts[2].allSatisfy(digits.contains),
+            let year = Int(parts[1]), let sequence = Int(parts[2]), sequence > 0
+        else { return nil }
+        return (year, sequence)
+    }
+
+    public static func format(prefix: String, year: Int, sequence: Int) -> String {
+        "\(prefix)-\(year)-" + String(format: "%06d", sequence)
     }
 }
 

@@ -11,6 +11,11 @@ public enum TimelineEvent: String, CodedEnum {
     /// the fee steps the request's people follow: a quote sent and answered, a document issued, money
     /// received.
     case quoteSent, quoteAccepted, quoteRejected, feeDocumentIssued, creditNoteIssued, paymentRecorded
+    /// the steps of the request's return cases. `depotReceived` and `depotShipped` start and stop the depot
+    /// turnaround clock.
+    case returnOpened, returnAuthorised, returnShipped, depotReceived, returnInspected, returnDecided
+    case returnApproved, returnSentBack, returnRepaired, returnQAPassed, returnQAFailed, depotShipped
+    case returnDelivered, returnClosed, returnRejected, returnCancelled
 
     /// The request's own event.
     public init(_ event: RequestEventKind) {
@@ -39,6 +44,27 @@ public enum TimelineEvent: String, CodedEnum {
         case .complete: self = .visitComplete
         case .reportIncomplete: self = .visitReportIncomplete
         case .cancel: self = .visitCancel
+        }
+    }
+
+    /// A return case's event, as its request's timeline shows it.
+    public init(returnEvent event: ReturnEventKind) {
+        switch event {
+        case .authorise: self = .returnAuthorised
+        case .ship: self = .returnShipped
+        case .receive: self = .depotReceived
+        case .inspect: self = .returnInspected
+        case .decide: self = .returnDecided
+        case .approve: self = .returnApproved
+        case .sendBack: self = .returnSentBack
+        case .finishRepair: self = .returnRepaired
+        case .passQA: self = .returnQAPassed
+        case .failQA: self = .returnQAFailed
+        case .shipBack: self = .depotShipped
+        case .deliver: self = .returnDelivered
+        case .close: self = .returnClosed
+        case .reject: self = .returnRejected
+        case .cancel: self = .returnCancelled
         }
     }
 }

@@ -36,6 +36,15 @@ struct APIError: Error {
             fields: [field: .init(code: code, message: message)])
     }
 
+    /// A lifecycle step its record's status does not allow, with the steps it allows now.
+    static func refused<S: CodedEnum, E: CodedEnum>(_ record: String, status: S, event: E, allowed: [E]) -> APIError {
+        var refused = APIError(
+            status: .conflict, code: "event_not_allowed",
+            message: "\(record) is \(status.rawValue) and does not allow \(event.rawValue)")
+        refused.allowedEvents = allowed.map(\.rawValue)
+        return refused
+    }
+
     /// Maps domain and store errors to what the API says.
     static func from(_ error: any Error) -> APIError? {
         switch error {
@@ -119,11 +128,9 @@ struct APIError: Error {
                 status: .conflict, code: "serial_unavailable", message: error.message,
                 fields: ["serials": .init(code: "serial_unavailable", message: error.message)])
         case let error as RequisitionEventNotAllowed:
-            var refused = APIError(
-                status: .conflict, code: "event_not_allowed",
-                message: "the requisition is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
-            refused.allowedEvents = RequisitionLifecycle.allowed(in: error.status).map(\.rawValue)
-            return refused
+            return .refused(
+                "the requisition", status: error.status, event: error.event,
+                allowed: RequisitionLifecycle.allowed(in: error.status))
         case let error as ApprovalNotAllowed:
             return APIError(
                 status: .forbidden, code: "approval_not_allowed",
@@ -161,12 +168,8 @@ struct APIError: Error {
                     "report \(error.reportId) is \(error.status.rawValue): its content is kept as it was; add an addendum"
             )
         case let error as ReportStepNotAllowed:
-            var refused = APIError(
-                status: .conflict, code: "event_not_allowed",
-                message:
-                    "report \(error.reportId) is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
-            refused.allowedEvents = error.allowed.map(\.rawValue)
-            return refused
+            return .refused(
+                "report \(error.reportId)", status: error.status, event: error.event, allowed: error.allowed)
         case let error as QuoteNeeded:
             return APIError(
                 status: .conflict, code: "quote_needed",
@@ -175,11 +178,16 @@ struct APIError: Error {
                     : "request \(error.requestId) needs an accepted quote before work starts; its latest is \(error.latest!.rawValue)"
             )
         case let error as QuoteStepNotAllowed:
-            var refused = APIError(
-                status: .conflict, code: "event_not_allowed",
-                message: "quote \(error.id) is \(error.status.rawValue) and does not allow \(error.event.rawValue)")
-            refused.allowedEvents = error.allowed.map(\.rawValue)
-            return refused
+            return .refused("quote \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as ReturnStepNotAllowed:
+            return .refused(
+                "return case \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as ReturnSerialMismatch:
+            let message =
+                "received serial \(error.received) is not on the case, which expects \(error.expected.joined(separator: ", "))"
+            return APIError(
+                status: .unprocessableEntity, code: "validation_failed", message: "serials \(message)",
+                fields: ["serials": .init(code: "serial_mismatch", message: message)])
         case let error as NotBillable:
             let message =
                 switch error.reason {

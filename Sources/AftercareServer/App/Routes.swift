@@ -50,6 +50,7 @@ func routes(_ app: Application) throws {
     MailgateController().register(api)
     FeeController().register(api)
     BillingController().register(api)
+    ReturnsController().register(api)
     ReportController().register(api)
 
     // the archive as CSV.

@@ -26,4 +26,9 @@ extension SQLRow {
     func decodeStored<T: CodedEnum>(_ column: String, as type: T.Type) throws -> T {
         try T.stored(try decode(column: column, as: String.self), column: column)
     }
+
+    /// The enum case stored in a nullable `column`, or nil.
+    func decodeStored<T: CodedEnum>(_ column: String, as type: T?.Type) throws -> T? {
+        try decode(column: column, as: String?.self).map { try T.stored($0, column: column) }
+    }
 }

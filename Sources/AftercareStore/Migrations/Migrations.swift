@@ -24,6 +24,7 @@ public enum AftercareMigrations {
         M018FeeSchedules(),
         M019ServiceReports(),
         M020Billing(),
+        M021Returns(),
     ]
 }
 

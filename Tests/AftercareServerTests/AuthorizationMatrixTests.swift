@@ -112,6 +112,18 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/return-cases/:id/audit": .action(.viewAudit),
         "GET /api/v1/service-requests/:id/return-cases": .action(.viewReturns),
         "GET /api/v1/return-rules": .action(.viewReturns), "PUT /api/v1/return-rules": .action(.approveReturns),
+        "GET /api/v1/return-cases/:id/repair": .action(.viewReturns),
+        "PUT /api/v1/return-cases/:id/repair": .action(.workDepot),
+        "POST /api/v1/return-cases/:id/parts": .action(.workDepot),
+        "GET /api/v1/return-cases/:id/loans": .action(.viewReturns),
+        "GET /api/v1/loaners": .action(.viewReturns), "POST /api/v1/loaners": .action(.workDepot),
+        "GET /api/v1/loaners/overdue": .action(.viewReturns), "GET /api/v1/loaners/:id": .action(.viewReturns),
+        "POST /api/v1/loaners/:id/lend": .action(.lendLoaners),
+        "POST /api/v1/loaners/:id/return": .action(.lendLoaners),
+        "POST /api/v1/loaners/:id/retire": .action(.workDepot),
+        "GET /api/v1/nonconformities": .action(.viewReturns), "GET /api/v1/nonconformities/:id": .action(.viewReturns),
+        "PATCH /api/v1/nonconformities/:id": .action(.checkQuality),
+        "GET /api/v1/reports/nonconformities": .action(.viewReturns),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

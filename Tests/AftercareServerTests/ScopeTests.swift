@@ -38,6 +38,8 @@ struct ScopeTests {
         var quote: Int
         var document: Int
         var returnCase: Int
+        var loaner: Int
+        var nonconformity: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -154,6 +156,17 @@ struct ScopeTests {
                 \(bind: Date()), \(bind: Date())) RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            let loaner = try await Loaners(store).create(
+                LoanerInput(orgUnitId: world.south.id, modelId: world.fixture.model.id, serialNumber: "LN-S-01"),
+                by: .system)
+            let nonconformity = try await store.sql.raw(
+                """
+                INSERT INTO nonconformities (org_unit_id, source, case_id, cost_minor, currency, status, found_on, \
+                created_by, version, created_at, updated_at) VALUES (\(bind: world.south.id), 'returnedUnit', \
+                \(bind: returnCase), 0, 'CNY', 'open', '2026-11-23', 'test', 1, \(bind: Date()), \(bind: Date())) \
+                RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
@@ -173,7 +186,7 @@ struct ScopeTests {
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
                 report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
-                document: document, returnCase: returnCase)
+                document: document, returnCase: returnCase, loaner: loaner.id, nonconformity: nonconformity)
         }
     }
 
@@ -183,6 +196,8 @@ struct ScopeTests {
         let text = path.map(\.description).joined(separator: "/")
         if text.contains("v1/quotes") || text.hasPrefix("quotes") { return "\(south.quote)" }
         if text.contains("v1/return-cases") || text.hasPrefix("returns") { return "\(south.returnCase)" }
+        if text.contains("loaners") { return "\(south.loaner)" }
+        if text.contains("nonconformities") { return "\(south.nonconformity)" }
         if text.contains("v1/fee-documents") || text.hasPrefix("billing") { return "\(south.document)" }
         if text.contains("fee-schedules") || text.hasPrefix("fees") { return "\(south.feeSchedule)" }
         if text.contains("service-report-files") || text.hasPrefix("reports/files") { return "\(south.photo)" }

@@ -120,7 +120,10 @@ struct ReturnStoreTests {
             #expect(decided.approvalReason == nil)
             #expect(decided.approvedBy == "depot")
             #expect(decided.status == .inRepair)
-            // when: repaired, failed at QA (which needs the reason), repaired again and passed
+            // when: repaired (with the repair report), failed at QA (which needs the reason), repaired again and passed
+            _ = try await depotAt11.writeRepair(
+                opened.id, DepotRepairInput(diagnosis: "电源板虚焊", actions: "补焊电源板", labourMinutes: 60),
+                by: Self.depot)
             _ = try await depotAt11.post(ReturnStepInput(.finishRepair), to: opened.id, by: Self.depot)
             await #expect(throws: ValidationError.self) {
                 try await depotAt11.post(ReturnStepInput(.failQA), to: opened.id, by: Self.depot)
@@ -165,7 +168,8 @@ struct ReturnStoreTests {
                     "returnRepaired", "returnQAPassed", "depotShipped", "returnDelivered", "returnClosed",
                 ])
             // (the decision and its approval within the limit are one step)
-            #expect(try await cases.audit(opened.id, page: PageRequest(limit: 50)).items.count == 13)
+            // (and the repair order's one edit)
+            #expect(try await cases.audit(opened.id, page: PageRequest(limit: 50)).items.count == 14)
         }
     }
 

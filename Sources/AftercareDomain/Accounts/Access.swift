@@ -54,6 +54,8 @@ public enum Action: String, CodedEnum {
     /// travels; inspect a returned unit and decide its way out (technical support and the quality inspector); approve
     /// a decision above the limit and set the return rules; receive, repair and ship units at the depot.
     case viewReturns, openReturns, inspectReturns, approveReturns, workDepot
+    /// lend a loaner unit with a return case or a visit, and take it back.
+    case lendLoaners
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -101,7 +103,7 @@ public enum Permissions {
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
             .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts, .viewFees,
-            .quoteJobs, .viewReturns, .openReturns,
+            .quoteJobs, .viewReturns, .openReturns, .lendLoaners,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
@@ -110,10 +112,11 @@ public enum Permissions {
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
             .viewSLA, .viewVisits, .viewStock, .viewFees, .viewReturns, .openReturns, .inspectReturns, .workDepot,
+            .lendLoaners,
         ],
         .warehouseKeeper: [
             .viewCatalogue, .viewInstalledBase, .viewRequests, .viewStock, .manageParts, .moveStock, .requestParts,
-            .approveRequisitions, .managePurchasing, .viewReturns, .workDepot,
+            .approveRequisitions, .managePurchasing, .viewReturns, .workDepot, .lendLoaners,
         ],
         .qualityInspector: reading.union([
             .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees, .checkQuality,

@@ -182,6 +182,10 @@ struct APIError: Error {
         case let error as ReturnStepNotAllowed:
             return .refused(
                 "return case \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as LoanerNotAvailable:
+            return APIError(
+                status: .conflict, code: "loaner_not_available",
+                message: "loaner \(error.serialNumber) is \(error.status.rawValue), not available")
         case let error as ReturnSerialMismatch:
             let message =
                 "received serial \(error.received) is not on the case, which expects \(error.expected.joined(separator: ", "))"

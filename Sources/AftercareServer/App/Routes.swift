@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
     FeeController().register(api)
     BillingController().register(api)
     ReturnsController().register(api)
+    DepotController().register(api)
     ReportController().register(api)
 
     // the archive as CSV.

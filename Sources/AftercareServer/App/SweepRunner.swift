@@ -4,10 +4,10 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// The sweeps of DESIGN 11, in the order one pass runs them: re-plans first (so checkpoints are current), then
-/// warnings and escalations, then follow-ups, then webhook deliveries, then the mail outbox, then kept files no
+/// warnings and escalations, then follow-ups, then overdue loaners, then webhook deliveries, then the mail outbox, then kept files no
 /// record names.
 enum SweepKind: String, CaseIterable, Sendable {
-    case replan, sla, followUps, webhooks, mail, files
+    case replan, sla, followUps, loans, webhooks, mail, files
 }
 
 /// One pass of every sweep (or some), as the timer and `aftercare sweep` run it.
@@ -44,6 +44,7 @@ struct SweepPass: Sendable {
             case .replan: report = try await ReplanSweep.run(store: store, now: now, shouldStop: shouldStop)
             case .sla: report = try await SLASweep.run(store: store, now: now, shouldStop: shouldStop)
             case .followUps: report = try await FollowUpSweep.run(store: store, now: now, shouldStop: shouldStop)
+            case .loans: report = try await LoanSweep.run(store: store, now: now, shouldStop: shouldStop)
             case .webhooks:
                 let sent = try await webhooks?(now) ?? 0
                 report = SweepReport(items: sent, created: 0)

@@ -25,6 +25,7 @@ public enum AftercareMigrations {
         M019ServiceReports(),
         M020Billing(),
         M021Returns(),
+        M022DepotWork(),
     ]
 }
 

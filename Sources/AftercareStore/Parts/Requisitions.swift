@@ -611,7 +611,17 @@ public struct Requisitions: Sendable {
                     kind: .faultyReturn, partId: partId, warehouseId: quarantine, delta: StockDelta(onHand: q),
                     counterpartWarehouseId: van, requisitionId: r.id, reason: input.reason),
                 part.serialTracked ? faulty : [])
-            try await StockLedger.post(entries, by: actor, at: now, on: db)
+            let ids = try await StockLedger.post(entries, by: actor, at: now, on: db)
+            // every faulty part handed in from the field is a nonconforming product of the requisition's unit.
+            let currency = try await ReturnCases.currency(ofUnit: r.orgUnitId, on: db)
+            for (entry, id) in zip(entries, ids) {
+                try await Nonconformities.insert(
+                    orgUnitId: r.orgUnitId, source: .fieldPart, caseId: nil, unitId: nil, ledgerEntryId: id,
+                    modelId: nil, partId: partId, serial: entry.serial ?? input.faultySerial, responsibility: nil,
+                    disposition: nil,
+                    costMinor: Int((Double(part.lastPrice ?? 0) * Quantity.units(entry.delta.onHand)).rounded()),
+                    currency: currency, foundOn: today, by: actor, at: now, on: db)
+            }
             return "\(part.partNumber) × \(Quantity.text(q)) faulty"
         }
         try await StockLedger.post(entries, by: actor, at: now, on: db)

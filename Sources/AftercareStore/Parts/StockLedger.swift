@@ -58,6 +58,8 @@ struct StockEntry: Sendable {
     var stocktakeId: Int? = nil
     var correctsId: Int? = nil
     var reason: String? = nil
+    /// a part used by a depot repair names its return case.
+    var returnCaseId: Int? = nil
 }
 
 /// the ledger and its balance table. Every movement appends entries and moves the balance row in the same
@@ -90,7 +92,7 @@ enum StockLedger {
                     "at", "actor", "kind", "part_id", "warehouse_id", "on_hand_delta", "reserved_delta",
                     "in_transit_delta", "inspecting_delta", "serial", "faulty_serial", "expires_on", "unit_cost",
                     "counterpart_warehouse_id", "requisition_id", "visit_id", "purchase_order_id", "transfer_id",
-                    "stocktake_id", "corrects_id", "reason"
+                    "stocktake_id", "corrects_id", "reason", "return_case_id"
                 )
                 .values(
                     SQLBind(now), SQLBind(actor.name), SQLBind(entry.kind.rawValue), SQLBind(entry.partId),
@@ -99,7 +101,7 @@ enum StockLedger {
                     SQLBind(entry.faultySerial), SQLBind(entry.expiresOn?.description), SQLBind(entry.unitCost),
                     SQLBind(entry.counterpartWarehouseId), SQLBind(entry.requisitionId), SQLBind(entry.visitId),
                     SQLBind(entry.purchaseOrderId), SQLBind(entry.transferId), SQLBind(entry.stocktakeId),
-                    SQLBind(entry.correctsId), SQLBind(entry.reason)
+                    SQLBind(entry.correctsId), SQLBind(entry.reason), SQLBind(entry.returnCaseId)
                 )
                 .returning("id").first(decodingColumn: "id", as: Int.self)!
             ids.append(id)

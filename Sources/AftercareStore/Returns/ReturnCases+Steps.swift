@@ -107,6 +107,11 @@ extension ReturnCases {
                 update = update.set("received_at", to: now)
             case .inspect:
                 try await Self.inspect(step.inspections ?? [], on: before, by: actor, at: now, on: db)
+                for inspection in step.inspections ?? [] {
+                    try await Nonconformities.inspected(
+                        before, unitId: inspection.unitId, responsibility: inspection.responsibility, by: actor,
+                        at: now, today: CalendarDate(now, in: zone), on: db)
+                }
             case .decide:
                 let resolution = step.resolution!
                 let costs = step.costs ?? ReturnCosts()
@@ -144,7 +149,13 @@ extension ReturnCases {
                 update = update.set("delivered_at", to: now)
             case .reject, .cancel:
                 update = update.set("closed_reason", to: SQLBind(note))
-            case .authorise, .finishRepair, .passQA, .failQA, .close:
+            case .finishRepair:
+                // The repair report says what was done before the unit goes to QA.
+                let actions =
+                    try await db.raw("SELECT actions FROM depot_repairs WHERE case_id = \(bind: id)")
+                    .first(decodingColumn: "actions", as: String?.self) ?? nil
+                if actions.isBlank { throw ValidationError(["repair.actions": .required]) }
+            case .authorise, .passQA, .failQA, .close:
                 break
             }
             try await update.set("status", to: lifecycle.status.rawValue).where("id", .equal, id).run()
@@ -157,6 +168,9 @@ extension ReturnCases {
             }
             // The effects read the case as this step left it (the decision's costs, the units).
             let current = try await Self.load(id, within: .everything, on: db)!
+            if steps.contains(where: { $0.0 == .approve }) {
+                try await Nonconformities.decided(current, at: now, on: db)
+            }
             for effect in effects {
                 try await Self.perform(
                     effect, on: current, step: step, by: actor, at: now, year: year, zone: zone, on: db)

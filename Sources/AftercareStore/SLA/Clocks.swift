@@ -7,6 +7,9 @@ struct ClockSubject: Sendable {
     var id: Int
     var orgUnitId: Int
     var path: [Int]
+    /// R-8.5: the path of the depot the request's latest return case went to (empty: none); the depot turnaround
+    /// runs on that unit's calendar.
+    var depotPath: [Int] = []
     var status: RequestStatus
     var facts: RequestFacts
     var timeline: ClockTimeline
@@ -91,6 +94,16 @@ public enum SLAClocks {
                     event: try row.decode(column: "event", as: String.self),
                     to: try row.decodeStored("to_status", as: RequestStatus.self)))
         }
+        var depots: [Int: [Int]] = [:]
+        for row in try await db.raw(
+            """
+            SELECT rc.request_id, ou.path FROM return_cases rc JOIN org_units ou ON ou.id = rc.depot_unit_id \
+            WHERE rc.request_id IN (\(idList)) ORDER BY rc.id
+            """
+        ).all() {
+            depots[try row.decode(column: "request_id", as: Int.self)] =
+                try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { Int($0) }
+        }
         return try requestRows.map { row in
             let id = try row.decode(column: "id", as: Int.self)
             let path = try row.decode(column: "path", as: String.self).split(separator: "/").compactMap { Int($0) }
@@ -104,6 +117,7 @@ public enum SLAClocks {
                 orgUnitPath: path)
             return ClockSubject(
                 id: id, orgUnitId: try row.decode(column: "org_unit_id", as: Int.self), path: path,
+                depotPath: depots[id] ?? [],
                 status: try row.decodeStored("status", as: RequestStatus.self),
                 facts: facts,
                 timeline: ClockTimeline(
@@ -112,13 +126,25 @@ public enum SLAClocks {
     }
 
     /// The policy, calendar and clocks of one subject.
+    /// R-8.5: the depot turnaround is counted on the depot's calendar when the request went to a depot.
     static func evaluate(_ subject: ClockSubject, policies: [SLAPolicy], book: CalendarBook, now: Date) -> (
-        policy: SLAPolicy?, calendar: EffectiveCalendar, clocks: [TargetClock]
+        policy: SLAPolicy?, calendar: EffectiveCalendar, clocks: [TargetClock], depotCalendar: EffectiveCalendar?
     ) {
         let calendar = book.calendar(forPath: subject.path)
-        guard let policy = SLAPolicy.choose(from: policies, for: subject.facts) else { return (nil, calendar, []) }
-        let clocks = SLAClock.evaluate(policy, timeline: subject.timeline, workingTime: calendar.workingTime, now: now)
-        return (policy, calendar, clocks)
+        guard let policy = SLAPolicy.choose(from: policies, for: subject.facts) else {
+            return (nil, calendar, [], nil)
+        }
+        var clocks = SLAClock.evaluate(
+            policy, timeline: subject.timeline, workingTime: calendar.workingTime, now: now)
+        guard !subject.depotPath.isEmpty, let index = clocks.firstIndex(where: { $0.target == .depotTurnaround })
+        else { return (policy, calendar, clocks, nil) }
+        let depot = book.calendar(forPath: subject.depotPath)
+        if let clock = SLAClock.evaluate(
+            policy, timeline: subject.timeline, workingTime: depot.workingTime, now: now
+        ).first(where: { $0.target == .depotTurnaround }) {
+            clocks[index] = clock
+        }
+        return (policy, calendar, clocks, depot)
     }
 
     /// R-3: the explanation of a request's clocks, computed now from its timeline (not read from the cache).
@@ -130,8 +156,8 @@ public enum SLAClocks {
     public static func explain(_ requestId: Int, now: Date, on db: any SQLDatabase) async throws -> SLAExplanation? {
         guard let subject = try await subjects([requestId], on: db).first else { return nil }
         let policies = try await SLAPolicy.active(on: db)
-        let book = try await CalendarBook.load(forUnits: Set(subject.path), on: db)
-        let (policy, calendar, clocks) = evaluate(subject, policies: policies, book: book, now: now)
+        let book = try await CalendarBook.load(forUnits: Set(subject.path + subject.depotPath), on: db)
+        let (policy, calendar, clocks, _) = evaluate(subject, policies: policies, book: book, now: now)
         let rules = Dictionary(uniqueKeysWithValues: (policy?.targets ?? []).map { ($0.target, $0) })
         let stored = calendar.workingTime.calendar
         return SLAExplanation(
@@ -155,7 +181,7 @@ public enum SLAClocks {
         let subjects = try await subjects(ids, on: db)
         guard !subjects.isEmpty else { return }
         let policies = try await SLAPolicy.active(on: db)
-        let book = try await CalendarBook.load(forUnits: Set(subjects.flatMap(\.path)), on: db)
+        let book = try await CalendarBook.load(forUnits: Set(subjects.flatMap { $0.path + $0.depotPath }), on: db)
         try await store(subjects, policies: policies, book: book, now: now, on: db)
     }
 
@@ -175,7 +201,8 @@ public enum SLAClocks {
         var rows: [[any SQLExpression]] = []
         var keep: [Int: [String]] = [:]
         for subject in subjects {
-            let (policy, calendar, clocks) = evaluate(subject, policies: policies, book: book, now: now)
+            let (policy, calendar, clocks, depotCalendar) = evaluate(
+                subject, policies: policies, book: book, now: now)
             guard let policy else { continue }
             for clock in clocks {
                 keep[subject.id, default: []].append(clock.target.rawValue)
@@ -184,7 +211,10 @@ public enum SLAClocks {
                     clock.state.isOpen && stage < clock.checkpoints.count ? clock.checkpoints[stage] : nil
                 rows.append([
                     SQLBind(subject.id), SQLBind(clock.target.rawValue), SQLBind(subject.orgUnitId), SQLBind(policy.id),
-                    SQLBind(calendar.calendarId), SQLBind(clock.state.rawValue), SQLBind(clock.basis.rawValue),
+                    SQLBind(
+                        clock.target == .depotTurnaround
+                            ? (depotCalendar ?? calendar).calendarId : calendar.calendarId),
+                    SQLBind(clock.state.rawValue), SQLBind(clock.basis.rawValue),
                     SQLBind(clock.targetSeconds), SQLBind(clock.elapsedSeconds), SQLBind(clock.startedAt),
                     SQLBind(clock.completedAt), SQLBind(clock.dueAt), SQLBind(clock.warnAt),
                     SQLBind(try JSONText.encode(clock.checkpoints)), SQLBind(stage), SQLBind(next), SQLBind(now),

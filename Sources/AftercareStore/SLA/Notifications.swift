@@ -14,6 +14,8 @@ public enum NotificationKind: String, CodedEnum {
     case followUpDue
     /// the recipient's own account was locked after wrong passwords (sign-in or current password).
     case accountLocked
+    /// a loaner unit is still out past its day.
+    case loanerOverdue
 }
 
 /// One notification as its recipient sees it.

@@ -124,6 +124,18 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/nonconformities": .action(.viewReturns), "GET /api/v1/nonconformities/:id": .action(.viewReturns),
         "PATCH /api/v1/nonconformities/:id": .action(.checkQuality),
         "GET /api/v1/reports/nonconformities": .action(.viewReturns),
+        "GET /returns": .action(.viewReturns), "GET /returns/new": .action(.openReturns),
+        "POST /returns": .action(.openReturns), "POST /returns/rules": .action(.approveReturns),
+        "GET /returns/:id": .action(.viewReturns), "GET /returns/:id/print": .action(.viewReturns),
+        "POST /returns/:id/events": .action(.viewReturns), "POST /returns/:id/repair": .action(.workDepot),
+        "POST /returns/:id/parts": .action(.workDepot), "POST /returns/:id/loans": .action(.lendLoaners),
+        "GET /loaners": .action(.viewReturns), "POST /loaners": .action(.workDepot),
+        "POST /loaners/:id/return": .action(.lendLoaners), "POST /loaners/:id/retire": .action(.workDepot),
+        "GET /nonconformities": .action(.viewReturns), "GET /nonconformities/export.csv": .action(.viewReturns),
+        "GET /nonconformities/print": .action(.viewReturns), "GET /nonconformities/:id": .action(.viewReturns),
+        "POST /nonconformities/:id": .action(.checkQuality),
+        "GET /portal/returns": .action(.usePortal), "POST /portal/returns": .action(.usePortal),
+        "GET /portal/returns/:id": .action(.usePortal), "POST /portal/returns/:id/events": .action(.usePortal),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

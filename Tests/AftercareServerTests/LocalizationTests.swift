@@ -76,6 +76,21 @@ struct LocalizationTests {
 
     /// Every label built as `prefix.<value>`, by prefix: the values the code can put there.
     static let valueKeys: [String: [String]] = [
+        "returnStatus": ReturnStatus.allCases.map(\.rawValue), "returnNext": ReturnStatus.allCases.map(\.rawValue),
+        "returnWish": ReturnWish.allCases.map(\.rawValue), "returnShipping": ReturnShipping.allCases.map(\.rawValue),
+        "returnResolution": ReturnResolution.allCases.map(\.rawValue),
+        "returnCaseEvent": ["open"] + ReturnEventKind.allCases.map(\.rawValue) + [
+            "partsUsed", "loanerLent", "loanerReturned",
+        ],
+        "returnEvent": ReturnEventKind.allCases.map(\.rawValue),
+        "inspectionItem": InspectionItem.allCases.map(\.rawValue),
+        "approvalReason": ReturnDecisionRule.ApprovalReason.allCases.map(\.rawValue),
+        "exchangeBasis": ExchangeWarranty.Basis.allCases.map(\.rawValue),
+        "loanerStatus": LoanerStatus.allCases.map(\.rawValue), "disposition": Disposition.allCases.map(\.rawValue),
+        "nonconformitySource": NonconformitySource.allCases.map(\.rawValue),
+        "nonconformityStatus": NonconformityStatus.allCases.map(\.rawValue),
+        "nonconformityDimension": NonconformityDimension.allCases.map(\.rawValue),
+        "responsibility": Responsibility.allCases.map(\.rawValue),
         "status": RequestStatus.allCases.map(\.rawValue), "next": RequestStatus.allCases.map(\.rawValue),
         "type": RequestType.allCases.map(\.rawValue), "priority": Priority.allCases.map(\.rawValue),
         "channel": AftercareDomain.Channel.allCases.map(\.rawValue), "event": TimelineEvent.allCases.map(\.rawValue),
@@ -134,6 +149,8 @@ struct LocalizationTests {
         "field", "problem", "error", "factor", "unplanned", "quantity", "lines", "week", "targets", "target", "skill",
         "serials", "price", "issueSerials", "expiresOn", "rate", "travel", "training", "units", "parts",
         "labour",
+        // the depot's inspection and shipment forms, one field per unit
+        "findings", "check", "usable", "replacement",
     ]
 
     @Test("every key the code can render exists in all four catalogues: literal keys, and every value of every prefix")

@@ -185,3 +185,26 @@ enum PageFixtures {
                 variance: nil, varianceValue: nil, countedBy: nil, countedAt: nil),
         ], countedLines: 2, uncountedLines: 1, linesWithVariance: 2, netValue: -59_500, grossValue: 68_500)
 }
+
+extension PageFixtures {
+    /// a copier sent back, inspected at the headquarters' depot and decided as an exchange above the limit.
+    static let returnCase = ReturnCaseView(
+        id: 41, number: "RMA-2026-000041", requestId: 137, requestNumber: "SR-2026-000137", orgUnitId: 2,
+        depotUnitId: 1, depotUnitName: "总部返修中心", customerId: 5, customerName: "上海浦江印务有限公司", status: .decided,
+        allowedEvents: [.approve, .sendBack], wish: .exchange, reason: "卡纸后主板烧毁，无法开机", contactName: "陈建国",
+        contactPhone: "13917654321", shipping: .customerSends, shipFrom: "上海市黄浦区福州路 318 号", carrier: "顺丰速运",
+        trackingNumber: "SF1402873365", resolution: .exchange, proposal: .exchange, currency: .cny,
+        costs: ReturnCosts(repairMinor: 420_000, newUnitMinor: 680_000), decisionNote: "主板与电源板同时损坏，维修不经济",
+        approvalReason: .aboveLimit, decidedBy: "zhou.gong", approvedBy: nil, creditDocumentId: nil,
+        creditDocumentNumber: nil, returnCarrier: nil, returnTrackingNumber: nil, receivedAt: at(10, 5),
+        shippedBackAt: nil, deliveredAt: nil, closedReason: nil,
+        units: [
+            ReturnCaseUnitView(
+                unitId: 9, serialNumber: "AC2K-2403-0117", modelId: 3, modelCode: "AC-200", modelName: "数码复印机 AC-200",
+                receivedSerial: "AC2K-2403-0117",
+                checklist: InspectionAnswers(
+                    Dictionary(uniqueKeysWithValues: InspectionItem.allCases.map { ($0, $0.expected) })),
+                findings: "主板 U7 烧毁，电源板击穿", responsibility: .manufacturingDefect, usable: false,
+                inspectedBy: "zhou.gong", inspectedAt: at(11), successorUnitId: nil, successorSerial: nil)
+        ], createdBy: "lin.xiao", version: 6, createdAt: at(9), updatedAt: at(11, 30))
+}

@@ -95,6 +95,15 @@ struct PageSnapshotTests {
                 .init(report: F.serviceReport, engineerId: nil, codes: [], consumption: [], schedule: F.feeSchedule),
                 paths: .staff(F.serviceReport), principal: F.principal([.serviceManager]), l)
         },
+        Page(
+            area: "returns", template: "return-case", title: "returns.caseTitle", language: .zhHans,
+            principal: F.principal([.serviceManager])
+        ) { l in
+            ReturnPages.caseModel(
+                .init(
+                    returnCase: F.returnCase, timeline: [], repair: nil, loans: [], loaners: [], warehouses: [],
+                    principal: F.principal([.serviceManager]), today: F.day), l)
+        },
         Page(area: "accounts", template: "login", title: "login.title", language: .en, principal: nil) { _ in
             AccountPages.LoginModel(login: "wang.li", next: "/dispatch", error: nil)
         },

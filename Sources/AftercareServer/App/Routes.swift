@@ -93,6 +93,8 @@ func routes(_ app: Application) throws {
     MailPages().register(root)
     FeePages().register(root)
     BillingPages().register(root)
+    ReturnPages().register(root)
+    PortalReturnPages().register(root)
     ReportPages().register(root)
     QualitySetupPages().register(root)
     SLAPages().register(root)

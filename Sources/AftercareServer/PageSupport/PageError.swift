@@ -165,6 +165,22 @@ enum PageError {
                     "event": l.t("quoteEvent.\(error.event.rawValue)"),
                     "status": l.t("quoteStatus.\(error.status.rawValue)"),
                 ])
+        // Returns and depot repair
+        case let error as ReturnStepNotAllowed:
+            return one(
+                .conflict, "event", "returns.error.stepNotAllowed",
+                [
+                    "event": l.t("returnEvent.\(error.event.rawValue)"),
+                    "status": l.t("returnStatus.\(error.status.rawValue)"),
+                ])
+        case let error as ReturnSerialMismatch:
+            return one(
+                .unprocessableEntity, "serials", "returns.error.serialMismatch",
+                ["received": error.received, "expected": error.expected.joined(separator: ", ")])
+        case let error as LoanerNotAvailable:
+            return one(
+                .conflict, "loanerId", "returns.error.loanerNotAvailable",
+                ["serial": error.serialNumber, "status": l.t("loanerStatus.\(error.status.rawValue)")])
         case let error as NotBillable:
             return one(
                 .conflict, "request", "billing.error.\(error.reason.rawValue)", ["number": error.number ?? ""])

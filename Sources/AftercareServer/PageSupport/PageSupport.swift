@@ -30,6 +30,8 @@ struct Chrome: Encodable {
         var canViewFees = false
         /// the fee documents' worklist and the fee report.
         var canBill = false
+        /// the depot board, the loaner pool and the nonconformity table.
+        var canViewReturns = false
         /// the review worklist and the spot checks.
         var canReviewReports = false
         var canCheckQuality = false
@@ -61,6 +63,7 @@ extension Chrome {
                     isEngineer: $0.roles.contains(.fieldEngineer) && $0.may(.workVisits),
                     canManageEngineers: $0.may(.manageEngineers),
                     canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees), canBill: $0.may(.billFees),
+                    canViewReturns: $0.may(.viewReturns),
                     canReviewReports: $0.may(.reviewReports), canCheckQuality: $0.may(.checkQuality),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })

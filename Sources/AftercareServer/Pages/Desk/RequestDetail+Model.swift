@@ -59,6 +59,21 @@ extension DeskPages {
         var intakeFlag: String? = nil
         /// quotes and fee documents, for those who see fees.
         var fees: FeesPanelModel? = nil
+        /// the request's return cases, for those who see returns.
+        var returns: ReturnsPanel? = nil
+    }
+
+    /// the return cases of a request, and where to open one.
+    struct ReturnsPanel: Encodable {
+        struct Row: Encodable {
+            var id: Int
+            var number: String
+            var status: String
+            var units: String
+        }
+
+        var rows: [Row]
+        var openLink: String?
     }
 
     /// What the request page shows, as read from the store for the caller; the panels the caller may not see are
@@ -77,6 +92,8 @@ extension DeskPages {
         /// its quotes and fee documents, for those who see fees.
         var quotes: [QuoteView]? = nil
         var documents: [FeeDocumentView] = []
+        /// its return cases, for those who see returns.
+        var returnCases: [ReturnCaseView]? = nil
     }
 
     /// The request page for `principal` in the reader's language: the steps their roles allow, the panels they
@@ -123,6 +140,16 @@ extension DeskPages {
                 FeesPanelModel(
                     requestId: view.id, quotes: $0, documents: data.documents, portal: false,
                     canQuote: principal.may(.quoteJobs) && view.status.isOpen, canBill: principal.may(.billFees), l)
+            },
+            returns: data.returnCases.map { cases in
+                ReturnsPanel(
+                    rows: cases.map { c in
+                        ReturnsPanel.Row(
+                            id: c.id, number: c.number, status: l.t("returnStatus.\(c.status.rawValue)"),
+                            units: c.units.map { "\($0.modelCode) \($0.serialNumber)" }.joined(separator: ", "))
+                    },
+                    openLink: principal.may(.openReturns) && view.status.isOpen && !view.units.isEmpty
+                        ? "/returns/new?request=\(view.id)" : nil)
             })
     }
 }

@@ -38,6 +38,9 @@ extension DeskPages {
             documents.requestId = id
             data.documents = try await FeeDocuments(req.store).list(documents, page: PageRequest(limit: 50)).items
         }
+        if principal.may(.viewReturns) {
+            data.returnCases = try await ReturnCases(req.store).of(request: id)
+        }
         return data
     }
 

@@ -187,6 +187,10 @@ struct ReturnStoreTests {
             let decided = try await cases.post(
                 ReturnStepInput(.decide, resolution: .exchange, costs: ReturnCosts(newUnitMinor: 600_000)),
                 to: inspected.id, by: Self.depot)
+            // then: the depot's finding decided the unit's warranty on the request: a defect, in warranty
+            let request = try await ServiceRequests(store).get(inspected.requestId)
+            #expect(request.faultCause == .qualityDefect)
+            #expect(request.units.map(\.warrantyStatus) == [.inWarranty])
             // then: it waits for a manager, who approves it
             #expect(decided.status == .decided)
             #expect(decided.approvalReason == .aboveLimit)

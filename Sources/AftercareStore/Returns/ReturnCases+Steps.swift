@@ -107,6 +107,12 @@ extension ReturnCases {
                 update = update.set("received_at", to: now)
             case .inspect:
                 try await Self.inspect(step.inspections ?? [], on: before, by: actor, at: now, on: db)
+                // the responsibility feeds the warranty decision, and with it the fee.
+                try await ServiceRequests.decideWarranty(
+                    before.requestId,
+                    causes: (step.inspections ?? []).compactMap { inspection in
+                        inspection.responsibility.faultCause.map { (inspection.unitId, $0) }
+                    }, by: actor, at: now, timeZone: zone, on: db)
                 for inspection in step.inspections ?? [] {
                     try await Nonconformities.inspected(
                         before, unitId: inspection.unitId, responsibility: inspection.responsibility, by: actor,

@@ -656,11 +656,7 @@ public struct ServiceRequests: Sendable {
             case .decideWarranty:
                 let day = CalendarDate(before.createdAt, in: timeZone)
                 for unit in before.units {
-                    let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
-                    try await db.update("service_request_units")
-                        .set("warranty_status", to: decision.status.rawValue)
-                        .set("warranty_reason", to: decision.reason.rawValue)
-                        .where("request_id", .equal, id).where("unit_id", .equal, unit.unitId).run()
+                    try await Self.decideWarranty(of: unit, requestId: id, day: day, cause: cause, on: db)
                 }
             case .refreshClocks:
                 try await SLAClocks.refresh([id], now: now, on: db)
@@ -673,6 +669,38 @@ public struct ServiceRequests: Sendable {
             on: db, entity: "serviceRequest", id: id, action: .event, actor: actor, at: now, before: before,
             after: after)
         return after
+    }
+
+    /// one unit's warranty decision on a request, from the day the request came and the cause of the fault.
+    static func decideWarranty(
+        of unit: RequestUnitView, requestId: Int, day: CalendarDate, cause: FaultCause, on db: any SQLDatabase
+    ) async throws {
+        let decision = WarrantyDecision.decide(period: unit.warranty, requestDate: day, cause: cause)
+        try await db.update("service_request_units")
+            .set("warranty_status", to: decision.status.rawValue)
+            .set("warranty_reason", to: decision.reason.rawValue)
+            .where("request_id", .equal, requestId).where("unit_id", .equal, unit.unitId).run()
+    }
+
+    /// the depot found the cause of some units' fault: their warranty is decided again with it, and a request
+    /// whose cause was not known takes the first one. In the caller's transaction, audited.
+    static func decideWarranty(
+        _ requestId: Int, causes: [(unitId: Int, cause: FaultCause)], by actor: Actor, at now: Date,
+        timeZone: TimeZone, on db: any SQLDatabase
+    ) async throws {
+        guard !causes.isEmpty, let before = try await load(requestId, within: .everything, on: db) else { return }
+        let day = CalendarDate(before.createdAt, in: timeZone)
+        for (unitId, cause) in causes {
+            guard let unit = before.units.first(where: { $0.unitId == unitId }) else { continue }
+            try await decideWarranty(of: unit, requestId: requestId, day: day, cause: cause, on: db)
+        }
+        var update = db.update("service_requests").set("version", to: before.version + 1).set("updated_at", to: now)
+        if before.faultCause == .unknown { update = update.set("fault_cause", to: causes[0].cause.rawValue) }
+        try await update.where("id", .equal, requestId).run()
+        let after = try await load(requestId, within: .everything, on: db)
+        try await AuditLog.append(
+            on: db, entity: "serviceRequest", id: requestId, action: .update, actor: actor, at: now, before: before,
+            after: after)
     }
 
     /// Archives a finished request (closed or cancelled); nothing is deleted.

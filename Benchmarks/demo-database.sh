@@ -3,7 +3,7 @@
 # Expects: root (the repository), db (sqlite or postgres), name (the benchmark's name), out (its artifacts folder).
 # Sets BINARY (a release build unless given), creates a fresh database (a temporary SQLite file, or the database
 # aftercare_<name>_bench on the test PostgreSQL of scripts/pg-test-server.sh), removed on exit, and runs
-# `aftercare migrate` and `aftercare demo --requests 1000` in a temporary working directory.
+# `aftercare migrate` and `aftercare demo --requests ${demo_requests:-1000}` in a temporary working directory.
 
 if [[ -z ${BINARY:-} ]]; then
     (cd "$root" && swift build -c release --product aftercare --scratch-path .build-release) >&2
@@ -32,4 +32,4 @@ fi
 
 cd "$work"
 "$BINARY" migrate >"$out/migrate.log" 2>&1
-"$BINARY" demo --requests 1000 >"$out/demo.log" 2>&1
+"$BINARY" demo --requests "${demo_requests:-1000}" >"$out/demo.log" 2>&1

@@ -11,7 +11,8 @@ import Vapor
 /// hierarchical: exact Euclidean). `day` plans the realistic 300-visit, 20-engineer day and times emergency
 /// insertions. Neither touches the database. `aftercare bench stock [--entries N] [--parts N]` measures the stock
 /// ledger on the configured database (see `StockBench`); `aftercare bench billing [--entries N]` issues and pays N
-/// fee documents (see `BillingBench`).
+/// fee documents (see `BillingBench`); `aftercare bench returns [--entries N]` reads the depot board and the
+/// nonconformity table with N return cases (see `ReturnBench`).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "benchmark", help: "vrptw (Solomon instances) or day (the realistic day)")
@@ -30,7 +31,7 @@ struct BenchCommand: AsyncCommand {
         var seed: String?
         @Option(name: "threads", help: "parallel searches per instance (default 1)")
         var threads: String?
-        @Option(name: "entries", help: "stock: ledger entries to grow to (default 10000000); billing: jobs (2000)")
+        @Option(name: "entries", help: "stock: ledger entries (default 10000000); billing: jobs (2000); returns: cases (100000)")
         var entries: String?
         @Option(name: "parts", help: "stock: parts in the stocktake warehouse (default 20000)")
         var parts: String?
@@ -81,8 +82,18 @@ struct BenchCommand: AsyncCommand {
             } catch let error as BillingBench.Unprepared {
                 try fail(error.description)
             }
+        case "returns":
+            guard let cases = Int(signature.entries ?? "100000"), (1...10_000_000).contains(cases) else {
+                try fail("--entries (the return cases) must be an integer from 1 to 10000000")
+            }
+            try await context.application.autoMigrate()
+            do {
+                try await ReturnBench.run(store: context.application.store, cases: cases) { console.print($0) }
+            } catch let error as ReturnBench.Unprepared {
+                try fail(error.description)
+            }
         default:
-            try fail("unknown benchmark \(signature.benchmark): use vrptw, day, stock or billing")
+            try fail("unknown benchmark \(signature.benchmark): use vrptw, day, stock, billing or returns")
         }
     }
 

@@ -41,6 +41,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoParts.load(into: context.application.store)
         try await DemoReports.load(into: context.application.store, vault: context.application.vault)
         try await DemoBilling.load(into: context.application.store)
+        try await DemoReturns.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

@@ -20,7 +20,7 @@ public struct ReturnBoard: Codable, Sendable, Equatable {
 extension ReturnCases {
     /// The board of `depotUnitId` (every depot the scope sees when nil): the open cases of `statuses` (all open ones
     /// when empty), the most urgent first, at most `limit`.
-    public func board(depotUnitId: Int? = nil, statuses: [ReturnStatus] = [], limit: Int = 100) async throws
+    public func board(depotUnitId: Int? = nil, statuses: [ReturnStatus] = [], limit: Int = 50) async throws
         -> ReturnBoard
     {
         let shown = statuses.isEmpty ? ReturnStatus.allCases.filter(\.isOpen) : statuses

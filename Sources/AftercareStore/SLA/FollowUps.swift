@@ -266,6 +266,25 @@ public struct FollowUps: Sendable {
     }
 
     /// The worklist: due first, keyset-paged by (due instant, id).
+    /// When the latest follow-up call of `trigger` on a request the scope sees falls due: its trigger's time, or the
+    /// due time of the follow-up it became; nil when none is scheduled.
+    public func scheduled(requestId: Int, trigger: FollowUpTrigger) async throws -> Date? {
+        guard try await ServiceRequests.load(requestId, within: store.scope, on: store.sql) != nil else { return nil }
+        let made = try await store.sql.raw(
+            """
+            SELECT due_at FROM follow_ups WHERE request_id = \(bind: requestId) AND trigger = \(bind: trigger.rawValue) \
+            ORDER BY id DESC LIMIT 1
+            """
+        ).first(decodingColumn: "due_at", as: Date.self)
+        if let made { return made }
+        return try await store.sql.raw(
+            """
+            SELECT fire_at FROM follow_up_triggers WHERE request_id = \(bind: requestId) \
+            AND trigger = \(bind: trigger.rawValue) ORDER BY id DESC LIMIT 1
+            """
+        ).first(decodingColumn: "fire_at", as: Date.self)
+    }
+
     public func list(_ filter: FollowUpFilter, page: PageRequest) async throws -> Page<FollowUpView> {
         var sql: SQLQueryString = "\(unsafeRaw: Self.select(on: store.sql)) WHERE 1 = 1"
         if let condition = ScopeSQL.orgUnitCondition("f.org_unit_id", store.scope) { sql = sql + " AND " + condition }

@@ -15,6 +15,8 @@ extension ReturnPages {
         var warehouses: [WarehouseRecord.View]
         var principal: Principal
         var today: CalendarDate
+        /// when the follow-up call after the unit went back falls due.
+        var followUpAt: Date? = nil
         var errors: [FieldMessage] = []
         var typed: [String: String] = [:]
     }
@@ -28,8 +30,8 @@ extension ReturnPages {
             var responsibility: String
             var usable: String
             var findings: String
-            var deviations: String
-            var successor: String
+            var deviations: String?
+            var successor: String?
         }
 
         struct Step: Encodable {
@@ -245,6 +247,7 @@ extension ReturnPages {
             ),
             ("returns.shippedBackAt", c.shippedBackAt.map(l.dateTime)),
             ("returns.deliveredAt", c.deliveredAt.map(l.dateTime)),
+            ("returns.followUpAt", data.followUpAt.map(l.dateTime)),
             ("returns.closedReason", c.closedReason),
         ]
         facts += optional.compactMap { key, value in value.map { Fact(label: l.t(key), value: $0, link: nil) } }
@@ -276,8 +279,8 @@ extension ReturnPages {
                     responsibility: u.responsibility.map { l.t("responsibility.\($0.rawValue)") } ?? "—",
                     usable: yesNo(u.usable, l), findings: u.findings ?? "",
                     deviations: (u.checklist?.deviations ?? []).map { l.t("inspectionItem.\($0.rawValue)") }
-                        .joined(separator: ", "),
-                    successor: u.successorSerial ?? "")
+                        .joined(separator: ", ").nilIfEmpty,
+                    successor: u.successorSerial)
             }, decision: decision(c, l), forms: forms(data, l), repair: repair,
             loans: data.loans.map { loan in
                 CaseModel.Loan(

@@ -14,16 +14,19 @@ extension ReturnPages {
         return CaseData(
             returnCase: view, timeline: try await cases.timeline(id),
             repair: repairs ? try await cases.repair(id) : nil, loans: try await loaners.loans(ofCase: id),
+            // A loaner stands in for a unit of the same model.
             loaners: principal.may(.lendLoaners) && view.status.isOpen
                 ? try await loaners.pool(orgUnitId: view.depotUnitId, status: .available, page: PageRequest(limit: 100))
-                    .items : [],
+                    .items.filter { loaner in view.units.contains { $0.modelId == loaner.modelId } } : [],
             warehouses: repairs && view.status == .inRepair && principal.may(.workDepot)
                 ? try await Records<WarehouseRecord>(req.store).list(
                     page: PageRequest(limit: 50),
                     filter: .warehouses(
                         kinds: WarehouseKind.allCases.filter(\.issuable), orgUnitId: view.depotUnitId)
                 ).items : [],
-            principal: principal, today: req.store.today)
+            principal: principal, today: req.store.today,
+            followUpAt: view.shippedBackAt == nil || !principal.may(.viewRequests)
+                ? nil : try await FollowUps(req.store).scheduled(requestId: view.requestId, trigger: .depotReturn))
     }
 
     @Sendable func detail(_ req: Request) async throws -> Response {

@@ -69,7 +69,13 @@ extension ReturnPages {
 
     /// The clock of a case on the board, in words: its due time, overdue, met, or not started.
     static func clock(_ item: ReturnBoardItem, now: Date, _ l: Localizer) -> (text: String, overdue: Bool) {
-        guard let due = item.dueAt else { return (l.t("returns.clockNotStarted"), false) }
+        guard let due = item.dueAt else {
+            // No depot target applies to the request: the times the case itself keeps.
+            let c = item.returnCase
+            if let back = c.shippedBackAt { return (l.t("returns.shippedBackAt") + " " + l.dateTime(back), false) }
+            if let received = c.receivedAt { return (l.t("returns.receivedAt") + " " + l.dateTime(received), false) }
+            return (l.t("returns.clockNotStarted"), false)
+        }
         if let done = item.completedAt {
             return (l.t(done <= due ? "returns.clockMet" : "returns.clockLate") + " " + l.dateTime(done), false)
         }

@@ -50,6 +50,12 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  records an absurd amount without allowing an overpayment (refused on /billing/{id}, with what was
                  typed), then the outstanding amount by bank transfer (paid); its print form, then in English
                  ("Invoice and receipt"); the agent opens quote 1 at 375 px (status, print link)
+  returns        R-8: customer1 applies in the portal to send a unit back (drop-off, repair); support authorises,
+                 receives it by its serial, inspects it and decides spare + depot repair at 6,200 (above the depot's
+                 5,000 limit: awaits approval); the manager approves; support writes the repair order and finishes
+                 it; the inspector passes QA; support ships it back and the follow-up call's due time is in the
+                 facts; case page and board at 375 px; the print form; customer1 sees it shipped back without the
+                 depot's findings or decision note
   phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
                  user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
                  (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
@@ -111,7 +117,7 @@ PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
 REPORT_PRINT_TITLE_ZH_HANS = "售后服务报告单"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "fees", "reports", "billing", "phone-all"]
+             "fees", "reports", "billing", "returns", "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -2538,6 +2544,220 @@ class Suite:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         self.sign_out("agent")
 
+    # --- scenario: returns (R-8) ------------------------------------------------------------
+    RETURN_NUMBER_RE = re.compile(r"RMA-\d{4}-\d{6,}")
+    # A date and a time as the pages write them (numeric date, short time) in any of the four languages.
+    DATE_TIME_RE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}.*\d{1,2}:\d{2}")
+
+    def return_status_is(self, status: str, what: str) -> None:
+        """The case page's badge (#return-status) has the class return-<status>; a failed precondition otherwise."""
+        badge = self.one("#return-status")
+        classes = (badge.get_attribute("class") or "").split()
+        self.require(f"return-{status}" in classes, f"{what}: the case is {status}",
+                     f"class {badge.get_attribute('class')!r}, text {badge.text!r}; errors {self.field_errors()}")
+
+    def return_step(self, rid: int, event: str, status: str, fill=None) -> None:
+        """Takes the step form#step-<event> on /returns/{rid} (after `fill(form)`) and lands back there, <status>."""
+        forms = self.css(f"form#step-{event}")
+        offered = [f.get_attribute("id") for f in self.css("#return-steps [id^='step-']")]
+        self.require(bool(forms), f"{self.login} is offered form#step-{event}", f"offered: {offered}")
+        if fill:
+            fill(forms[0])
+        self.click_to(self.one("button[type='submit']", within=forms[0]), f"return case after {event}",
+                      expect="#return-status")
+        self.expect(self.path() == f"/returns/{rid}" and not self.has(".field-error"),
+                    f"{event}: back on /returns/{rid} without a refusal",
+                    f"at {self.path()}; errors {self.field_errors()}")
+        self.return_status_is(status, event)
+
+    def return_facts(self) -> list[tuple[str, str]]:
+        """The case page's dl#return-facts as (label, value) pairs."""
+        return [tuple(p) for p in self.driver.execute_script(
+            "return [...document.querySelectorAll('dl#return-facts > dt')]"
+            ".map(dt => [dt.textContent.trim(), (dt.nextElementSibling || {textContent: ''}).textContent.trim()])")]
+
+    def returns_flow(self) -> None:
+        """R-8: customer1 applies in the portal to send a unit back (drop-off, repair); the depot (support) authorises,
+        receives it by its serial, inspects it (manufacturing defect, usable) and decides spare + depot repair at
+        ¥6,200, above the depot's ¥5,000 limit, so it waits for the manager, who approves; support writes the repair
+        order and finishes the repair, the inspector passes QA, support ships it back and the follow-up call's due
+        time appears in the facts. The case page and the board at 375 px; the print form; customer1 then sees the
+        case shipped back in the portal without the depot's internal findings or decision note."""
+        stamp = self.stamp
+        findings = f"内部检验 QC-{stamp}：定影辊轴承磨损，加热组件正常"
+        decision_note = f"内部意见 DEC-{stamp}：先寄备机，原机返修"
+
+        # 1. customer1 applies in the portal.
+        self.sign_in("customer1")
+        self.go("/portal/returns", "portal returns", expect="form#return-apply-form")
+        form = self.one("form#return-apply-form")
+        boxes = self.css("input[type='checkbox'][name='unitIds']:not([disabled])", within=form)
+        self.info(f"customer1's units: {len(self.css('input[name=unitIds]', within=form))}, "
+                  f"{len(boxes)} not on an open return case")
+        self.require(bool(boxes), "customer1 has a unit that may be sent back (an enabled checkbox)")
+        for box in self.css("input[name='unitIds']:checked:not([disabled])", within=form):
+            box.click()  # only the one unit
+        unit = boxes[0]
+        unit_id = unit.get_attribute("value") or ""
+        label = (self.driver.execute_script("return arguments[0].closest('label').textContent", unit) or "").strip()
+        tokens = label.rsplit("·", 1)[-1].split()  # the label reads "<model code> · <serial>"
+        serial = tokens[-1] if tokens else ""
+        self.info(f"applying for unit {unit_id}: {label!r} (serial {serial!r})")
+        unit.click()
+        self.fill(self.one("textarea[name='reason']", within=form), f"定影器异响，需寄回检修（浏览器测试 {stamp}）")
+        Select(self.one("select[name='wish']", within=form)).select_by_value("repair")
+        Select(self.one("select[name='shipping']", within=form)).select_by_value("dropOff")
+        self.fill(self.one("input[name='contactName']", within=form), "浏览器测试")
+        self.fill(self.one("input[name='contactPhone']", within=form), "13800138000")
+        self.click_to(self.one("#return-apply-submit", within=form), "portal return applied", expect="body")
+        match = re.fullmatch(r"/portal/returns/(\d+)", self.path())
+        self.require(bool(match), "applying lands on /portal/returns/{id}",
+                     f"at {self.path()}; errors {self.field_errors()}")
+        rid = int(match.group(1))
+        badge = self.one("#return-status", "the portal case page has #return-status")
+        self.expect(badge.get_attribute("data-status") == "applied" and badge.text.strip() == self.t("returnStatus.applied"),
+                    f"the portal shows the case as applied ({self.t('returnStatus.applied')})",
+                    f"data-status {badge.get_attribute('data-status')!r}, text {badge.text!r}")
+        number = self.text("#return-number")
+        self.expect(self.RETURN_NUMBER_RE.fullmatch(number) is not None, "the case number looks like RMA-YYYY-NNNNNN",
+                    repr(number))
+        self.expect(bool(serial) and serial in self.text("table#return-units"), f"the case lists the unit {serial}",
+                    self.text("table#return-units")[:200])
+        self.info(f"return case {number} (/returns/{rid})")
+
+        # 2. The depot: authorise, receive by serial, inspect, decide above the limit.
+        page = f"/returns/{rid}"
+        self.sign_in("support")
+        self.go(page, "return case for the depot", expect="#return-status")
+        self.expect(self.text("#return-number") == number, f"the staff page is case {number}", self.text("#return-number"))
+        self.return_status_is("applied", "the depot opens the case")
+        self.return_step(rid, "authorise", "authorised")
+        placeholders = [i.get_attribute("placeholder") or "" for i in self.css("form#step-receive input[name='serial']")]
+        self.expect(placeholders == [serial], f"the receive form asks for the one unit's serial {serial}",
+                    f"placeholders {placeholders}")
+        typed = serial or (placeholders[0] if placeholders else "")
+        self.return_step(rid, "receive", "received",
+                         lambda f: self.fill(self.one("input[name='serial']", within=f), typed))
+
+        def inspect(f: WebElement) -> None:
+            sets = self.css("fieldset.inspection", within=f)
+            self.require(len(sets) == 1, "the inspection form has one unit", f"{len(sets)} fieldsets")
+            uid = sets[0].get_attribute("data-unit") or unit_id
+            Select(self.one(f"select[name='responsibility.{uid}']", within=f)).select_by_value("manufacturingDefect")
+            usable = self.one(f"input[name='usable.{uid}']", within=f)
+            if not usable.is_selected():
+                usable.click()
+            self.fill(self.one(f"textarea[name='findings.{uid}']", within=f), findings)
+
+        self.return_step(rid, "inspect", "inspected", inspect)
+        self.expect(findings in self.text("#return-units"), "the units table shows the findings",
+                    self.text("#return-units")[:200])
+
+        def decide(f: WebElement) -> None:
+            Select(self.one("select[name='resolution']", within=f)).select_by_value("spareAndRepair")
+            self.fill(self.one("input[name='repairCost']", within=f), "6200")
+            self.fill(self.one("textarea[name='note']", within=f), decision_note)
+
+        self.return_step(rid, "decide", "decided", decide)
+        self.one("#return-decision", "the case page shows the decision (#return-decision)")
+        awaiting = self.t("returns.awaitingApproval")
+        self.expect(self.text("#return-approved-by") == awaiting, f"the decision awaits approval ({awaiting})",
+                    f"approved by {self.text('#return-approved-by')!r}; decision {self.text('#return-decision')[:200]!r}")
+        self.expect(self.t("approvalReason.aboveLimit") in self.text("#return-decision"),
+                    "the decision names the reason: above the approval limit", self.text("#return-decision")[:200])
+        self.expect(not self.has("form#step-approve"), "support cannot approve it")
+
+        # 3. The manager approves.
+        self.sign_in("manager")
+        self.go(page, "return case for the manager", expect="#return-status")
+        self.return_step(rid, "approve", "inRepair")
+        self.expect(self.text("#return-approved-by") not in ("", awaiting), "the decision is approved",
+                    repr(self.text("#return-approved-by")))
+
+        # 4. The depot's repair order, then the repair is finished.
+        self.sign_in("support")
+        self.go(page, "return case in repair", expect="form#repair-form")
+        repair = self.one("form#repair-form")
+        order = {"diagnosis": f"定影辊轴承磨损（{stamp}）", "actions": "更换定影辊轴承，清洁定影组件",
+                 "tests": "连续打印 200 页无异响", "labourMinutes": "90", "technician": "浏览器测试技师"}
+        for name, value in order.items():
+            self.fill(self.one(f"[name='{name}']", within=repair), value)
+        self.click_to(self.one("button#save-repair"), "repair order saved", expect="#return-status")
+        self.expect(self.path() == page and not self.has(".field-error"), f"saving the repair order returns to {page}",
+                    f"at {self.path()}; errors {self.field_errors()}")
+        kept = self.css("form#repair-form textarea[name='diagnosis']")
+        self.expect(bool(kept) and kept[0].get_attribute("value") == order["diagnosis"],
+                    "the repair order keeps the diagnosis",
+                    repr(kept[0].get_attribute("value")) if kept else "no repair form")
+        self.return_step(rid, "finishRepair", "repaired")
+
+        # 5. The inspector passes QA.
+        self.sign_in("inspector")
+        self.go(page, "return case for QA", expect="#return-status")
+        self.return_step(rid, "passQA", "qaPassed")
+
+        # 6. The depot ships it back: the follow-up call is scheduled.
+        self.sign_in("support")
+        self.go(page, "return case to ship back", expect="#return-status")
+        tracking = f"SF{stamp}0001"
+
+        def ship_back(f: WebElement) -> None:
+            self.fill(self.one("input[name='carrier']", within=f), "顺丰速运")
+            self.fill(self.one("input[name='trackingNumber']", within=f), tracking)
+
+        self.return_step(rid, "shipBack", "shippedBack", ship_back)
+        facts = self.return_facts()
+        label = self.t("returns.followUpAt")
+        follow_up = [v for k, v in facts if k == label]
+        self.expect(bool(follow_up) and self.DATE_TIME_RE.search(follow_up[0]) is not None,
+                    f"the facts give the follow-up call's due time ({label} <date time>)",
+                    f"facts {facts}")
+        self.expect(any(tracking in v for _, v in facts), "the facts give the return tracking number", f"facts {facts}")
+        if follow_up:
+            self.info(f"{label}: {follow_up[0]}")
+
+        # 7. At 375 px: the case page and the board.
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+        )
+        try:
+            self.go(page, "return case at 375 px", expect="#return-status")
+            self.no_sideways_scroll(page)
+            self.go("/returns", "return board at 375 px", expect="table#return-board")
+            self.no_sideways_scroll("/returns")
+            listed = self.css(f"table#return-board a.return-link[href$='/returns/{rid}']")
+            self.info(f"the board {'lists' if listed else 'does not list (first page)'} {number}")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        # The print form.
+        self.go(page, "return case before printing", expect="a#print-return")
+        link = self.one("a#print-return")
+        self.expect(urllib.parse.urlsplit(link.get_attribute("href") or "").path == f"{page}/print",
+                    f"the print link goes to {page}/print", link.get_attribute("href") or "")
+        self.drain_navigation()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        link.click()
+        self.wait_gone(old)
+        self.landed("the return form (print)", expect="#print-heading", print_page=True)
+        self.expect(self.text("#print-heading") == self.t("returns.formTitle"),
+                    f"the print form is titled {self.t('returns.formTitle')}", self.text("#print-heading"))
+        self.expect(self.text("#print-number") == number, f"the print form is numbered {number}", self.text("#print-number"))
+
+        # 8. customer1 sees it shipped back, without the depot's internal notes.
+        self.sign_in("customer1")
+        self.go(f"/portal/returns/{rid}", "portal return shipped back", expect="#return-status")
+        badge = self.one("#return-status")
+        self.expect(badge.get_attribute("data-status") == "shippedBack"
+                    and badge.text.strip() == self.t("returnStatus.shippedBack"),
+                    f"the portal shows the case as shipped back ({self.t('returnStatus.shippedBack')})",
+                    f"data-status {badge.get_attribute('data-status')!r}, text {badge.text!r}")
+        source = self.driver.page_source
+        self.expect(f"QC-{stamp}" not in source and findings not in source,
+                    "the portal page shows none of the depot's inspection findings")
+        self.expect(f"DEC-{stamp}" not in source, "the portal page shows none of the depot's decision note")
+        self.sign_out("customer1")
+
     # --- 375 px: every page the run landed on ---------------------------------------------------
     def phone_all(self) -> None:
         """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
@@ -2623,6 +2843,7 @@ class Suite:
             "fees": self.fees_flow,
             "reports": self.reports_flow,
             "billing": self.billing_flow,
+            "returns": self.returns_flow,
             "phone-all": self.phone_all,
         }
         timings = []

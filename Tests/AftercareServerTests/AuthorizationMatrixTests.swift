@@ -136,6 +136,8 @@ struct AuthorizationMatrixTests {
         "POST /nonconformities/:id": .action(.checkQuality),
         "GET /portal/returns": .action(.usePortal), "POST /portal/returns": .action(.usePortal),
         "GET /portal/returns/:id": .action(.usePortal), "POST /portal/returns/:id/events": .action(.usePortal),
+        "POST /portal/returns/:id/photos": .action(.usePortal), "GET /portal/returns/photos/:id": .action(.usePortal),
+        "POST /returns/:id/photos": .action(.viewReturns), "GET /returns/photos/:id": .action(.viewReturns),
         // saved views of the request list (issue 14)
         "POST /requests/views": .action(.viewRequests), "POST /requests/views/:id/archive": .action(.viewRequests),
         // customers and units

@@ -80,7 +80,7 @@ struct LocalizationTests {
         "returnWish": ReturnWish.allCases.map(\.rawValue), "returnShipping": ReturnShipping.allCases.map(\.rawValue),
         "returnResolution": ReturnResolution.allCases.map(\.rawValue),
         "returnCaseEvent": ["open"] + ReturnEventKind.allCases.map(\.rawValue) + [
-            "partsUsed", "loanerLent", "loanerReturned",
+            "partsUsed", "loanerLent", "loanerReturned", "photosAdded",
         ],
         "returnEvent": ReturnEventKind.allCases.map(\.rawValue),
         "inspectionItem": InspectionItem.allCases.map(\.rawValue),

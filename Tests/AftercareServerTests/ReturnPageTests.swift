@@ -121,6 +121,43 @@ struct ReturnPageTests {
         }
     }
 
+    @Test("photos of the unit: the depot keeps pictures checked by their content, served to whoever sees the case")
+    func photos() async throws {
+        try await withTestApp(.sqlite) { app in
+            // given: an open case
+            let setup = try await Self.setup(app)
+            let opened = try await ReturnCases(app.store).open(
+                ReturnCaseInput(requestId: setup.requestId, reason: "外壳破裂", wish: .repair, shipping: .dropOff),
+                by: .system)
+            // when: a picture, then markup named like one
+            let photo = try await ConversationPageTests.post(
+                app, setup.technician, "/returns/\(opened.id)/photos", [],
+                files: [(name: "外观.png", bytes: ReportPageTests.png)])
+            let markup = try await ConversationPageTests.post(
+                app, setup.technician, "/returns/\(opened.id)/photos", [],
+                files: [(name: "x.png", bytes: Array("<svg onload=alert(1)>".utf8))])
+            // then: the picture is kept and shown on the case; the markup is refused (back to the case page) and kept
+            // nowhere
+            #expect(photo.status == .seeOther && markup.status == .seeOther)
+            let kept = try await ReturnPhotos(app.store, vault: app.vault).of(opened.id)
+            #expect(kept.map(\.fileName) == ["外观.png"])
+            let served = try await setup.technician.get("/returns/photos/\(kept[0].id)")
+            #expect(served.status == .ok && served.headers.contentType == .png)
+            #expect(
+                try await setup.desk.get("/returns/\(opened.id)").body.string.contains("/returns/photos/\(kept[0].id)"))
+            // and the case's customer sees it in the portal, another customer does not
+            let branch = setup.fixture.branch.id
+            try await makeUser(app, "renji", roles: [.customer], unit: branch, customer: setup.fixture.customer.id)
+            let other = try await Records<CustomerRecord>(app.store).create(
+                .init(orgUnitId: branch, name: "苏州精密机械", kind: .company), by: .system)
+            try await makeUser(app, "other", roles: [.customer], unit: branch, customer: other.id)
+            let owner = try await Browser.signIn(app, "renji")
+            #expect(try await owner.get("/portal/returns/photos/\(kept[0].id)").status == .ok)
+            let stranger = try await Browser.signIn(app, "other")
+            #expect(try await stranger.get("/portal/returns/photos/\(kept[0].id)").status == .notFound)
+        }
+    }
+
     @Test("the case pages render in every language without English left over or raw keys", arguments: Language.allCases)
     func languages(language: Language) async throws {
         try await withTestApp(.sqlite) { app in

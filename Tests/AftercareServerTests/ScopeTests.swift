@@ -40,6 +40,7 @@ struct ScopeTests {
         var returnCase: Int
         var loaner: Int
         var nonconformity: Int
+        var returnPhoto: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -156,6 +157,13 @@ struct ScopeTests {
                 \(bind: Date()), \(bind: Date())) RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            let returnPhoto = try await store.sql.raw(
+                """
+                INSERT INTO attachments (owner, owner_id, request_id, file_name, kind, size, sha256, actor, created_at) \
+                VALUES ('returnCase', \(bind: returnCase), \(bind: world.southRequest.id), 'b.png', 'png', 1, \
+                \(bind: FileVault.digest([2])), 'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let loaner = try await Loaners(store).create(
                 LoanerInput(orgUnitId: world.south.id, modelId: world.fixture.model.id, serialNumber: "LN-S-01"),
                 by: .system)
@@ -186,7 +194,8 @@ struct ScopeTests {
                 stockRule: stockRule.id, entry: receipt.entries[0].id, transfer: transfer.transferId!,
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
                 report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
-                document: document, returnCase: returnCase, loaner: loaner.id, nonconformity: nonconformity)
+                document: document, returnCase: returnCase, loaner: loaner.id, nonconformity: nonconformity,
+                returnPhoto: returnPhoto)
         }
     }
 
@@ -195,6 +204,7 @@ struct ScopeTests {
     ) -> String {
         let text = path.map(\.description).joined(separator: "/")
         if text.contains("v1/quotes") || text.hasPrefix("quotes") { return "\(south.quote)" }
+        if text.hasPrefix("returns/photos") { return "\(south.returnPhoto)" }
         if text.contains("v1/return-cases") || text.hasPrefix("returns") { return "\(south.returnCase)" }
         if text.contains("loaners") { return "\(south.loaner)" }
         if text.contains("nonconformities") { return "\(south.nonconformity)" }

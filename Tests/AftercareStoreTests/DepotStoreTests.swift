@@ -106,6 +106,20 @@ struct DepotStoreTests {
                     Responsibility.manufacturingDefect.rawValue
                 ])
             #expect(try await quality.table(filter, by: .month).map(\.key) == ["2026-11"])
+            // the same from the records alone (days before a whole month, a status filter), and with whole months around
+            for period in [
+                NonconformityFilter(from: CalendarDate(iso: "2026-11-15"), to: CalendarDate(iso: "2026-12-31")),
+                NonconformityFilter(
+                    from: CalendarDate(iso: "2026-10-01"), to: CalendarDate(iso: "2026-12-31"), status: .closed),
+                NonconformityFilter(from: CalendarDate(iso: "2026-10-01"), to: CalendarDate(iso: "2027-01-31")),
+            ] {
+                #expect(try await quality.table(period, by: .model).map(\.costMinor) == [33_000], "\(period)")
+            }
+            #expect(
+                try await quality.table(
+                    NonconformityFilter(from: CalendarDate(iso: "2026-11-24"), to: CalendarDate(iso: "2026-12-31")),
+                    by: .model
+                ).isEmpty)
         }
     }
 

@@ -40,6 +40,9 @@ extension Request {
     /// service reports, with this server's kept files, seen within the caller's scope.
     var reports: ServiceReports { ServiceReports(store, vault: application.vault) }
 
+    /// the photos of return cases, with this server's kept files, seen within the caller's scope.
+    var returnPhotos: ReturnPhotos { ReturnPhotos(store, vault: application.vault) }
+
     /// Who is acting, for the audit trail: the signed-in user (routes that write require one).
     var actor: Actor { principal?.actor ?? Actor(name: "anonymous") }
 

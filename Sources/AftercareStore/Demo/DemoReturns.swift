@@ -83,7 +83,8 @@ public enum DemoReturns {
             """
         ).all().map {
             (
-                id: try $0.decode(column: "id", as: Int.self), customer: try $0.decode(column: "customer_id", as: Int.self),
+                id: try $0.decode(column: "id", as: Int.self),
+                customer: try $0.decode(column: "customer_id", as: Int.self),
                 model: try $0.decode(column: "model_id", as: Int.self),
                 serial: try $0.decode(column: "serial_number", as: String.self)
             )
@@ -140,7 +141,8 @@ public enum DemoReturns {
                 channel: story.openedDaysAgo < 1 ? .portal : .phone), by: agent)
         let id = view.id
         let order: [ReturnStatus] = [
-            .applied, .authorised, .inTransit, .received, .inspected, .decided, .approved, .inRepair, .repaired, .qaPassed,
+            .applied, .authorised, .inTransit, .received, .inspected, .decided, .approved, .inRepair, .repaired,
+            .qaPassed,
             .shippedBack, .delivered, .closed,
         ]
         func reached(_ status: ReturnStatus) -> Bool {
@@ -250,11 +252,17 @@ public enum DemoReturns {
             (id: try $0.decode(column: "id", as: Int.self), price: try $0.decode(column: "last_price", as: Int?.self))
         }
         let models = try await db.raw("SELECT id, product_line_id FROM product_models ORDER BY id LIMIT 4").all().map {
-            (id: try $0.decode(column: "id", as: Int.self), line: try $0.decode(column: "product_line_id", as: Int.self))
+            (
+                id: try $0.decode(column: "id", as: Int.self),
+                line: try $0.decode(column: "product_line_id", as: Int.self)
+            )
         }
         guard !parts.isEmpty, !models.isEmpty else { return }
         let codes = try await db.raw("SELECT id, product_line_id FROM fault_codes ORDER BY id").all().map {
-            (id: try $0.decode(column: "id", as: Int.self), line: try $0.decode(column: "product_line_id", as: Int.self))
+            (
+                id: try $0.decode(column: "id", as: Int.self),
+                line: try $0.decode(column: "product_line_id", as: Int.self)
+            )
         }
         let dispositions: [Disposition] = [.returnToSupplier, .scrap, .repair, .returnToSupplier, .rework]
         let responsibilities: [Responsibility] = [.manufacturingDefect, .manufacturingDefect, .design, .installation]
@@ -265,19 +273,14 @@ public enum DemoReturns {
             let code = codes.filter { $0.line == model.line }.map(\.id)
             try await store.withClock { day }.write { db in
                 try await Nonconformities.insert(
-                    orgUnitId: unit, source: .fieldPart, caseId: nil, unitId: nil, ledgerEntryId: nil, modelId: model.id,
+                    orgUnitId: unit, source: .fieldPart, caseId: nil, unitId: nil, ledgerEntryId: nil,
+                    modelId: model.id,
                     partId: part.id, serial: nil, responsibility: responsibilities[n % responsibilities.count],
                     disposition: n % 4 == 3 ? nil : dispositions[n % dispositions.count],
                     costMinor: part.price ?? 5_000, currency: .cny, foundOn: CalendarDate(day, in: store.timeZone),
-                    by: Actor(name: "warehouse"), at: day, on: db)
-                if !code.isEmpty {
-                    try await db.raw(
-                        """
-                        UPDATE nonconformities SET fault_code_id = \(bind: code[n % code.count]), \
-                        analysis = \(bind: "批次来料不良，已通知供应商整改") WHERE id = (SELECT MAX(id) FROM nonconformities)
-                        """
-                    ).run()
-                }
+                    faultCodeId: code.isEmpty ? nil : code[n % code.count],
+                    analysis: code.isEmpty ? nil : "批次来料不良，已通知供应商整改", by: Actor(name: "warehouse"), at: day,
+                    on: db)
             }
         }
     }

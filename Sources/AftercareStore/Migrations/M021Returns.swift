@@ -93,7 +93,8 @@ struct M021Returns: AsyncMigration {
         let sql = database as! any SQLDatabase
         for (name, table, columns) in [
             ("return_cases_board", "return_cases", ["depot_unit_id", "status", "id"]),
-            ("return_cases_unit", "return_cases", ["org_unit_id", "id"]),
+            ("return_cases_unit", "return_cases", ["org_unit_id", "status", "id"]),
+            ("return_cases_status", "return_cases", ["status", "id"]),
             ("return_cases_customer", "return_cases", ["customer_id", "id"]),
             ("return_cases_request", "return_cases", ["request_id"]),
             ("return_case_units_case", "return_case_units", ["case_id"]),

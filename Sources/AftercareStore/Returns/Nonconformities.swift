@@ -179,29 +179,163 @@ public struct Nonconformities: Sendable {
         return try Page(rows: try await store.sql.raw(sql).all(), limit: page.limit) { try $0.map(Self.view) }
     }
 
-    /// R-8.4: the 不合格品统计表: counts and cost of the period's records by `dimension`, most first.
+    /// R-8.4: the 不合格品统计表: counts and cost of the period's records by `dimension`, most first. The whole months
+    /// of the period are read from the monthly counts; the days before the first and after the last whole month (or a
+    /// period filtered by status or case) from the records.
     public func table(_ filter: NonconformityFilter, by dimension: NonconformityDimension) async throws
         -> [NonconformityRow]
     {
-        let (key, name, join): (String, String, String) =
-            switch dimension {
-            case .model: ("m.code", "m.name", "LEFT JOIN product_models m ON m.id = n.model_id")
-            case .cause: ("f.code", "f.name", "LEFT JOIN fault_codes f ON f.id = n.fault_code_id")
-            case .responsibility: ("n.responsibility", "n.responsibility", "")
-            case .disposition: ("n.disposition", "n.disposition", "")
-            case .month: ("SUBSTR(n.found_on, 1, 7)", "SUBSTR(n.found_on, 1, 7)", "")
+        var totals: [String: (n: Int, cost: Int)] = [:]
+        func add(_ rows: [(String, Int, Int)]) {
+            for (key, n, cost) in rows {
+                let sum = totals[key] ?? (0, 0)
+                totals[key] = (sum.n + n, sum.cost + cost)
             }
+        }
+        let months = Self.wholeMonths(from: filter.from, to: filter.to)
+        if filter.status == nil, filter.caseId == nil, let first = months.first, let last = months.last {
+            add(try await monthly(months, by: dimension))
+            var before = filter
+            before.to = first.adding(days: -1)
+            if let from = filter.from, from < first { add(try await recorded(before, by: dimension)) }
+            var after = filter
+            after.from = last.adding(months: 1)
+            if let to = filter.to, let start = after.from, start <= to { add(try await recorded(after, by: dimension)) }
+        } else {
+            add(try await recorded(filter, by: dimension))
+        }
+        return try await Self.named(totals, by: dimension, on: store.sql)
+    }
+
+    /// The first days of the months wholly inside [from, to], in order.
+    static func wholeMonths(from: CalendarDate?, to: CalendarDate?) -> [CalendarDate] {
+        guard let from, let to, from <= to,
+            var month = CalendarDate(year: from.year, month: from.month, day: 1)
+        else { return [] }
+        if month < from { month = month.adding(months: 1) }
+        var months: [CalendarDate] = []
+        while month.adding(months: 1).adding(days: -1) <= to, months.count < 1200 {
+            months.append(month)
+            month = month.adding(months: 1)
+        }
+        return months
+    }
+
+    /// The key column of a dimension in the monthly counts and in the records ("" or 0: not given).
+    static func key(_ dimension: NonconformityDimension, monthly: Bool) -> String {
+        let t = monthly ? "t" : "n"
+        return switch dimension {
+        case .model: "CAST(COALESCE(\(t).model_id, 0) AS TEXT)"
+        case .cause: "CAST(COALESCE(\(t).fault_code_id, 0) AS TEXT)"
+        case .responsibility: "COALESCE(\(t).responsibility, '')"
+        case .disposition: "COALESCE(\(t).disposition, '')"
+        case .month: monthly ? "t.month" : "SUBSTR(n.found_on, 1, 7)"
+        }
+    }
+
+    func monthly(_ months: [CalendarDate], by dimension: NonconformityDimension) async throws -> [(String, Int, Int)] {
+        let names = months.map { String($0.description.prefix(7)) }
+        var sql: SQLQueryString =
+            """
+            SELECT \(unsafeRaw: Self.key(dimension, monthly: true)) AS k, CAST(SUM(t.n) AS BIGINT) AS n, \
+            CAST(SUM(t.cost_minor) AS BIGINT) AS cost FROM nonconformity_months t \
+            WHERE t.month IN (\(SQLList(names.map { SQLBind($0) })))
+            """
+        if let condition = ScopeSQL.orgUnitCondition("t.org_unit_id", store.scope) { sql = sql + " AND " + condition }
+        return try await store.sql.raw(sql + " GROUP BY 1").all().map {
+            (
+                try $0.decode(column: "k", as: String.self), try $0.decode(column: "n", as: Int.self),
+                try $0.decode(column: "cost", as: Int.self)
+            )
+        }
+    }
+
+    func recorded(_ filter: NonconformityFilter, by dimension: NonconformityDimension) async throws
+        -> [(String, Int, Int)]
+    {
         let sql: SQLQueryString =
             """
-            SELECT \(unsafeRaw: key) AS k, MIN(\(unsafeRaw: name)) AS name, COUNT(*) AS n, \
-            CAST(COALESCE(SUM(n.cost_minor), 0) AS BIGINT) AS cost FROM nonconformities n \(unsafeRaw: join) 
-            """ + Self.conditions(filter, store.scope) + " GROUP BY \(unsafeRaw: key) ORDER BY COUNT(*) DESC, 1"
-        return try await store.sql.raw(sql).all().map { row in
-            NonconformityRow(
-                key: try row.decode(column: "k", as: String?.self),
-                name: try row.decode(column: "name", as: String?.self),
-                count: try row.decode(column: "n", as: Int.self),
-                costMinor: try row.decode(column: "cost", as: Int.self))
+            SELECT \(unsafeRaw: Self.key(dimension, monthly: false)) AS k, COUNT(*) AS n, \
+            CAST(COALESCE(SUM(n.cost_minor), 0) AS BIGINT) AS cost FROM nonconformities n 
+            """ + Self.conditions(filter, store.scope) + " GROUP BY 1"
+        return try await store.sql.raw(sql).all().map {
+            (
+                try $0.decode(column: "k", as: String.self), try $0.decode(column: "n", as: Int.self),
+                try $0.decode(column: "cost", as: Int.self)
+            )
+        }
+    }
+
+    /// The rows in words: a model's or fault code's code and name, the others as they are; most first.
+    static func named(
+        _ totals: [String: (n: Int, cost: Int)], by dimension: NonconformityDimension, on db: any SQLDatabase
+    )
+        async throws -> [NonconformityRow]
+    {
+        var names: [String: (code: String, name: String)] = [:]
+        let table: String? =
+            switch dimension {
+            case .model: "product_models"
+            case .cause: "fault_codes"
+            default: nil
+            }
+        let ids = totals.keys.compactMap(Int.init).filter { $0 > 0 }
+        if let table, !ids.isEmpty {
+            for row in try await db.raw(
+                "SELECT id, code, name FROM \(unsafeRaw: table) WHERE id IN (\(SQLList(ids.map { SQLBind($0) })))"
+            ).all() {
+                names[String(try row.decode(column: "id", as: Int.self))] = (
+                    try row.decode(column: "code", as: String.self), try row.decode(column: "name", as: String.self)
+                )
+            }
+        }
+        return totals.map { key, sum in
+            let given = !(key.isEmpty || key == "0")
+            let named = table == nil ? nil : names[key]
+            return NonconformityRow(
+                key: given ? (table == nil ? key : named?.code) : nil,
+                name: given ? (table == nil ? key : named?.name) : nil, count: sum.n, costMinor: sum.cost)
+        }.sorted { ($0.count, $1.key ?? "") > ($1.count, $0.key ?? "") }
+    }
+
+    /// A record's place in the monthly counts.
+    struct Tally: Equatable {
+        var month: String
+        var orgUnitId: Int
+        var modelId: Int
+        var faultCodeId: Int
+        var responsibility: String
+        var disposition: String
+        var costMinor: Int
+
+        init(_ view: NonconformityView) {
+            month = String(view.foundOn.description.prefix(7))
+            orgUnitId = view.orgUnitId
+            modelId = view.modelId ?? 0
+            faultCodeId = view.faultCodeId ?? 0
+            responsibility = view.responsibility?.rawValue ?? ""
+            disposition = view.disposition?.rawValue ?? ""
+            costMinor = view.costMinor
+        }
+    }
+
+    /// Keeps the monthly counts in step with a record that was written (`before` nil), or changed.
+    static func recount(before: NonconformityView?, after: NonconformityView?, on db: any SQLDatabase) async throws {
+        let old = before.map(Tally.init)
+        let new = after.map(Tally.init)
+        guard old != new else { return }
+        for (tally, sign) in [(old, -1), (new, 1)] {
+            guard let tally else { continue }
+            try await db.raw(
+                """
+                INSERT INTO nonconformity_months (month, org_unit_id, model_id, fault_code_id, responsibility, \
+                disposition, n, cost_minor) VALUES (\(bind: tally.month), \(bind: tally.orgUnitId), \(bind: tally.modelId), \
+                \(bind: tally.faultCodeId), \(bind: tally.responsibility), \(bind: tally.disposition), \(bind: sign), \
+                \(bind: sign * tally.costMinor)) ON CONFLICT (month, org_unit_id, model_id, fault_code_id, responsibility, \
+                disposition) DO UPDATE SET n = nonconformity_months.n + excluded.n, \
+                cost_minor = nonconformity_months.cost_minor + excluded.cost_minor
+                """
+            ).run()
         }
     }
 
@@ -241,6 +375,7 @@ public struct Nonconformities: Sendable {
                 .set("status", to: (input.close == true ? NonconformityStatus.closed : before.status).rawValue)
                 .set("version", to: before.version + 1).set("updated_at", to: now).where("id", .equal, id).run()
             let after = try await Self.load(id, within: .everything, on: db)
+            try await Self.recount(before: before, after: after, on: db)
             try await AuditLog.append(
                 on: db, entity: "nonconformity", id: id, action: .update, actor: actor, at: now, before: before,
                 after: after)
@@ -252,23 +387,25 @@ public struct Nonconformities: Sendable {
     static func insert(
         orgUnitId: Int, source: NonconformitySource, caseId: Int?, unitId: Int?, ledgerEntryId: Int?, modelId: Int?,
         partId: Int?, serial: String?, responsibility: Responsibility?, disposition: Disposition?, costMinor: Int,
-        currency: Currency, foundOn: CalendarDate, by actor: Actor, at now: Date, on db: any SQLDatabase
+        currency: Currency, foundOn: CalendarDate, faultCodeId: Int? = nil, analysis: String? = nil, by actor: Actor,
+        at now: Date, on db: any SQLDatabase
     ) async throws {
         let id = try await db.insert(into: "nonconformities")
             .columns(
                 "org_unit_id", "source", "case_id", "unit_id", "ledger_entry_id", "model_id", "part_id", "serial",
                 "responsibility", "disposition", "cost_minor", "currency", "status", "found_on", "created_by",
-                "version", "created_at", "updated_at"
+                "version", "created_at", "updated_at", "fault_code_id", "analysis"
             )
             .values(
                 SQLBind(orgUnitId), SQLBind(source.rawValue), SQLBind(caseId), SQLBind(unitId), SQLBind(ledgerEntryId),
                 SQLBind(modelId), SQLBind(partId), SQLBind(serial), SQLBind(responsibility?.rawValue),
                 SQLBind(disposition?.rawValue), SQLBind(costMinor), SQLBind(currency.rawValue),
                 SQLBind(NonconformityStatus.open.rawValue), SQLBind(foundOn.description), SQLBind(actor.name),
-                SQLBind(1), SQLBind(now), SQLBind(now)
+                SQLBind(1), SQLBind(now), SQLBind(now), SQLBind(faultCodeId), SQLBind(analysis)
             )
             .returning("id").first(decodingColumn: "id", as: Int.self)!
         let after = try await load(id, within: .everything, on: db)
+        try await recount(before: nil, after: after, on: db)
         try await AuditLog.append(
             on: db, entity: "nonconformity", id: id, action: .create, actor: actor, at: now,
             before: NonconformityView?.none, after: after)
@@ -284,8 +421,10 @@ public struct Nonconformities: Sendable {
             "SELECT id FROM nonconformities WHERE case_id = \(bind: view.id) AND unit_id = \(bind: unitId)"
         ).first(decodingColumn: "id", as: Int.self)
         if let existing {
+            let before = try await load(existing, within: .everything, on: db)
             try await db.update("nonconformities").set("responsibility", to: responsibility.rawValue)
                 .set("updated_at", to: now).where("id", .equal, existing).run()
+            try await recount(before: before, after: try await load(existing, within: .everything, on: db), on: db)
             return
         }
         guard NonconformityRule.isNonconforming(responsibility),
@@ -303,9 +442,19 @@ public struct Nonconformities: Sendable {
         guard let resolution = view.resolution else { return }
         let cost = view.costs?.cost(of: resolution) ?? 0
         let share = view.units.isEmpty ? 0 : cost / view.units.count
-        try await db.update("nonconformities")
-            .set("disposition", to: SQLBind(Disposition.implied(by: resolution)?.rawValue))
-            .set("cost_minor", to: share).set("updated_at", to: now)
-            .where("case_id", .equal, view.id).where("status", .equal, NonconformityStatus.open.rawValue).run()
+        let ids = try await db.raw(
+            """
+            SELECT id FROM nonconformities WHERE case_id = \(bind: view.id) \
+            AND status = \(bind: NonconformityStatus.open.rawValue) ORDER BY id
+            """
+        ).all().map { try $0.decode(column: "id", as: Int.self) }
+        for id in ids {
+            let before = try await load(id, within: .everything, on: db)
+            try await db.update("nonconformities")
+                .set("disposition", to: SQLBind(Disposition.implied(by: resolution)?.rawValue))
+                .set("cost_minor", to: share).set("updated_at", to: now).where("id", .equal, id).run()
+            try await recount(before: before, after: try await load(id, within: .everything, on: db), on: db)
+        }
     }
+
 }

@@ -84,6 +84,16 @@ public enum ReturnBench {
                     AND rc.id NOT IN (SELECT case_id FROM nonconformities WHERE case_id IS NOT NULL)
                     """
                 ).run()
+                // The monthly counts, as the store keeps them for every record it writes.
+                try await db.raw("DELETE FROM nonconformity_months").run()
+                try await db.raw(
+                    """
+                    INSERT INTO nonconformity_months (month, org_unit_id, model_id, fault_code_id, responsibility, \
+                    disposition, n, cost_minor) SELECT SUBSTR(found_on, 1, 7), org_unit_id, COALESCE(model_id, 0), \
+                    COALESCE(fault_code_id, 0), COALESCE(responsibility, ''), COALESCE(disposition, ''), COUNT(*), \
+                    SUM(cost_minor) FROM nonconformities GROUP BY 1, 2, 3, 4, 5, 6
+                    """
+                ).run()
             }
         }
         let counts = try await db.raw(
@@ -103,7 +113,9 @@ public enum ReturnBench {
         let board = try await ReturnCases(depot).board()
         report("board: \(board.items.count) cases on the first page, \(board.counts.count) statuses counted")
         typealias Read = @Sendable () async throws -> Void
-        var reads: [(String, Read)] = [("depot board, first page", { @Sendable in _ = try await ReturnCases(depot).board() })]
+        var reads: [(String, Read)] = [
+            ("depot board, first page", { @Sendable in _ = try await ReturnCases(depot).board() })
+        ]
         for dimension in NonconformityDimension.allCases {
             let read: Read = { @Sendable in _ = try await Nonconformities(depot).table(year, by: dimension) }
             reads.append(("nonconformity table by \(dimension.rawValue), one year", read))
@@ -126,7 +138,9 @@ public enum ReturnBench {
             }
             let elapsed = BillingBench.seconds(since: clock)
             let sorted = latencies.sorted()
-            func at(_ share: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))] * 1000 }
+            func at(_ share: Double) -> Double {
+                sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))] * 1000
+            }
             report(
                 String(
                     format: "%@, 8 clients: %d reads in %.2f s = %.0f/s (p50 %.1f ms, p95 %.1f ms, p99 %.1f ms)", name,

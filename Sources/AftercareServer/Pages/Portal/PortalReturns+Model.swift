@@ -187,7 +187,15 @@ extension PortalReturnPages {
         var timeline: [Step]
         var shipForm: ShipForm?
         var cancelForm: CancelForm?
+        var photos: [Photo]
+        var canAddPhotos: Bool
         var errors: [FieldMessage]
+    }
+
+    struct Photo: Encodable {
+        var link: String
+        var name: String
+        var image: Bool
     }
 
     /// A step as typed on the case page, to show it again when refused.
@@ -203,6 +211,7 @@ extension PortalReturnPages {
     struct DetailData {
         var view: ReturnCaseView
         var timeline: [ReturnCaseEventView]
+        var photos: [AttachmentView] = []
     }
 
     /// The events whose notes the customer reads: why their application was refused or the case cancelled.
@@ -253,7 +262,11 @@ extension PortalReturnPages {
             outbound: outbound(view, l), inbound: inbound(view, l),
             resolution: resolution.map { l.t("returnResolution.\($0.rawValue)") }, creditNote: creditNote,
             timeline: timeline, shipForm: shipForm, cancelForm: cancelForm,
-            errors: errors)
+            photos: data.photos.map {
+                Photo(
+                    link: "/portal/returns/photos/\($0.id)", name: $0.fileName,
+                    image: [.jpeg, .png, .webp].contains($0.kind))
+            }, canAddPhotos: view.status.isOpen, errors: errors)
     }
 
     /// The way to the depot: how, from where, with which carrier, and when it arrived.

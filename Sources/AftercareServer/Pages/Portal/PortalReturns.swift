@@ -13,6 +13,12 @@ struct PortalReturnPages: Sendable {
         root.post("portal", "returns", use: apply).requires(.action(.usePortal))
         root.get("portal", "returns", ":id", use: detail).requires(.action(.usePortal))
         root.post("portal", "returns", ":id", "events", use: step).requires(.action(.usePortal))
+        root.on(
+            .POST, "portal", "returns", ":id", "photos",
+            body: .collect(maxSize: ByteCount(value: ReportIntake.maxUpload)),
+            use: photos
+        ).requires(.action(.usePortal)).accepts(upTo: ReportIntake.maxUpload)
+        root.get("portal", "returns", "photos", ":id", use: photo).requires(.action(.usePortal))
     }
 
     /// `returns.field.…`, then `field.…`.
@@ -116,13 +122,40 @@ struct PortalReturnPages: Sendable {
         let view = try await cases.get(id)
         let timeline = try await cases.timeline(id)
         return Self.detailModel(
-            DetailData(view: view, timeline: timeline), principal: try req.requirePrincipal(), req.localizer,
+            DetailData(view: view, timeline: timeline, photos: try await req.returnPhotos.of(id)),
+            principal: try req.requirePrincipal(), req.localizer,
             typed: typed, errors: errors)
     }
 
     @Sendable func detail(_ req: Request) async throws -> Response {
         try await PageRenderer.render(
             "portal-return", title: "portalReturns.caseTitle", try await detailModel(req, id: req.pageId()), for: req)
+    }
+
+    /// the customer's photos of the unit, while the case is open.
+    @Sendable func photos(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        _ = try await ReturnCases(req.store).get(id)
+        return try await FormCycle.run(req, page: "/portal/returns/\(id)#photos", labels: Self.labels) {
+            let files: [NewAttachment]
+            do {
+                files = try ReportIntake.files(req)
+            } catch {
+                throw ValidationError(["files": .invalidFormat(expected: "photos chosen in the form")])
+            }
+            _ = try await req.returnPhotos.add(files, to: id, by: principal.actor)
+            return req.redirect(to: "/portal/returns/\(id)#photos")
+        } again: { failure in
+            try await PageRenderer.render(
+                "portal-return", title: "portalReturns.caseTitle",
+                try await detailModel(req, id: id, errors: failure.messages), for: req, status: failure.status)
+        }
+    }
+
+    /// A photo of the customer's own case.
+    @Sendable func photo(_ req: Request) async throws -> Response {
+        FileResponse.make(try await req.returnPhotos.file(req.pageId()))
     }
 
     /// The customer records how they sent the unit (`ship`) or cancels with the reason (`cancel`); the store takes

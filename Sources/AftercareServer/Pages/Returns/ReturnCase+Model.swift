@@ -13,6 +13,8 @@ extension ReturnPages {
         var loaners: [LoanerView]
         /// The depot's warehouses, for the parts form.
         var warehouses: [WarehouseRecord.View]
+        var photos: [AttachmentView] = []
+        var canAddPhotos = false
         var principal: Principal
         var today: CalendarDate
         /// when the follow-up call after the unit went back falls due.
@@ -86,6 +88,12 @@ extension ReturnPages {
             var shipBack: Bool
             /// An exchange ships new units: their serials, per returned unit.
             var replacements: [SelectOption]?
+
+            /// Whether the reader may take any step now.
+            var any: Bool {
+                !buttons.isEmpty || !reasons.isEmpty || ship || receive != nil || inspect != nil || decide != nil
+                    || shipBack
+            }
         }
 
         struct Repair: Encodable {
@@ -109,6 +117,13 @@ extension ReturnPages {
             var warehouseOptions: [SelectOption]
         }
 
+        struct Photo: Encodable {
+            var link: String
+            var name: String
+            var image: Bool
+            var at: String
+        }
+
         struct Loan: Encodable {
             var loaner: String
             var due: String
@@ -126,8 +141,11 @@ extension ReturnPages {
         var units: [UnitRow]
         var decision: Decision?
         var forms: Forms
+        var hasSteps: Bool
         var repair: Repair?
         var loans: [Loan]
+        var photos: [Photo]
+        var canAddPhotos: Bool
         var loanerOptions: [SelectOption]?
         var dueOn: String
         var timeline: [Step]
@@ -253,6 +271,7 @@ extension ReturnPages {
         facts += optional.compactMap { key, value in value.map { Fact(label: l.t(key), value: $0, link: nil) } }
         facts.append(
             Fact(label: l.t("returns.opened"), value: l.dateTime(c.createdAt) + " · " + c.createdBy, link: nil))
+        let forms = forms(data, l)
         let repair = data.repair.map { r in
             CaseModel.Repair(
                 diagnosis: data.typed["diagnosis"] ?? r.diagnosis ?? "",
@@ -281,12 +300,17 @@ extension ReturnPages {
                     deviations: (u.checklist?.deviations ?? []).map { l.t("inspectionItem.\($0.rawValue)") }
                         .joined(separator: ", ").nilIfEmpty,
                     successor: u.successorSerial)
-            }, decision: decision(c, l), forms: forms(data, l), repair: repair,
+            }, decision: decision(c, l), forms: forms, hasSteps: forms.any, repair: repair,
             loans: data.loans.map { loan in
                 CaseModel.Loan(
                     loaner: "\(loan.modelCode) \(loan.serialNumber)", due: loan.dueOn.description,
                     overdue: loan.daysOverdue > 0, back: loan.returnedAt.map(l.dateTime), loanerId: loan.loanerId)
             },
+            photos: data.photos.map { photo in
+                CaseModel.Photo(
+                    link: "/returns/photos/\(photo.id)", name: photo.fileName,
+                    image: [.jpeg, .png, .webp].contains(photo.kind), at: l.dateTime(photo.createdAt))
+            }, canAddPhotos: data.canAddPhotos,
             loanerOptions: c.status.isOpen && data.principal.may(.lendLoaners)
                 ? data.loaners.map {
                     SelectOption(value: "\($0.id)", label: "\($0.modelCode) \($0.serialNumber)", selected: false)

@@ -9,7 +9,8 @@ extension ReturnPages {
         let principal = try req.requirePrincipal()
         let cases = ReturnCases(req.store)
         let view = try await cases.get(id)
-        let repairs = view.resolution?.repairs == true
+        // The repair order once the decision to repair stands.
+        let repairs = view.resolution?.repairs == true && view.status != .decided
         let loaners = Loaners(req.store)
         return CaseData(
             returnCase: view, timeline: try await cases.timeline(id),
@@ -24,6 +25,9 @@ extension ReturnPages {
                     filter: .warehouses(
                         kinds: WarehouseKind.allCases.filter(\.issuable), orgUnitId: view.depotUnitId)
                 ).items : [],
+            photos: try await req.returnPhotos.of(id),
+            canAddPhotos: view.status.isOpen
+                && [.openReturns, .inspectReturns, .workDepot].contains(where: principal.may),
             principal: principal, today: req.store.today,
             followUpAt: view.shippedBackAt == nil || !principal.may(.viewRequests)
                 ? nil : try await FollowUps(req.store).scheduled(requestId: view.requestId, trigger: .depotReturn))
@@ -182,6 +186,35 @@ extension ReturnPages {
             try await again(
                 req, id: id, form: form, names: ["partNumber", "quantity", "warehouseId", "serials"], failure: failure)
         }
+    }
+
+    /// photos of the unit, for those who open, inspect or work cases.
+    @Sendable func photos(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let id = try req.pageId()
+        _ = try await ReturnCases(req.store).get(id)
+        guard [.openReturns, .inspectReturns, .workDepot].contains(where: principal.may) else {
+            throw Forbidden(action: .inspectReturns)
+        }
+        return try await FormCycle.run(req, page: "/returns/\(id)#photos", labels: Self.labels) {
+            let files: [NewAttachment]
+            do {
+                files = try ReportIntake.files(req)
+            } catch {
+                throw ValidationError(["files": .invalidFormat(expected: "photos chosen in the form")])
+            }
+            _ = try await req.returnPhotos.add(files, to: id, by: principal.actor)
+            return req.redirect(to: "/returns/\(id)#photos")
+        } again: { failure in
+            var data = try await caseData(req, id: id)
+            data.errors = failure.messages
+            return try await renderCase(req, data: data, status: failure.status)
+        }
+    }
+
+    /// A photo of a case the reader sees.
+    @Sendable func photo(_ req: Request) async throws -> Response {
+        FileResponse.make(try await req.returnPhotos.file(req.pageId()))
     }
 
     /// a loaner of the depot's pool goes to the case's customer until a day.

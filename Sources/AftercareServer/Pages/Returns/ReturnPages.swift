@@ -20,6 +20,12 @@ struct ReturnPages: Sendable {
         root.post("returns", ":id", "repair", use: writeRepair).requires(.action(.workDepot))
         root.post("returns", ":id", "parts", use: useParts).requires(.action(.workDepot))
         root.post("returns", ":id", "loans", use: lend).requires(.action(.lendLoaners))
+        // Photos: for those who take a step on cases (checked in `photos`), and served to whoever sees the case.
+        root.on(
+            .POST, "returns", ":id", "photos", body: .collect(maxSize: ByteCount(value: ReportIntake.maxUpload)),
+            use: photos
+        ).requires(.action(.viewReturns)).accepts(upTo: ReportIntake.maxUpload)
+        root.get("returns", "photos", ":id", use: photo).requires(.action(.viewReturns))
         LoanerPages().register(root)
         NonconformityPages().register(root)
     }

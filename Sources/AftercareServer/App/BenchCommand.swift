@@ -32,7 +32,8 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "threads", help: "parallel searches per instance (default 1)")
         var threads: String?
         @Option(
-            name: "entries", help: "stock: ledger entries (default 10000000); billing: jobs (2000); returns: cases (100000)")
+            name: "entries",
+            help: "stock: ledger entries (default 10000000); billing: jobs (2000); returns: cases (100000)")
         var entries: String?
         @Option(name: "parts", help: "stock: parts in the stocktake warehouse (default 20000)")
         var parts: String?

@@ -7,9 +7,10 @@ import SQLKit
 /// and `Nonconformities` as the pages call them, read by the headquarters' depot (its organisation scope). Run it on a
 /// demo database (`aftercare demo --requests 1000000`).
 ///
-/// Setup (not timed): `N` return cases are written in bulk for the first requests with units: nine in ten closed
-/// long ago, the rest open in every status and spread over the board; each case's units; a nonconformity for seven
-/// cases in ten, found over the last year. Then 8 clients each read the board and the table by model, cause,
+/// Setup (not timed): `N` return cases are written in bulk for the first requests with units: one in fifty open (2,000
+/// of 100,000: a depot receiving 80 units a working day with a 5-day turnaround has 400 to 800 open), in every status,
+/// the rest closed; each case's units; a nonconformity for seven cases in ten, all found over the last year (the
+/// worst case for the table: a whole history in one year). Then 8 clients each read the board and the table by model, cause,
 /// responsibility, disposition and month for the last 365 days; every read's latency is kept.
 public enum ReturnBench {
     public struct Unprepared: Error, CustomStringConvertible {
@@ -32,9 +33,9 @@ public enum ReturnBench {
             try await db.raw("SELECT COUNT(*) AS n FROM return_cases").first(decodingColumn: "n", as: Int.self) ?? 0
         if existing < cases {
             try await store.write { db in
-                // Case i: closed when i % 10 != 0; otherwise one of the open statuses in turn.
+                // Case i: closed when i % 50 != 0; otherwise one of the open statuses in turn.
                 let status =
-                    "CASE WHEN sr.id % 10 <> 0 THEN 'closed' ELSE CASE (sr.id / 10) % \(open.count) "
+                    "CASE WHEN sr.id % 50 <> 0 THEN 'closed' ELSE CASE (sr.id / 50) % \(open.count) "
                     + open.enumerated().map { "WHEN \($0.offset) THEN '\($0.element.rawValue)'" }.joined(separator: " ")
                     + " END END"
                 try await db.raw(

@@ -101,6 +101,20 @@ struct ReturnStoreTests {
                     """
                 ).first())
             #expect(try clock.decode(column: "started_at", as: Date?.self) == hour(10))
+            // and the board puts it first, with its due time, before a case still on its way
+            _ = try await cases.open(
+                ReturnCaseInput(
+                    customerId: fixture.customer.id,
+                    unitIds: [
+                        try await Records<UnitRecord>(store).create(
+                            .init(serialNumber: "SN-0002", modelId: fixture.model.id, customerId: fixture.customer.id),
+                            by: tester
+                        ).id
+                    ], reason: "同样故障", wish: .repair, shipping: .dropOff), by: Self.agent)
+            let board = try await ReturnCases(at(store, hour(11))).board()
+            #expect(board.items.map(\.returnCase.number) == ["RMA-2026-000001", "RMA-2026-000002"])
+            #expect(board.items.first?.dueAt != nil && board.items.first?.clockState == .running)
+            #expect(board.counts == ["received": 1, "applied": 1])
             // when: inspected (ours, usable) and decided: spare + depot repair, within the limit
             let depotAt11 = ReturnCases(at(store, hour(11)))
             _ = try await depotAt11.post(

@@ -4,7 +4,8 @@ import SQLKit
 /// Issue 16, R-8: return cases and depot repair.
 /// - `return_cases`: one return of one or more units, from the application to the delivery back, numbered gap-free
 ///   per year; it belongs to its service request (and that request's unit, for scope) and to the depot it goes to.
-///   It keeps how the unit travels each way, the decision with the costs it was taken on, and the approval.
+///   It keeps how the unit travels each way, the decision with the costs it was taken on, and the approval;
+///   `depot_due_at` is the due time of its request's running depot clock (the board's order), kept by the clocks.
 /// - `return_case_units`: each unit on a case: the serial expected and the one received, the receiving inspection
 ///   (`checklist`, JSON of item → answer), the responsibility and whether the unit is usable; for an exchange the
 ///   new unit that replaced it.
@@ -47,6 +48,7 @@ struct M021Returns: AsyncMigration {
             .field("shipped_back_at", .datetime)
             .field("delivered_at", .datetime)
             .field("closed_reason", .string)
+            .field("depot_due_at", .datetime)
             .field("created_by", .string, .required)
             .field("version", .int64, .required)
             .field("created_at", .datetime, .required)
@@ -95,6 +97,7 @@ struct M021Returns: AsyncMigration {
             ("return_cases_board", "return_cases", ["depot_unit_id", "status", "id"]),
             ("return_cases_unit", "return_cases", ["org_unit_id", "status", "id"]),
             ("return_cases_status", "return_cases", ["status", "id"]),
+            ("return_cases_due", "return_cases", ["depot_due_at", "id"]),
             ("return_cases_customer", "return_cases", ["customer_id", "id"]),
             ("return_cases_request", "return_cases", ["request_id"]),
             ("return_case_units_case", "return_case_units", ["case_id"]),

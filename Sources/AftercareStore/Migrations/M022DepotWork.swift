@@ -95,7 +95,14 @@ struct M022DepotWork: AsyncMigration {
             ("loans_loaner", "loans", ["loaner_id", "id"]),
             ("loans_open", "loans", ["returned_at", "due_on"]),
             ("loans_case", "loans", ["case_id"]),
-            ("nonconformities_table", "nonconformities", ["found_on", "org_unit_id"]),
+            // Covers the table's reads of the days around its whole months.
+            (
+                "nonconformities_table", "nonconformities",
+                [
+                    "found_on", "org_unit_id", "model_id", "fault_code_id", "responsibility", "disposition",
+                    "cost_minor",
+                ]
+            ),
             ("nonconformities_case", "nonconformities", ["case_id"]),
         ] {
             var index = sql.create(index: name).on(table)

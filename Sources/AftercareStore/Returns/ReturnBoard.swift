@@ -26,39 +26,49 @@ extension ReturnCases {
     {
         let open = ReturnStatus.allCases.filter(\.isOpen)
         let shown = statuses.isEmpty ? open : statuses
-        // The most urgent cases by their clock alone (the case's index and the clock's key), then their views.
-        var sql: SQLQueryString =
-            """
-            SELECT rc.id, k.state AS depot_state, k.due_at AS depot_due_at, k.completed_at AS depot_completed_at \
-            FROM return_cases rc LEFT JOIN sla_clocks k ON k.request_id = rc.request_id \
-            AND k.target = \(bind: SLATarget.depotTurnaround.rawValue) \
-            WHERE rc.status IN (\(SQLList(shown.map { SQLBind($0.rawValue) })))
-            """ + Self.visible(to: store.scope)
-        if let depotUnitId { sql = sql + " AND rc.depot_unit_id = \(bind: depotUnitId)" }
-        sql =
-            sql
-                + """
-                 ORDER BY CASE WHEN k.due_at IS NULL OR k.completed_at IS NOT NULL THEN 1 ELSE 0 END, k.due_at, \
-                rc.id LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))
-                """
-        let urgent = try await store.sql.raw(sql).all()
+        // The most urgent first: the running depot clocks by due time (walking the due-time index), then the cases
+        // without one, oldest first.
+        let take = max(1, min(limit, 500))
+        func pick(_ clocked: Bool, _ count: Int) async throws -> [Int] {
+            var sql: SQLQueryString =
+                "SELECT rc.id FROM return_cases rc WHERE rc.depot_due_at IS \(unsafeRaw: clocked ? "NOT NULL" : "NULL") "
+                + "AND rc.status IN (\(SQLList(shown.map { SQLBind($0.rawValue) })))" + Self.visible(to: store.scope)
+            if let depotUnitId { sql = sql + " AND rc.depot_unit_id = \(bind: depotUnitId)" }
+            sql =
+                sql
+                + " ORDER BY \(unsafeRaw: clocked ? "rc.depot_due_at, " : "")rc.id LIMIT \(unsafeRaw: String(count))"
+            return try await store.sql.raw(sql).all().map { try $0.decode(column: "id", as: Int.self) }
+        }
+        var ids = try await pick(true, take)
+        if ids.count < take { ids += try await pick(false, take - ids.count) }
         var views: [Int: ReturnCaseView] = [:]
-        if !urgent.isEmpty {
-            let ids = try urgent.map { try $0.decode(column: "id", as: Int.self) }
+        var clocks: [Int: (state: ClockState?, due: Date?, completed: Date?)] = [:]
+        if !ids.isEmpty {
+            let list = SQLList(ids.map { SQLBind($0) })
             let rows = try await store.sql.raw(
-                """
-                SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) \
-                WHERE rc.id IN (\(SQLList(ids.map { SQLBind($0) })))
-                """
+                "SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE rc.id IN (\(list))"
             ).all()
             for view in try await Self.views(rows, on: store.sql) { views[view.id] = view }
+            for row in try await store.sql.raw(
+                """
+                SELECT rc.id, k.state, k.due_at, k.completed_at FROM return_cases rc JOIN sla_clocks k \
+                ON k.request_id = rc.request_id AND k.target = \(bind: SLATarget.depotTurnaround.rawValue) \
+                WHERE rc.id IN (\(list))
+                """
+            ).all() {
+                clocks[try row.decode(column: "id", as: Int.self)] = (
+                    try row.decodeStored("state", as: ClockState?.self),
+                    try row.decode(column: "due_at", as: Date?.self),
+                    try row.decode(column: "completed_at", as: Date?.self)
+                )
+            }
         }
-        let items = try urgent.compactMap { row -> ReturnBoardItem? in
-            guard let view = views[try row.decode(column: "id", as: Int.self)] else { return nil }
+        let items = ids.compactMap { id -> ReturnBoardItem? in
+            guard let view = views[id] else { return nil }
+            let clock = clocks[id]
             return ReturnBoardItem(
-                returnCase: view, clockState: try row.decodeStored("depot_state", as: ClockState?.self),
-                dueAt: try row.decode(column: "depot_due_at", as: Date?.self),
-                completedAt: try row.decode(column: "depot_completed_at", as: Date?.self))
+                returnCase: view, clockState: clock?.state ?? nil, dueAt: clock?.due ?? nil,
+                completedAt: clock?.completed ?? nil)
         }
         // How many cases stand in each open status (the chips), through the same indexes.
         var count: SQLQueryString =

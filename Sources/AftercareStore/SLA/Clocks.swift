@@ -200,11 +200,13 @@ public enum SLAClocks {
         }
         var rows: [[any SQLExpression]] = []
         var keep: [Int: [String]] = [:]
+        var depotClocks: [Int: TargetClock] = [:]
         for subject in subjects {
             let (policy, calendar, clocks, depotCalendar) = evaluate(
                 subject, policies: policies, book: book, now: now)
             guard let policy else { continue }
             for clock in clocks {
+                if clock.target == .depotTurnaround { depotClocks[subject.id] = clock }
                 keep[subject.id, default: []].append(clock.target.rawValue)
                 let stage = stages["\(subject.id):\(clock.target.rawValue)"] ?? 0
                 let next: Date? =
@@ -220,6 +222,14 @@ public enum SLAClocks {
                     SQLBind(try JSONText.encode(clock.checkpoints)), SQLBind(stage), SQLBind(next), SQLBind(now),
                 ])
             }
+        }
+        // a request that went to a depot keeps its running depot clock's due time on its return cases, the
+        // order of the depot's board.
+        for subject in subjects where !subject.depotPath.isEmpty {
+            let clock = depotClocks[subject.id]
+            let due = clock?.startedAt != nil && clock?.completedAt == nil ? clock?.dueAt : nil
+            try await db.update("return_cases").set("depot_due_at", to: SQLBind(due))
+                .where("request_id", .equal, subject.id).run()
         }
         // Targets the policy no longer has (or no policy at all) are dropped from the cache.
         for subject in subjects {

@@ -136,3 +136,11 @@ struct UnitRowModel: Encodable {
         warranty = l.warranty(unit.warranty, on: today)
     }
 }
+
+extension ReturnCaseView {
+    /// the units of a case as one line, as the board, the case and the request page show them:
+    /// `AC-200 SN-0001, AC-200 SN-0002`.
+    var unitsLine: String {
+        units.map { "\($0.modelCode) \($0.serialNumber)" }.joined(separator: ", ")
+    }
+}

@@ -249,6 +249,27 @@ struct KeptFile: Sendable {
     var kind: FileKind
     var size: Int
     var digest: String
+
+    /// refuses an upload of photos and videos that is empty, too large a batch, or holds a file that is not
+    /// a whole photo or video, naming the file.
+    static func checkMedia(_ files: [NewAttachment]) throws {
+        var problems: [String: FieldProblem] = [:]
+        if files.isEmpty { problems["files"] = .required }
+        if files.count > ReportMedia.maxPerUpload { problems["files"] = .tooMany(max: ReportMedia.maxPerUpload) }
+        for (index, file) in files.enumerated() {
+            if let problem = ReportMedia.problem(file.bytes) { problems["files.\(index)"] = problem }
+        }
+        guard problems.isEmpty else { throw ValidationError(problems) }
+    }
+
+    /// Writes checked photos and videos to the vault, before the transaction that names them.
+    static func keepMedia(_ files: [NewAttachment], in vault: FileVault) throws -> [KeptFile] {
+        try files.map { file in
+            KeptFile(
+                name: AttachmentRules.safeName(file.fileName, fallback: "photo"),
+                kind: AttachmentRules.kind(of: file.bytes)!, size: file.bytes.count, digest: try vault.keep(file.bytes))
+        }
+    }
 }
 
 /// the rows of kept files (`attachments`), for every area that keeps them, each naming its owner

@@ -305,13 +305,7 @@ public struct ServiceReports: Sendable {
     public func addPhotos(_ files: [NewAttachment], to id: Int, by principal: Principal) async throws
         -> ServiceReportView
     {
-        var problems: [String: FieldProblem] = [:]
-        if files.isEmpty { problems["files"] = .required }
-        if files.count > ReportMedia.maxPerUpload { problems["files"] = .tooMany(max: ReportMedia.maxPerUpload) }
-        for (index, file) in files.enumerated() {
-            if let problem = ReportMedia.problem(file.bytes) { problems["files.\(index)"] = problem }
-        }
-        guard problems.isEmpty else { throw ValidationError(problems) }
+        try KeptFile.checkMedia(files)
         let scope = store.scope
         let zone = store.timeZone
         let now = store.now
@@ -322,11 +316,7 @@ public struct ServiceReports: Sendable {
         guard Self.writes(visible, principal, engineerId: engineer) else {
             throw ReportNotYours(reportId: id, event: nil)
         }
-        let kept = try files.map { file in
-            KeptFile(
-                name: AttachmentRules.safeName(file.fileName, fallback: "photo"),
-                kind: AttachmentRules.kind(of: file.bytes)!, size: file.bytes.count, digest: try vault.keep(file.bytes))
-        }
+        let kept = try KeptFile.keepMedia(files, in: vault)
         try await store.write { db in
             let before = try await Self.lockForWrite(id, expectedVersion: nil, within: scope, zone: zone, on: db)
             guard before.status == .draft || before.status == .submitted else {

@@ -290,6 +290,7 @@ public struct Loaners: Sendable {
             }
             // Who gets it: the case's customer, the visit's request's, or the one named.
             var customerId = input.customerId
+            var returnCase: ReturnCaseView?
             if let caseId = input.caseId {
                 guard let found = try await ReturnCases.load(caseId, within: scope, on: db) else {
                     throw ValidationError(["caseId": .notFound])
@@ -301,6 +302,7 @@ public struct Loaners: Sendable {
                     throw ValidationError(["customerId": .invalidValue(allowed: ["\(found.customerId)"])])
                 }
                 customerId = found.customerId
+                returnCase = found
             }
             if let visitId = input.visitId {
                 guard let visit = try await Visits.load(visitId, within: scope, on: db),
@@ -336,9 +338,9 @@ public struct Loaners: Sendable {
                     SQLBind(input.visitId), SQLBind(input.dueOn.description), SQLBind(actor.name), SQLBind(now),
                     SQLBind(input.note?.trimmed.nilIfEmpty)
                 ).run()
-            if let caseId = input.caseId, let found = try await ReturnCases.load(caseId, within: .everything, on: db) {
+            if let found = returnCase {
                 try await ReturnCases.appendEvent(
-                    caseId, event: "loanerLent", from: found.status, to: found.status,
+                    found.id, event: "loanerLent", from: found.status, to: found.status,
                     note: "\(before.modelCode) \(before.serialNumber) → \(input.dueOn)", by: actor, at: now, on: db)
             }
             let after = try await Self.load(id, within: .everything, today: today, on: db)

@@ -27,13 +27,7 @@ public struct ReturnPhotos: Sendable {
     /// Keeps photos on an open case: checked, written to the vault and flushed before the transaction that names
     /// them; a refused upload writes no row.
     public func add(_ files: [NewAttachment], to caseId: Int, by actor: Actor) async throws -> [AttachmentView] {
-        var problems: [String: FieldProblem] = [:]
-        if files.isEmpty { problems["files"] = .required }
-        if files.count > ReportMedia.maxPerUpload { problems["files"] = .tooMany(max: ReportMedia.maxPerUpload) }
-        for (index, file) in files.enumerated() {
-            if let problem = ReportMedia.problem(file.bytes) { problems["files.\(index)"] = problem }
-        }
-        guard problems.isEmpty else { throw ValidationError(problems) }
+        try KeptFile.checkMedia(files)
         let scope = store.scope
         let now = store.now
         guard let visible = try await ReturnCases.load(caseId, within: scope, on: store.sql) else {
@@ -42,11 +36,7 @@ public struct ReturnPhotos: Sendable {
         guard visible.status.isOpen else {
             throw ReturnStepNotAllowed(id: caseId, status: visible.status, event: .inspect, allowed: [])
         }
-        let kept = try files.map { file in
-            KeptFile(
-                name: AttachmentRules.safeName(file.fileName, fallback: "photo"),
-                kind: AttachmentRules.kind(of: file.bytes)!, size: file.bytes.count, digest: try vault.keep(file.bytes))
-        }
+        let kept = try KeptFile.keepMedia(files, in: vault)
         try await store.write { db in
             if db.dialect.name != "sqlite" {
                 try await db.raw("SELECT id FROM return_cases WHERE id = \(bind: caseId) FOR UPDATE").run()

@@ -146,7 +146,7 @@ extension DeskPages {
                     rows: cases.map { c in
                         ReturnsPanel.Row(
                             id: c.id, number: c.number, status: l.t("returnStatus.\(c.status.rawValue)"),
-                            units: c.units.map { "\($0.modelCode) \($0.serialNumber)" }.joined(separator: ", "))
+                            units: c.unitsLine)
                     },
                     openLink: principal.may(.openReturns) && view.status.isOpen && !view.units.isEmpty
                         ? "/returns/new?request=\(view.id)" : nil)

@@ -265,7 +265,7 @@ extension PortalReturnPages {
             photos: data.photos.map {
                 Photo(
                     link: "/portal/returns/photos/\($0.id)", name: $0.fileName,
-                    image: [.jpeg, .png, .webp].contains($0.kind))
+                    image: $0.kind.isImage)
             }, canAddPhotos: view.status.isOpen, errors: errors)
     }
 

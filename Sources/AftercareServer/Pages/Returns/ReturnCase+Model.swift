@@ -309,7 +309,7 @@ extension ReturnPages {
             photos: data.photos.map { photo in
                 CaseModel.Photo(
                     link: "/returns/photos/\(photo.id)", name: photo.fileName,
-                    image: [.jpeg, .png, .webp].contains(photo.kind), at: l.dateTime(photo.createdAt))
+                    image: photo.kind.isImage, at: l.dateTime(photo.createdAt))
             }, canAddPhotos: data.canAddPhotos,
             loanerOptions: c.status.isOpen && data.principal.may(.lendLoaners)
                 ? data.loaners.map {

@@ -11,11 +11,6 @@ extension ReturnPages {
         var link: String?
     }
 
-    /// The units of a case as one line: `AC-200 SN-0001, AC-200 SN-0002`.
-    static func units(_ c: ReturnCaseView) -> String {
-        c.units.map { "\($0.modelCode) \($0.serialNumber)" }.joined(separator: ", ")
-    }
-
     // MARK: The board
 
     struct BoardModel: Encodable {
@@ -102,7 +97,7 @@ extension ReturnPages {
                 let c = item.returnCase
                 let clock = clock(item, now: data.now, l)
                 return BoardModel.Row(
-                    id: c.id, number: c.number, customer: c.customerName, units: units(c),
+                    id: c.id, number: c.number, customer: c.customerName, units: c.unitsLine,
                     status: l.t("returnStatus.\(c.status.rawValue)"), statusCode: c.status.rawValue,
                     request: c.requestNumber, requestId: c.requestId, depot: c.depotUnitName, clock: clock.text,
                     overdue: clock.overdue, opened: l.dateTime(c.createdAt))

@@ -2,6 +2,12 @@
 public enum Role: String, CodedEnum {
     case administrator, serviceManager, hotlineAgent, dispatcher, fieldEngineer, technicalSupport, warehouseKeeper
     case qualityInspector, complaintHandler, accountManager, accountant, customer
+    /// supervises the complaint handlers: assigns complaints, reviews closed ones, handles complaints about a
+    /// handler. Independent of the service department like the handlers.
+    case complaintSupervisor
+
+    /// the roles that handle complaints.
+    public static let complaintHandling: Set<Role> = [.complaintHandler, .complaintSupervisor]
 
     /// the after-sales service department. A complaint handler may hold none of these roles, so that
     /// complaints are handled by someone independent of the service being complained about.
@@ -56,6 +62,13 @@ public enum Action: String, CodedEnum {
     case viewReturns, openReturns, inspectReturns, approveReturns, workDepot
     /// lend a loaner unit with a return case or a visit, and take it back.
     case lendLoaners
+    /// record a complaint for a customer (the hotline's complaint intake); work complaints (read the notes, take
+    /// the steps: complaint handlers only, R-9.1); supervise the handlers (assign, review closed complaints, handle
+    /// complaints about a handler); answer the investigator's requests for a statement (the service department, which
+    /// sees that a complaint exists against its work but not the handler's notes); read the complaint statistics and
+    /// keep the improvement actions of frequent causes.
+    case fileComplaints, handleComplaints, superviseComplaints, answerStatements, viewComplaintStats
+    case manageImprovements
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -89,44 +102,52 @@ public enum Action: String, CodedEnum {
 /// the role × action table. Nothing else in the code decides who may do what.
 public enum Permissions {
     private static let reading: Set<Action> = [.viewOrgUnits, .viewCustomers, .viewCatalogue, .viewInstalledBase]
+    /// what complaint handlers and their supervisor share: they read the service's records to investigate,
+    /// and take no after-sales action.
+    private static let complaintWork: Set<Action> = reading.union([
+        .viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees, .viewReturns, .fileComplaints, .handleComplaints,
+        .viewComplaintStats, .manageImprovements,
+    ])
 
     public static let table: [Role: Set<Action>] = [
         .administrator: Set(Action.allCases).subtracting([.usePortal]),
         .serviceManager: Set(Action.allCases).subtracting([
-            .usePortal, .manageUsers, .manageOrgUnits, .manageWebhooks, .manageMail,
+            .usePortal, .manageUsers, .manageOrgUnits, .manageWebhooks, .manageMail, .handleComplaints,
+            .superviseComplaints,
         ]),
         .hotlineAgent: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
             .handleFollowUps, .viewVisits, .viewStock, .viewFees, .quoteJobs, .billFees, .viewReturns, .openReturns,
+            .fileComplaints, .answerStatements,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
             .viewAudit, .viewSLA, .viewVisits, .dispatchVisits, .workVisits, .viewStock, .requestParts, .viewFees,
-            .quoteJobs, .viewReturns, .openReturns, .lendLoaners,
+            .quoteJobs, .viewReturns, .openReturns, .lendLoaners, .answerStatements,
         ]),
         .fieldEngineer: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .workRequests, .viewSLA, .viewVisits,
-            .workVisits, .viewStock, .requestParts, .viewFees, .viewReturns,
+            .workVisits, .viewStock, .requestParts, .viewFees, .viewReturns, .answerStatements,
         ],
         .technicalSupport: [
             .viewCustomers, .viewCatalogue, .viewInstalledBase, .viewRequests, .editRequests, .workRequests,
             .viewSLA, .viewVisits, .viewStock, .viewFees, .viewReturns, .openReturns, .inspectReturns, .workDepot,
-            .lendLoaners,
+            .lendLoaners, .answerStatements,
         ],
         .warehouseKeeper: [
             .viewCatalogue, .viewInstalledBase, .viewRequests, .viewStock, .manageParts, .moveStock, .requestParts,
-            .approveRequisitions, .managePurchasing, .viewReturns, .workDepot, .lendLoaners,
+            .approveRequisitions, .managePurchasing, .viewReturns, .workDepot, .lendLoaners, .answerStatements,
         ],
         .qualityInspector: reading.union([
             .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees, .checkQuality,
-            .viewReturns,
-            .inspectReturns,
+            .viewReturns, .inspectReturns, .viewComplaintStats,
         ]),
-        .complaintHandler: reading.union([.viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees, .viewReturns]),
+        .complaintHandler: complaintWork,
+        .complaintSupervisor: complaintWork.union([.superviseComplaints]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive, .viewFees,
-            .viewReturns, .openReturns,
+            .viewReturns, .openReturns, .fileComplaints,
         ]),
         .accountant: reading.union([
             .viewRequests, .viewAudit, .viewVisits, .viewFees, .quoteJobs, .billFees, .recordPayments, .viewReturns,
@@ -172,7 +193,7 @@ public enum RoleConflict: Error, Equatable, Sendable {
             return .customerWithStaffRole(roles.subtracting([.customer]).sorted { $0.rawValue < $1.rawValue })
         }
         let service = roles.intersection(Role.afterSalesService)
-        if roles.contains(.complaintHandler), !service.isEmpty {
+        if !roles.isDisjoint(with: Role.complaintHandling), !service.isEmpty {
             return .complaintHandlerInService(service.sorted { $0.rawValue < $1.rawValue })
         }
         return nil

@@ -59,6 +59,9 @@ public struct LoginThrottle: Sendable, Equatable {
     public static let account = LoginThrottle(limit: 5, window: 900, firstLock: 60, maximumLock: 900)
     /// One address (many accounts tried from one place): twenty tries, then fifteen minutes.
     public static let address = LoginThrottle(limit: 20, window: 900, firstLock: 900, maximumLock: 3600)
+    /// the public forms (a complaint, a suggestion, a survey answer) from one address: every
+    /// submission counts; ten an hour, then an hour's wait.
+    public static let publicForm = LoginThrottle(limit: 10, window: 3600, firstLock: 3600, maximumLock: 3600)
 
     /// The state of one key after another failure at `now`.
     public func failed(_ state: State?, at now: Date) -> State {

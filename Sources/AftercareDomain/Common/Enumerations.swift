@@ -47,6 +47,11 @@ public enum ServiceLevel: String, CodedEnum {
 /// service families: emergency (急救/应急), health care (保健), value added (超值/增值).
 public enum ServiceFamily: String, CodedEnum {
     case emergency, healthCare, valueAdded
+    /// the SLA policies of complaints (their acknowledgement and resolution deadlines); no product has it.
+    case complaint
+
+    /// The families a product model may offer.
+    public static let productFamilies: [ServiceFamily] = allCases.filter { $0 != .complaint }
 }
 
 /// an installed unit is in service until it is retired.

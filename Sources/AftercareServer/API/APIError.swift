@@ -182,6 +182,42 @@ struct APIError: Error {
         case let error as ReturnStepNotAllowed:
             return .refused(
                 "return case \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as ComplaintStepNotAllowed:
+            return .refused("complaint \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as NotIndependent:
+            let message =
+                switch error.conflict {
+                case .notHandler: "only complaint handlers and their supervisor work complaints"
+                case .subjectPerson: "complaint \(error.id) is about this person, who may not handle it"
+                case .workedOn(let numbers):
+                    "this person worked on \(numbers.joined(separator: ", ")), which complaint \(error.id) concerns, and may not handle it"
+                case .aboutHandler: "complaint \(error.id) is about a complaint handler: only the supervisor handles it"
+                }
+            return APIError(status: .forbidden, code: "not_independent", message: message)
+        case let error as NotTheHandler:
+            return APIError(
+                status: .forbidden, code: "not_the_handler",
+                message:
+                    "complaint \(error.id) is handled by \(error.handler ?? "another handler"); the supervisor may reassign it"
+            )
+        case let error as ComplaintNotEditable:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message:
+                    "complaint \(error.id) is \(error.status.rawValue) and takes no more findings, questions or handlers"
+            )
+        case let error as StatementClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "statement \(error.id) is \(error.status.rawValue) already")
+        case let error as ImprovementClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "improvement action \(error.id) is \(error.status.rawValue) already")
+        case let error as PublicFormLimited:
+            return APIError(
+                status: .tooManyRequests, code: "locked",
+                message: "too many submissions from this address; try again after \(Timestamp.format(error.until))")
         case let error as LoanerNotAvailable:
             return APIError(
                 status: .conflict, code: "loaner_not_available",

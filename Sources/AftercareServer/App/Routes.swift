@@ -53,6 +53,7 @@ func routes(_ app: Application) throws {
     ReturnsController().register(api)
     DepotController().register(api)
     ReportController().register(api)
+    ComplaintsController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in

@@ -112,8 +112,11 @@ public enum ProductModelRecord: RecordKind {
         v.range("warrantyMonths", input.warrantyMonths, warrantyMonthsRange)
         v.reference("productLineId", try await Checks.reference(ProductLineRecord.table, input.productLineId, on: db))
         if try await Checks.taken(table, [("code", input.code)], except: id, on: db) { v.add("code", .duplicate) }
+        if input.serviceFamilies.contains(.complaint) {
+            v.add("serviceFamilies", .invalidValue(allowed: ServiceFamily.productFamilies.map(\.rawValue)))
+        }
         try v.finish()
-        let families = ServiceFamily.allCases.filter(input.serviceFamilies.contains)
+        let families = ServiceFamily.productFamilies.filter(input.serviceFamilies.contains)
         return Fields(
             code: input.code, name: input.name.trimmed, productLineId: input.productLineId,
             warrantyMonths: input.warrantyMonths, warrantyStartsFrom: input.warrantyStartsFrom.rawValue,

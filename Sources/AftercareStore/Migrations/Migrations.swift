@@ -26,6 +26,7 @@ public enum AftercareMigrations {
         M020Billing(),
         M021Returns(),
         M022DepotWork(),
+        M023Complaints(),
     ]
 }
 

@@ -41,6 +41,8 @@ struct ScopeTests {
         var loaner: Int
         var nonconformity: Int
         var returnPhoto: Int
+        var complaint: Int
+        var statement: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -175,6 +177,25 @@ struct ScopeTests {
                 RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            // A complaint about the south request, with a statement asked of the south branch (issue 17).
+            let complaint = try await store.sql.raw(
+                """
+                INSERT INTO complaints (number, org_unit_id, customer_id, complainant_name, channel, subject, \
+                request_id, severity, wish, words, status, supervisor_only, compensation_kind, currency, ack_due_at, \
+                resolution_due_at, reprocessed, created_by, version, created_at, updated_at) VALUES \
+                ('CMP-2026-900001', \(bind: world.south.id), \(bind: world.southCustomer.id), 'south', 'phone', \
+                'request', \(bind: world.southRequest.id), 'normal', 'apology', 'late', 'investigating', \
+                \(bind: false), 'none', 'CNY', \(bind: Date()), \(bind: Date()), 0, 'test', 1, \(bind: Date()), \
+                \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let statement = try await store.sql.raw(
+                """
+                INSERT INTO complaint_statements (complaint_id, org_unit_id, question, asked_by, asked_at, due_at, \
+                status) VALUES (\(bind: complaint), \(bind: world.south.id), 'why?', 'test', \(bind: Date()), \
+                \(bind: Date()), 'asked') RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
@@ -195,7 +216,7 @@ struct ScopeTests {
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
                 report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
                 document: document, returnCase: returnCase, loaner: loaner.id, nonconformity: nonconformity,
-                returnPhoto: returnPhoto)
+                returnPhoto: returnPhoto, complaint: complaint, statement: statement)
         }
     }
 
@@ -222,6 +243,8 @@ struct ScopeTests {
         if text.contains("purchase-orders") || text.contains("purchasing/orders") { return "\(south.order)" }
         if text.contains("stocktakes") { return "\(south.stocktake)" }
         if text.contains("sla/calendars") { return "\(south.calendar)" }
+        if text.contains("v1/statements") || text.hasPrefix("statements") { return "\(south.statement)" }
+        if text.contains("v1/complaints") || text.hasPrefix("complaints") { return "\(south.complaint)" }
         if text.contains("service-requests") || text.hasPrefix("requests") { return "\(world.southRequest.id)" }
         if text.contains("visits") { return "\(south.visit)" }
         if text.contains("engineers") { return "\(south.engineer)" }

@@ -265,12 +265,23 @@ struct ComplaintsController: Sendable {
     @Sendable func publicComplaint(_ req: Request) async throws -> Response {
         let input = try JSONBody.create(PublicInput.self, req)
         try await PublicForms.admit(address: req.clientAddress, at: req.store.now, in: req.store)
-        let view = try await Complaints(req.store).open(
-            ComplaintInput(
-                complainantName: input.name, complainantPhone: input.phone, complainantEmail: input.email,
-                subject: input.subject ?? .other, subjectText: input.about, wish: input.wish, words: input.words,
-                wants: input.wants, orgUnitId: input.orgUnitId), source: .publicForm,
-            by: Actor(name: ComplaintsController.publicActor))
+        let view: ComplaintView
+        do {
+            view = try await Complaints(req.store).open(
+                ComplaintInput(
+                    complainantName: input.name, complainantPhone: input.phone, complainantEmail: input.email,
+                    subject: input.subject ?? .other, subjectText: input.about, wish: input.wish, words: input.words,
+                    wants: input.wants, orgUnitId: input.orgUnitId), source: .publicForm,
+                by: Actor(name: ComplaintsController.publicActor))
+        } catch let error as ValidationError {
+            // The refusal names the fields of this body, not the store's.
+            let names = [
+                "complainantName": "name", "complainantPhone": "phone", "complainantEmail": "email",
+                "subjectText": "about",
+            ]
+            throw ValidationError(
+                Dictionary(error.fields.map { (names[$0.key] ?? $0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        }
         return try await PublicReceipt(number: view.number, acknowledgementDueAt: view.acknowledgementDueAt)
             .encodeResponse(status: .created, for: req)
     }

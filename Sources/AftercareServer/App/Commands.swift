@@ -42,6 +42,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoReports.load(into: context.application.store, vault: context.application.vault)
         try await DemoBilling.load(into: context.application.store)
         try await DemoReturns.load(into: context.application.store)
+        try await DemoComplaints.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

@@ -177,6 +177,41 @@ enum PageError {
             return one(
                 .unprocessableEntity, "serials", "returns.error.serialMismatch",
                 ["received": error.received, "expected": error.expected.joined(separator: ", ")])
+        // Complaints
+        case let error as ComplaintStepNotAllowed:
+            return one(
+                .conflict, "event", "complaints.error.stepNotAllowed",
+                [
+                    "event": l.t("complaint.event.\(error.event.rawValue)"),
+                    "status": l.t("complaint.status.\(error.status.rawValue)"),
+                ])
+        case let error as NotIndependent:
+            switch error.conflict {
+            case .notHandler: return one(.forbidden, "handlerUserId", "complaints.error.notHandler")
+            case .subjectPerson: return one(.forbidden, "handlerUserId", "complaints.error.subjectPerson")
+            case .workedOn(let numbers):
+                return one(
+                    .forbidden, "handlerUserId", "complaints.error.workedOn",
+                    ["numbers": numbers.joined(separator: ", ")])
+            case .aboutHandler: return one(.forbidden, "handlerUserId", "complaints.error.aboutHandler")
+            }
+        case let error as NotTheHandler:
+            return one(
+                .forbidden, "handlerUserId", "complaints.error.notTheHandler", ["handler": error.handler ?? "—"])
+        case let error as ComplaintNotEditable:
+            return one(
+                .conflict, "event", "complaints.error.notEditable",
+                ["status": l.t("complaint.status.\(error.status.rawValue)")])
+        case let error as StatementClosed:
+            return one(
+                .conflict, "answer", "complaints.error.statementClosed",
+                ["status": l.t("statement.status.\(error.status.rawValue)")])
+        case let error as ImprovementClosed:
+            return one(
+                .conflict, "status", "complaints.error.improvementClosed",
+                ["status": l.t("improvement.status.\(error.status.rawValue)")])
+        case let error as PublicFormLimited:
+            return one(.tooManyRequests, "form", "complaints.error.tooMany", ["time": l.dateTime(error.until)])
         case let error as LoanerNotAvailable:
             return one(
                 .conflict, "loanerId", "returns.error.loanerNotAvailable",

@@ -35,6 +35,12 @@ struct Chrome: Encodable {
         /// the review worklist and the spot checks.
         var canReviewReports = false
         var canCheckQuality = false
+        /// the complaint desk (handlers), the hotline's complaint intake, the statements asked of the service
+        /// department, the complaint statistics.
+        var canHandleComplaints = false
+        var canFileComplaints = false
+        var canAnswerStatements = false
+        var canViewComplaintStats = false
         var hasVan = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
@@ -65,6 +71,9 @@ extension Chrome {
                     canViewStock: $0.may(.viewStock), canViewFees: $0.may(.viewFees), canBill: $0.may(.billFees),
                     canViewReturns: $0.may(.viewReturns),
                     canReviewReports: $0.may(.reviewReports), canCheckQuality: $0.may(.checkQuality),
+                    canHandleComplaints: $0.may(.handleComplaints), canFileComplaints: $0.may(.fileComplaints),
+                    canAnswerStatements: $0.may(.answerStatements),
+                    canViewComplaintStats: $0.may(.viewComplaintStats),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },

@@ -255,7 +255,7 @@ public struct ComplaintStats: Sendable {
             version: try row.decode(column: "version", as: Int.self))
     }
 
-    /// The improvement actions, open ones first, then newest.
+    /// The improvement actions, newest first.
     public func improvements(status: ImprovementStatus?, cause: ComplaintCause?, page: PageRequest) async throws
         -> Page<ImprovementActionView>
     {

@@ -181,9 +181,15 @@ extension Complaints {
         }
         var lifecycle = ComplaintLifecycle(status: before.status)
         let note = step.note?.trimmed.nilIfEmpty
-        let effects = try lifecycle.apply(ComplaintEvent(step.event, note: note), at: now) { status in
-            ComplaintStepNotAllowed(
-                id: id, status: status, event: step.event, allowed: ComplaintLifecycle.allowed(in: status))
+        let effects: [ComplaintEffect]
+        do {
+            effects = try lifecycle.apply(ComplaintEvent(step.event, note: note), at: now) { status in
+                ComplaintStepNotAllowed(
+                    id: id, status: status, event: step.event, allowed: ComplaintLifecycle.allowed(in: status))
+            }
+        } catch is ComplaintError {
+            // The note the step needs (the plan, the feedback, the reason for closing unsatisfied) is missing.
+            throw ValidationError(["note": .required])
         }
         var update = db.update("complaints").set("status", to: lifecycle.status.rawValue)
             .set("version", to: before.version + 1).set("updated_at", to: now)

@@ -46,17 +46,26 @@ public struct Statements: Sendable {
         }
     }
 
+    /// the statements a caller sees: the handlers those of the complaints in their scope (the supervisor's
+    /// alone included only for the supervisor), the service department those asked of the units in its scope.
+    static func visible(to principal: Principal, within scope: Scope) -> SQLQueryString? {
+        guard principal.handlesComplaints else { return ScopeSQL.orgUnitCondition("s.org_unit_id", scope) }
+        let hidden: SQLQueryString? = principal.supervises ? nil : "k.supervisor_only = \(bind: false)"
+        switch (ScopeSQL.orgUnitCondition("k.org_unit_id", scope), hidden) {
+        case (let a?, let b?): return a + " AND " + b
+        case (let a?, nil): return a
+        case (nil, let b?): return b
+        case (nil, nil): return nil
+        }
+    }
+
     /// The statements a unit of the service department is asked for (its subtree's), or every one for the
-    /// complaint handlers; open ones first, then newest.
+    /// complaint handlers; newest first.
     public func list(status: StatementStatus?, for principal: Principal, page: PageRequest) async throws -> Page<
         StatementView
     > {
         var tail: SQLQueryString = "WHERE 1 = 1"
-        if !principal.handlesComplaints {
-            if let condition = ScopeSQL.orgUnitCondition("s.org_unit_id", store.scope) {
-                tail = tail + " AND " + condition
-            }
-        }
+        if let condition = Self.visible(to: principal, within: store.scope) { tail = tail + " AND " + condition }
         if let status { tail = tail + " AND s.status = \(bind: status.rawValue)" }
         if let afterId = page.afterId { tail = tail + " AND s.id < \(bind: afterId)" }
         tail = tail + " ORDER BY s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
@@ -67,9 +76,7 @@ public struct Statements: Sendable {
     /// One statement, for the unit asked (within the caller's scope) or a handler.
     public func get(_ id: Int, for principal: Principal) async throws -> StatementView {
         var tail: SQLQueryString = "WHERE s.id = \(bind: id)"
-        if !principal.handlesComplaints, let condition = ScopeSQL.orgUnitCondition("s.org_unit_id", store.scope) {
-            tail = tail + " AND " + condition
-        }
+        if let condition = Self.visible(to: principal, within: store.scope) { tail = tail + " AND " + condition }
         guard let view = try await Self.views(tail, on: store.sql).first,
             principal.handlesComplaints || Permissions.allows(principal.roles, .answerStatements)
         else { throw RecordNotFound(entity: "statement", id: id) }

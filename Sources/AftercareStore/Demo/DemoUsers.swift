@@ -27,6 +27,7 @@ public enum DemoUsers {
         Login(username: "warehouse", role: .warehouseKeeper, unitCode: "BR-EC"),
         Login(username: "inspector", role: .qualityInspector, unitCode: "HQ"),
         Login(username: "complaints", role: .complaintHandler, unitCode: "HQ"),
+        Login(username: "supervisor", role: .complaintSupervisor, unitCode: "HQ"),
         Login(username: "accounts", role: .accountManager, unitCode: "BR-EC"),
         Login(username: "finance", role: .accountant, unitCode: "BR-EC"),
         Login(username: "agent.south", role: .hotlineAgent, unitCode: "BR-SC"),
@@ -36,7 +37,8 @@ public enum DemoUsers {
     static let displayNames: [String: String] = [
         "admin": "刘晓东", "manager": "彭志刚", "agent": "沈佳怡", "dispatcher": "陆文杰", "engineer": "王建国",
         "engineer.hz": "陈志明", "engineer.sh": "徐浩然", "engineer.nj": "孙国庆", "support": "李娜",
-        "warehouse": "钱海涛", "inspector": "谭丽华", "complaints": "曾慧敏", "accounts": "蒋晓雯", "finance": "周雅琴",
+        "warehouse": "钱海涛", "inspector": "谭丽华", "complaints": "曾慧敏", "supervisor": "韩立群", "accounts": "蒋晓雯",
+        "finance": "周雅琴",
         "agent.south": "梁嘉欣",
     ]
 

@@ -61,6 +61,24 @@ extension DeskPages {
         var fees: FeesPanelModel? = nil
         /// the request's return cases, for those who see returns.
         var returns: ReturnsPanel? = nil
+        /// the complaints about the request's work: that they exist and where they stand (the complaint itself
+        /// only for its handlers); where to record one.
+        var complaints: ComplaintsPanel? = nil
+    }
+
+    /// the complaints about a request, as the service department may know of them.
+    struct ComplaintsPanel: Encodable {
+        struct Row: Encodable {
+            var number: String
+            var link: String?
+            var subject: String
+            var status: String
+            var received: String
+        }
+
+        var rows: [Row]
+        var fileLink: String?
+        var statementsLink: String?
     }
 
     /// the return cases of a request, and where to open one.
@@ -94,6 +112,8 @@ extension DeskPages {
         var documents: [FeeDocumentView] = []
         /// its return cases, for those who see returns.
         var returnCases: [ReturnCaseView]? = nil
+        /// the complaints about its work.
+        var complaints: [ComplaintNotice] = []
     }
 
     /// The request page for `principal` in the reader's language: the steps their roles allow, the panels they
@@ -150,6 +170,20 @@ extension DeskPages {
                     },
                     openLink: principal.may(.openReturns) && view.status.isOpen && !view.units.isEmpty
                         ? "/returns/new?request=\(view.id)" : nil)
-            })
+            },
+            complaints: data.complaints.isEmpty && !principal.may(.fileComplaints)
+                ? nil
+                : ComplaintsPanel(
+                    rows: data.complaints.map { notice in
+                        ComplaintsPanel.Row(
+                            number: notice.number,
+                            link: principal.may(.handleComplaints) ? "/complaints/\(notice.id)" : nil,
+                            subject: l.t("complaint.subject.\(notice.subject.rawValue)"),
+                            status: l.t("complaint.status.\(notice.status.rawValue)"),
+                            received: l.dateTime(notice.createdAt))
+                    },
+                    fileLink: principal.may(.fileComplaints) ? "/complaints/new?request=\(view.id)" : nil,
+                    statementsLink: !data.complaints.isEmpty && principal.may(.answerStatements)
+                        ? "/statements" : nil))
     }
 }

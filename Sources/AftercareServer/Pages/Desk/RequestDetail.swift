@@ -41,6 +41,7 @@ extension DeskPages {
         if principal.may(.viewReturns) {
             data.returnCases = try await ReturnCases(req.store).of(request: id)
         }
+        data.complaints = try await Complaints(req.store).notices(ofRequest: id)
         return data
     }
 

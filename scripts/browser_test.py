@@ -56,6 +56,11 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  it; the inspector passes QA; support ships it back and the follow-up call's due time is in the
                  facts; case page and board at 375 px; the print form; customer1 sees it shipped back without the
                  depot's findings or decision note
+  complaints     issue 17: a visitor complains on the public form /complain at 375 px and gets its CMP number; the
+                 handler (complaints) finds it on /complaints, acknowledges, investigates, adds a note and asks BR-EC
+                 (华东分公司) for a statement; BR-EC's dispatcher answers on /statements at 375 px without seeing the
+                 note and gets a 403 on the complaint; the handler records the findings, resolves, records "not
+                 satisfied", handles it again, resolves again, records "satisfied" and closes it
   phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
                  user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
                  (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
@@ -117,7 +122,7 @@ PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
 REPORT_PRINT_TITLE_ZH_HANS = "售后服务报告单"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "fees", "reports", "billing", "returns", "phone-all"]
+             "fees", "reports", "billing", "returns", "complaints", "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -2758,6 +2763,176 @@ class Suite:
         self.expect(f"DEC-{stamp}" not in source, "the portal page shows none of the depot's decision note")
         self.sign_out("customer1")
 
+    # --- scenario: complaints (issue 17) ----------------------------------------------------
+    COMPLAINT_NUMBER_RE = re.compile(r"CMP-\d{4}-\d{6}")
+    PHONE_METRICS = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+
+    def complaint_status_is(self, status: str, what: str) -> None:
+        """The complaint page's badge (#complaint-status) has the class complaint-<status>; a failed precondition otherwise."""
+        badge = self.one("#complaint-status")
+        self.require(f"complaint-{status}" in (badge.get_attribute("class") or "").split(),
+                     f"{what}: the complaint is {status}",
+                     f"class {badge.get_attribute('class')!r}, text {badge.text!r}; errors {self.field_errors()}")
+
+    def complaint_submit(self, page: str, form: WebElement, button: str, name: str) -> None:
+        """Submits `form` on the complaint page with its #<button> and lands back on `page` without a refusal."""
+        self.click_to(self.one(f"#{button}", within=form), name, expect="#complaint-status")
+        self.expect(self.path() == page and not self.has(".field-error"), f"{name}: back on {page} without a refusal",
+                    f"at {self.path()}; errors {self.field_errors()}")
+
+    def complaint_step(self, page: str, event: str, status: str, note: str | None = None) -> None:
+        """Takes the step form#step-form-<event> (with its note) on the complaint page; the complaint is <status> then."""
+        forms = self.css(f"form#step-form-{event}")
+        offered = [(f.get_attribute("id") or "").removeprefix("step-form-") for f in self.css("form.step-form")]
+        self.require(bool(forms), f"{self.login} is offered the step {event}", f"offered: {offered}")
+        if note is not None:
+            self.fill(self.one("textarea[name='note']", within=forms[0]), note)
+        self.complaint_submit(page, forms[0], f"step-{event}", f"complaint after {event}")
+        self.complaint_status_is(status, event)
+
+    def complaints_flow(self) -> None:
+        """Issue 17: an anonymous visitor complains on the public form at 375 px (after its 3 s form time) and gets the
+        number; the complaint handler finds it on the desk, acknowledges it, investigates, adds a note and asks East
+        China (BR-EC) for a statement; BR-EC's dispatcher answers on /statements at 375 px without seeing the note or
+        the customer's words, and is refused the complaint page (403); the handler records the findings, agrees a
+        plan, resolves, records "not satisfied", handles it again, agrees and resolves again, records "satisfied" and
+        closes it: the badge says closed and the timeline has the step that handled it again."""
+        stamp = self.stamp
+        words = f"浏览器测试 {stamp}：工程师约好上午上门维修，却一直没有来，也没有人打电话告诉我改期。"
+        note = f"内部调查 INV-{stamp}：派工记录显示工程师被临时调往另一单，网点没有通知客户"
+        question = f"请说明 {stamp} 这次上门为何没有按约定时间到达，又为何没有通知客户改期。"
+        answer = f"网点答复 ANS-{stamp}：当天工程师被调去处理紧急故障，调度漏发了改期短信。"
+        def text_of(selector: str, within: WebElement) -> str:  # textContent: at 375 px the table's cells are cards
+            found = self.css(selector, within)
+            return " ".join((found[0].get_attribute("textContent") or "").split()) if found else ""
+
+        # 1. An anonymous visitor complains on the public form, on a phone.
+        self.fresh_session()
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self.PHONE_METRICS)
+        try:
+            self.go("/complain", "public complaint form at 375 px", expect="form#complaint-form")
+            loaded = time.monotonic()  # after the server signed the form's time
+            self.no_sideways_scroll("/complain")
+            form = self.one("form#complaint-form")
+            self.fill(self.one("#complaint-name", within=form), "浏览器测试")
+            self.fill(self.one("#complaint-phone", within=form), "13800138000")
+            self.fill(self.one("#complaint-words", within=form), words)
+            Select(self.one("#complaint-wish", within=form)).select_by_value("explanation")
+            # The form refuses a post sent less than 3 s after it was given out (its signed `issued`, whole seconds).
+            time.sleep(max(0.0, 3.2 - (time.monotonic() - loaded)))
+            self.click_to(self.one("#complaint-submit", within=form), "public complaint thanks", expect="body")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        number = self.text("#complaint-number")
+        self.require(self.path() == "/complain/thanks" and self.COMPLAINT_NUMBER_RE.fullmatch(number) is not None,
+                     "the public form thanks with a number like CMP-YYYY-NNNNNN",
+                     f"at {self.path()}, number {number!r}; errors {self.field_errors()}")
+        self.info(f"public complaint {number}")
+
+        # 2. The handler finds it on the desk, acknowledges it, investigates and asks East China for a statement.
+        self.sign_in("complaints")
+        self.go("/complaints", "complaint desk", expect="table#complaints-table")
+        links = [a for a in self.css("table#complaints-table a.complaint-link") if a.text.strip() == number]
+        self.require(bool(links), f"the desk lists {number}",
+                     f"first rows {[a.text for a in self.css('a.complaint-link')[:5]]}")
+        self.click_to(links[0], "the public complaint", expect="#complaint-status")
+        match = re.fullmatch(r"/complaints/(\d+)", self.path())
+        self.require(bool(match), f"{number} opens /complaints/{{id}}", f"at {self.path()}")
+        page = self.path()
+        self.expect(self.text("#complaint-number") == number and words in self.text("#complaint-words-text"),
+                    f"the page is {number} with the visitor's words", self.text("#complaint-words-text")[:120])
+        self.complaint_status_is("received", "the handler opens it")
+        self.complaint_step(page, "acknowledge", "acknowledged")
+        self.complaint_step(page, "investigate", "investigating")
+
+        form = self.one("form#note-form", "the handler may add an investigation note (form#note-form)")
+        self.fill(self.one("textarea[name='body']", within=form), note)
+        self.complaint_submit(page, form, "add-note", "complaint after the note")
+        self.expect(note in self.text("#note-list"), "the note is listed", self.text("#note-list")[:200])
+
+        form = self.one("form#ask-form", "the handler may ask for a statement (form#ask-form)")
+        units = Select(self.one("select[name='orgUnitId']", within=form))
+        east = [o for o in units.options if o.text.strip().startswith("BR-EC ")]
+        self.require(bool(east) and "华东分公司" in east[0].text, "the statement may be asked of BR-EC · 华东分公司",
+                     f"{len(units.options)} options, BR-EC's {[o.text for o in east]}")
+        units.select_by_value(east[0].get_attribute("value"))
+        self.fill(self.one("textarea[name='question']", within=form), question)
+        self.complaint_submit(page, form, "ask-statement", "complaint after asking BR-EC")
+        asked = self.css("table#statements-table tr.statement-row[data-status='asked']")
+        self.expect(any(question in r.text and "华东分公司" in r.text for r in asked),
+                    "the page lists the question to 华东分公司 as asked", f"{len(asked)} asked rows")
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self.PHONE_METRICS)
+        try:
+            self.go(page, "complaint at 375 px", expect="#complaint-status")
+            self.no_sideways_scroll(f"{page} (investigating, with its forms)")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        # 3. BR-EC's dispatcher answers on /statements (at 375 px); the complaint itself is refused.
+        self.sign_in("dispatcher")
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self.PHONE_METRICS)
+        try:
+            self.go("/statements", "statements at 375 px", expect="#statements-open")
+            self.no_sideways_scroll("/statements")
+            rows = [r for r in self.css("table#statements-table tr.statement-row")
+                    if text_of(".statement-complaint", r) == number]
+            self.require(bool(rows), f"the dispatcher's statements list the question on {number}",
+                         f"{len(self.css('tr.statement-row'))} rows")
+            sid = (rows[0].get_attribute("id") or "").removeprefix("statement-")
+            self.expect(question in text_of(".statement-question", rows[0]), "the row shows the handler's question",
+                        text_of(".statement-question", rows[0])[:120])
+            source = self.driver.page_source
+            self.expect(f"INV-{stamp}" not in source, "/statements shows none of the handler's note")
+            self.expect(words not in source, "/statements shows none of the customer's words")
+            form = self.one(f"form#answer-form-{sid}", f"statement {sid} has its answer form")
+            self.fill(self.one("textarea[name='answer']", within=form), answer)
+            self.click_to(self.one(f"#answer-submit-{sid}", within=form), "statement answered", expect="#statements-answered")
+            done = self.css(f"table#statements-answered-table tr#statement-{sid}")
+            self.expect(self.path() == "/statements" and bool(done) and answer in text_of(".statement-answer", done[0]),
+                        f"statement {sid} is answered with the answer", f"at {self.path()}; errors {self.field_errors()}")
+            self.expect(not self.has(f"form#answer-form-{sid}"), f"statement {sid} has no answer form any more")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        self.go(page, "complaint as the dispatcher", expect="#error-code")
+        self.expect(self.text("#error-code") == "403" and self.status_code() == 403,
+                    f"{page} is refused to the dispatcher (403)",
+                    f"error-code {self.text('#error-code')!r}, HTTP {self.status_code()}")
+        source = self.driver.page_source
+        self.expect(f"INV-{stamp}" not in source and words not in source,
+                    "the refusal shows neither the note nor the customer's words")
+
+        # 4. The handler: findings, plan, result, "not satisfied", handled again, resolved, satisfied, closed.
+        self.sign_in("complaints")
+        self.go(page, "complaint with BR-EC's answer", expect="#complaint-status")
+        self.expect(answer in self.text("table#statements-table"), "the complaint page shows BR-EC's answer",
+                    self.text("table#statements-table")[:200])
+        form = self.one("form#findings-form", "the handler may record the findings (form#findings-form)")
+        Select(self.one("select[name='cause']", within=form)).select_by_value("communication")
+        Select(self.one("select[name='responsibility']", within=form)).select_by_value("branch")
+        self.complaint_submit(page, form, "save-findings", "complaint after the findings")
+        self.expect(self.text("#complaint-cause") == self.t("complaint.cause.communication")
+                    and self.text("#complaint-responsibility") == self.t("complaint.responsibility.branch"),
+                    "the findings show the cause and the responsibility",
+                    f"{self.text('#complaint-cause')!r}, {self.text('#complaint-responsibility')!r}")
+        self.complaint_step(page, "agreePlan", "planAgreed", f"方案 {stamp}：网点上门致歉，重新预约维修")
+        self.complaint_step(page, "resolve", "resolved", "已重新上门维修，电话告知客户结果")
+        self.complaint_step(page, "reportNotSatisfied", "notSatisfied", "客户不满意：改期仍未提前通知")
+        self.complaint_step(page, "reprocess", "reprocessing", f"重新处理 REP-{stamp}：由网点主管亲自跟进")
+        self.complaint_step(page, "agreePlan", "planAgreed", "网点主管致电致歉，并赠送一次免费保养")
+        self.complaint_step(page, "resolve", "resolved", "免费保养已完成，客户已获告知")
+        self.complaint_step(page, "confirmSatisfied", "satisfied")
+        self.complaint_step(page, "close", "closed")
+        closed = self.t("complaint.status.closed")
+        self.expect(self.text("#complaint-status") == closed, f"the status reads {closed!r} in {self.html_lang()}",
+                    repr(self.text("#complaint-status")))
+        again = self.t("complaint.event.reprocess")
+        entries = [" ".join((li.get_attribute("textContent") or "").split())
+                   for li in self.css("#complaint-timeline ol.timeline > li")]
+        self.expect(any(f"{again} · " in e and f"REP-{stamp}" in e for e in entries),
+                    f"the timeline lists the step {again!r} with its note", f"{len(entries)} entries: {entries[-4:]}")
+        self.expect(not self.css("form.step-form"), "a closed complaint offers the handler no more steps",
+                    str([f.get_attribute("id") for f in self.css("form.step-form")]))
+
     # --- 375 px: every page the run landed on ---------------------------------------------------
     def phone_all(self) -> None:
         """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
@@ -2844,6 +3019,7 @@ class Suite:
             "reports": self.reports_flow,
             "billing": self.billing_flow,
             "returns": self.returns_flow,
+            "complaints": self.complaints_flow,
             "phone-all": self.phone_all,
         }
         timings = []

@@ -69,6 +69,15 @@ public enum Action: String, CodedEnum {
     /// keep the improvement actions of frequent causes.
     case fileComplaints, handleComplaints, superviseComplaints, answerStatements, viewComplaintStats
     case manageImprovements
+    /// build questionnaires and send periodic rounds; type a customer's answers taken by phone or by letter;
+    /// read the results (CSAT, NPS, free text) and the engineers' survey scores.
+    case manageSurveys, recordSurveyAnswers, viewSurveyResults
+    /// work the suggestions (acknowledge, evaluate, adopt or decline, propose a reward); approve rewards.
+    case handleSuggestions, approveRewards
+    /// plan and record periodic customer visits and customer committee meetings.
+    case planCustomerVisits
+    /// mystery-shopping records: management only, never the unit inspected.
+    case mysteryShopping
 
     /// The action a lifecycle event needs.
     public static func `for`(_ event: RequestEventKind) -> Action {
@@ -106,7 +115,7 @@ public enum Permissions {
     /// and take no after-sales action.
     private static let complaintWork: Set<Action> = reading.union([
         .viewRequests, .viewAudit, .viewSLA, .viewVisits, .viewFees, .viewReturns, .fileComplaints, .handleComplaints,
-        .viewComplaintStats, .manageImprovements,
+        .viewComplaintStats, .manageImprovements, .viewSurveyResults, .handleSuggestions,
     ])
 
     public static let table: [Role: Set<Action>] = [
@@ -119,7 +128,7 @@ public enum Permissions {
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .editRequests,
             .triageRequests, .workRequests, .closeRequests, .reopenRequests, .cancelRequests, .viewAudit, .viewSLA,
             .handleFollowUps, .viewVisits, .viewStock, .viewFees, .quoteJobs, .billFees, .viewReturns, .openReturns,
-            .fileComplaints, .answerStatements,
+            .fileComplaints, .answerStatements, .recordSurveyAnswers, .handleSuggestions,
         ]),
         .dispatcher: reading.union([
             .viewRequests, .registerRequests, .editRequests, .triageRequests, .workRequests, .cancelRequests,
@@ -141,13 +150,14 @@ public enum Permissions {
         ],
         .qualityInspector: reading.union([
             .viewRequests, .viewAudit, .exportArchive, .viewSLA, .viewVisits, .viewStock, .viewFees, .checkQuality,
-            .viewReturns, .inspectReturns, .viewComplaintStats,
+            .viewReturns, .inspectReturns, .viewComplaintStats, .viewSurveyResults,
         ]),
         .complaintHandler: complaintWork,
         .complaintSupervisor: complaintWork.union([.superviseComplaints]),
         .accountManager: reading.union([
             .manageCustomers, .manageInstalledBase, .viewRequests, .registerRequests, .exportArchive, .viewFees,
-            .viewReturns, .openReturns, .fileComplaints,
+            .viewReturns, .openReturns, .fileComplaints, .recordSurveyAnswers, .viewSurveyResults, .handleSuggestions,
+            .planCustomerVisits,
         ]),
         .accountant: reading.union([
             .viewRequests, .viewAudit, .viewVisits, .viewFees, .quoteJobs, .billFees, .recordPayments, .viewReturns,

@@ -27,6 +27,7 @@ public enum AftercareMigrations {
         M021Returns(),
         M022DepotWork(),
         M023Complaints(),
+        M024CustomerVoice(),
     ]
 }
 

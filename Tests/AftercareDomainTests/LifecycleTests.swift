@@ -40,10 +40,12 @@ struct LifecycleTests {
     }
 
     /// The effects give each event: every step refreshes the clocks, triage decides the
-    /// warranty again, and resolving (by a visit or by phone) schedules the matching follow-up.
+    /// warranty again, resolving (by a visit or by phone) schedules the matching follow-up, and closing invites the
+    /// customer to the per-job survey.
     static func expectedEffects(_ event: RequestEventKind) -> [RequestEffect] {
         switch event {
         case .triage: [.decideWarranty, .refreshClocks]
+        case .close: [.refreshClocks, .inviteToSurvey]
         case .resolve: [.refreshClocks, .scheduleFollowUp(.resolved, from: now)]
         case .resolveRemotely: [.refreshClocks, .scheduleFollowUp(.phoneGuidance, from: now)]
         default: [.refreshClocks]

@@ -76,6 +76,8 @@ public enum RequestEffect: Equatable, Sendable {
     case decideWarranty
     /// a follow-up call is due, counted from `from`.
     case scheduleFollowUp(FollowUpTrigger, from: Date)
+    /// the closed job's customer is invited to the per-job satisfaction survey.
+    case inviteToSurvey
 }
 
 /// the lifecycle of a service request as a state machine value.
@@ -125,6 +127,7 @@ public struct RequestLifecycle: Lifecycle {
         var effects: [RequestEffect] = event.kind == .triage || event.setsFaultCause ? [.decideWarranty] : []
         effects.append(.refreshClocks)
         if let trigger = FollowUpTrigger.after(event.kind) { effects.append(.scheduleFollowUp(trigger, from: now)) }
+        if event.kind == .close { effects.append(.inviteToSurvey) }
         return effects
     }
 }

@@ -218,6 +218,14 @@ struct APIError: Error {
             return APIError(
                 status: .tooManyRequests, code: "locked",
                 message: "too many submissions from this address; try again after \(Timestamp.format(error.until))")
+        case let error as InvitationClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "survey invitation \(error.id) is answered, cancelled or expired and takes no answers")
+        case let error as SurveyNotEditable:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "survey \(error.id) is \(error.status.rawValue): only a draft is rewritten, a draft activated, an active one retired or sent")
         case let error as LoanerNotAvailable:
             return APIError(
                 status: .conflict, code: "loaner_not_available",

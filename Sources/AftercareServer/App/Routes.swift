@@ -54,6 +54,7 @@ func routes(_ app: Application) throws {
     DepotController().register(api)
     ReportController().register(api)
     ComplaintsController().register(api)
+    SurveysController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in

@@ -212,6 +212,10 @@ enum PageError {
                 ["status": l.t("improvement.status.\(error.status.rawValue)")])
         case let error as PublicFormLimited:
             return one(.tooManyRequests, "form", "complaints.error.tooMany", ["time": l.dateTime(error.until)])
+        case is InvitationClosed:
+            return one(.conflict, "answers", "surveys.error.closed")
+        case let error as SurveyNotEditable:
+            return one(.conflict, "status", "surveys.error.notEditable", ["status": l.t("surveyStatus.\(error.status.rawValue)")])
         case let error as LoanerNotAvailable:
             return one(
                 .conflict, "loanerId", "returns.error.loanerNotAvailable",

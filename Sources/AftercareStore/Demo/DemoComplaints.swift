@@ -64,6 +64,14 @@ public enum DemoComplaints {
             steps: [.acknowledge, .investigate, .agreePlan, .resolve, .reportNotSatisfied, .close],
             cause: .communication, responsibility: .headquarters),
         Story(
+            subject: .request, words: "维修后复印件发灰，要求重新处理。", wish: .repair, hoursAgo: 160,
+            steps: [.acknowledge, .investigate, .agreePlan, .resolve, .reportNotSatisfied, .reprocess],
+            cause: .workmanship, responsibility: .engineer),
+        Story(
+            subject: .request, words: "工程师把旧硒鼓留在现场没有带走。", wish: .apology, hoursAgo: 60,
+            steps: [.acknowledge, .investigate, .agreePlan, .resolve, .confirmSatisfied], cause: .workmanship,
+            responsibility: .engineer),
+        Story(
             subject: .product, words: "新买的复印机外壳有裂纹，开箱就发现了。", wish: .replacement, hoursAgo: 220,
             steps: [.acknowledge, .investigate, .agreePlan, .resolve, .confirmSatisfied, .close],
             cause: .productQuality, responsibility: .supplier),
@@ -79,6 +87,21 @@ public enum DemoComplaints {
         else { return }
         let branchId = try branch.decode(column: "id", as: Int.self)
         let path = try branch.decode(column: "path", as: String.self)
+        // The branch's requests, those an engineer visited first, newest first, and their customers.
+        let requests = try await db.raw(
+            """
+            SELECT sr.id, sr.customer_id FROM service_requests sr \
+            WHERE sr.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%")) \
+            ORDER BY CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.request_id = sr.id \
+            AND v.engineer_id IS NOT NULL) THEN 0 ELSE 1 END, sr.id DESC LIMIT 400
+            """
+        ).all().map {
+            (
+                id: try $0.decode(column: "id", as: Int.self),
+                customer: try $0.decode(column: "customer_id", as: Int.self)
+            )
+        }
+        guard requests.count > stories.count + 1 else { return }
         _ = try await Records<SLAPolicyRecord>(store).create(
             SLAPolicyRecord.Input(
                 name: "投诉处理时限（4 小时受理，3 个工作日解决）", position: 5,
@@ -99,21 +122,6 @@ public enum DemoComplaints {
                                 percent: 100, notify: [Recipient(role: .complaintSupervisor, reach: .headquarters)])
                         ]),
                 ]), by: Actor(name: "manager"))
-        // The branch's requests that were worked on (an engineer visited), newest first, and their customers.
-        let requests = try await db.raw(
-            """
-            SELECT sr.id, sr.customer_id FROM service_requests sr \
-            WHERE sr.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: path + "%")) \
-            AND EXISTS (SELECT 1 FROM visits v WHERE v.request_id = sr.id AND v.engineer_id IS NOT NULL) \
-            ORDER BY sr.id DESC LIMIT 400
-            """
-        ).all().map {
-            (
-                id: try $0.decode(column: "id", as: Int.self),
-                customer: try $0.decode(column: "customer_id", as: Int.self)
-            )
-        }
-        guard requests.count >= stories.count + 60 else { return }
         let engineer = try await db.raw(
             "SELECT e.id FROM engineers e JOIN users u ON u.id = e.user_id WHERE u.username = 'engineer'"
         ).first(decodingColumn: "id", as: Int.self)

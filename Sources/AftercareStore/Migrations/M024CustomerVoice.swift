@@ -5,7 +5,7 @@ import SQLKit
 /// - `surveys`: a questionnaire (title and questions as JSON in four languages), per job or periodic, drafted →
 ///   active → retired.
 /// - `survey_invitations`: one customer asked to answer one survey: about a closed request (per job) or in a periodic
-///   round; the online link's secret is kept only as a digest, with its expiry; answered once.
+///   round, until it expires; answered once. Its online link is signed by the server (nothing secret is stored).
 /// - `survey_responses`: the answer to an invitation (one at most: `invitation_id` is unique), with what the results
 ///   group by (branch, engineer, product line, tier) and the two scores (`csat` 1–5, `nps` 0–10) copied out of the
 ///   answers; `survey_answers`: each question's answer.
@@ -39,13 +39,11 @@ struct M024CustomerVoice: AsyncMigration {
             .field("product_line_id", .int64, .references("product_lines", "id"))
             .field("tier", .string, .required)
             .field("round", .string)
-            .field("token_hash", .string)
             .field("expires_at", .datetime, .required)
             .field("status", .string, .required)
             .field("created_by", .string, .required)
             .field("created_at", .datetime, .required)
             .field("answered_at", .datetime)
-            .unique(on: "token_hash")
             .create()
         try await database.schema("survey_responses")
             .field("id", .int64, .identifier(auto: true))

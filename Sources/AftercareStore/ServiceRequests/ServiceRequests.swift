@@ -662,6 +662,8 @@ public struct ServiceRequests: Sendable {
                 try await SLAClocks.refresh([id], now: now, on: db)
             case .scheduleFollowUp(let trigger, let from):
                 try await FollowUps.schedule(trigger, requestId: id, at: from, on: db)
+            case .inviteToSurvey:
+                try await Surveys.invite(afterClosing: id, at: now, on: db)
             }
         }
         let after = try await Self.reloaded(id, within: scope, on: db)

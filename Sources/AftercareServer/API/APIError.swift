@@ -225,7 +225,9 @@ struct APIError: Error {
         case let error as SurveyNotEditable:
             return APIError(
                 status: .conflict, code: "not_editable",
-                message: "survey \(error.id) is \(error.status.rawValue): only a draft is rewritten, a draft activated, an active one retired or sent")
+                message:
+                    "survey \(error.id) is \(error.status.rawValue): only a draft is rewritten, a draft activated, an active one retired or sent"
+            )
         case let error as LoanerNotAvailable:
             return APIError(
                 status: .conflict, code: "loaner_not_available",

@@ -101,7 +101,8 @@ struct SurveysController: Sendable {
     /// The address to send the customer (by text message or e-mail) to answer without an account.
     @Sendable func link(_ req: Request) async throws -> LinkView {
         let form = try await Surveys(req.store).form(Self.id(req))
-        return LinkView(url: PublicLink.survey(req, invitationId: form.invitation.id), expiresAt: form.invitation.expiresAt)
+        return LinkView(
+            url: PublicLink.survey(req, invitationId: form.invitation.id), expiresAt: form.invitation.expiresAt)
     }
 
     struct StaffAnswerInput: Codable {
@@ -177,7 +178,8 @@ struct SurveysController: Sendable {
                 form.invitation.id, ResponseInput(answers: input.answers, channel: .online),
                 by: Actor(name: ComplaintsController.publicActor))
         } catch is InvitationClosed {
-            throw APIError(status: .notFound, code: "not_found", message: "this survey link is unknown, used or expired")
+            throw APIError(
+                status: .notFound, code: "not_found", message: "this survey link is unknown, used or expired")
         }
         return try await Thanks(answered: true).encodeResponse(status: .created, for: req)
     }

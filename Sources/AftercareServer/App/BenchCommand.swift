@@ -12,7 +12,9 @@ import Vapor
 /// insertions. Neither touches the database. `aftercare bench stock [--entries N] [--parts N]` measures the stock
 /// ledger on the configured database (see `StockBench`); `aftercare bench billing [--entries N]` issues and pays N
 /// fee documents (see `BillingBench`); `aftercare bench returns [--entries N]` reads the depot board and the
-/// nonconformity table with N return cases (see `ReturnBench`).
+/// nonconformity table with N return cases (see `ReturnBench`); `aftercare bench voice [--entries N]` reads the complaint
+/// statistics and survey results with N complaints and ten times as many answers, and answers through a survey link
+/// (see `VoiceBench`).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "benchmark", help: "vrptw (Solomon instances) or day (the realistic day)")
@@ -33,7 +35,9 @@ struct BenchCommand: AsyncCommand {
         var threads: String?
         @Option(
             name: "entries",
-            help: "stock: ledger entries (default 10000000); billing: jobs (2000); returns: cases (100000)")
+            help:
+                "stock: ledger entries (default 10000000); billing: jobs (2000); returns: cases (100000); voice: complaints (50000)"
+        )
         var entries: String?
         @Option(name: "parts", help: "stock: parts in the stocktake warehouse (default 20000)")
         var parts: String?
@@ -94,8 +98,19 @@ struct BenchCommand: AsyncCommand {
             } catch let error as ReturnBench.Unprepared {
                 try fail(error.description)
             }
+        case "voice":
+            guard let complaints = Int(signature.entries ?? "50000"), (1...1_000_000).contains(complaints) else {
+                try fail(
+                    "--entries (the complaints; ten times as many survey answers) must be an integer from 1 to 1000000")
+            }
+            try await context.application.autoMigrate()
+            do {
+                try await VoiceBench.run(store: context.application.store, complaints: complaints) { console.print($0) }
+            } catch let error as VoiceBench.Unprepared {
+                try fail(error.description)
+            }
         default:
-            try fail("unknown benchmark \(signature.benchmark): use vrptw, day, stock, billing or returns")
+            try fail("unknown benchmark \(signature.benchmark): use vrptw, day, stock, billing, returns or voice")
         }
     }
 

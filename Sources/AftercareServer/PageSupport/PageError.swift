@@ -215,7 +215,9 @@ enum PageError {
         case is InvitationClosed:
             return one(.conflict, "answers", "surveys.error.closed")
         case let error as SurveyNotEditable:
-            return one(.conflict, "status", "surveys.error.notEditable", ["status": l.t("surveyStatus.\(error.status.rawValue)")])
+            return one(
+                .conflict, "status", "surveys.error.notEditable",
+                ["status": l.t("surveyStatus.\(error.status.rawValue)")])
         case let error as LoanerNotAvailable:
             return one(
                 .conflict, "loanerId", "returns.error.loanerNotAvailable",

@@ -64,7 +64,8 @@ extension Surveys {
         func groups(_ sql: SQLQueryString) async throws -> [SurveyResults.Group] {
             try await db.raw(sql).all().map {
                 SurveyResults.Group(
-                    id: try $0.decode(column: "id", as: Int?.self), name: try $0.decode(column: "name", as: String?.self),
+                    id: try $0.decode(column: "id", as: Int?.self),
+                    name: try $0.decode(column: "name", as: String?.self),
                     responses: try $0.decode(column: "responses", as: Int.self), score: try Self.score($0))
             }.sorted { ($1.responses, $0.name ?? "") < ($0.responses, $1.name ?? "") }
         }

@@ -198,10 +198,10 @@ public struct Surveys: Sendable {
         case .expired?:
             sql =
                 sql
-                + """
-                 AND (i.status = \(bind: InvitationStatus.expired.rawValue) OR \
-                (i.status = \(bind: InvitationStatus.pending.rawValue) AND i.expires_at <= \(bind: now)))
-                """
+                    + """
+                     AND (i.status = \(bind: InvitationStatus.expired.rawValue) OR \
+                    (i.status = \(bind: InvitationStatus.pending.rawValue) AND i.expires_at <= \(bind: now)))
+                    """
         case let other?: sql = sql + " AND i.status = \(bind: other.rawValue)"
         case nil: break
         }
@@ -257,7 +257,9 @@ public struct Surveys: Sendable {
             }
             guard survey.status == .active else { throw SurveyNotEditable(id: surveyId, status: survey.status) }
             var condition: SQLQueryString = "c.archived_at IS NULL"
-            if let scoped = ScopeSQL.orgUnitCondition("c.org_unit_id", scope) { condition = condition + " AND " + scoped }
+            if let scoped = ScopeSQL.orgUnitCondition("c.org_unit_id", scope) {
+                condition = condition + " AND " + scoped
+            }
             if let tier = round.tier { condition = condition + " AND c.tier = \(bind: tier.rawValue)" }
             if let unit = round.orgUnitId {
                 guard
@@ -356,12 +358,14 @@ public struct Surveys: Sendable {
                 ).returning("id").first(decodingColumn: "id", as: Int.self)!
             for question in survey.questions {
                 guard let answer = input.answers[question.key] else { continue }
-                try await db.insert(into: "survey_answers").columns("response_id", "question_key", "number", "options", "text")
-                    .values(
-                        SQLBind(responseId), SQLBind(question.key), SQLBind(answer.number),
-                        SQLBind(answer.options.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") }),
-                        SQLBind(answer.text?.trimmed.nilIfEmpty)
-                    ).run()
+                try await db.insert(into: "survey_answers").columns(
+                    "response_id", "question_key", "number", "options", "text"
+                )
+                .values(
+                    SQLBind(responseId), SQLBind(question.key), SQLBind(answer.number),
+                    SQLBind(answer.options.flatMap { $0.isEmpty ? nil : $0.joined(separator: ",") }),
+                    SQLBind(answer.text?.trimmed.nilIfEmpty)
+                ).run()
             }
             try await db.update("survey_invitations").set("status", to: InvitationStatus.answered.rawValue)
                 .set("answered_at", to: now).where("id", .equal, id).run()

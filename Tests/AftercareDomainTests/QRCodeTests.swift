@@ -17,6 +17,11 @@ struct QRGolden: Sendable, CustomTestStringConvertible {
         rows.split(separator: "\n").map { row in row.map { $0 == "1" } }
     }
 
+    /// A matrix written the way the goldens are, for readable differences.
+    static func rows(_ matrix: [[Bool]]) -> String {
+        matrix.map { row in String(row.map { $0 ? "1" : "0" }) }.joined(separator: "\n")
+    }
+
     var testDescription: String { "v\(version) mask \(mask): \(text.prefix(40))" }
 }
 
@@ -147,7 +152,7 @@ struct QRCodeTests {
         // then
         #expect(matrix.count == 17 + 4 * golden.version)
         #expect(matrix.allSatisfy { $0.count == matrix.count })
-        #expect(matrix == golden.matrix)
+        #expect(QRGolden.rows(matrix) == golden.rows)
     }
 
     @Test("the smallest version and the mask of lowest penalty are the ones segno chose", arguments: QRGolden.all)
@@ -157,7 +162,7 @@ struct QRCodeTests {
         // then
         #expect(encoded.version == golden.version)
         #expect(encoded.mask == golden.mask)
-        #expect(QRCode.matrix(for: golden.text) == golden.matrix)
+        #expect(QRCode.matrix(for: golden.text).map(QRGolden.rows) == golden.rows)
     }
 
     @Test(

@@ -47,7 +47,7 @@ public enum QRCode {
         encode(text, version: version, mask: mask)?.modules
     }
 
-    /// The code with the version and mask it was given.
+    /// The code with the version and the mask it has, forced or chosen; nil as for `matrix(for:version:mask:)`.
     static func encode(_ text: String, version forcedVersion: Int?, mask forcedMask: Int?)
         -> (modules: [[Bool]], version: Int, mask: Int)?
     {
@@ -184,6 +184,8 @@ public enum QRCode {
         return rest
     }
 
+    /// `text` for XML content or an attribute: the markup characters as entities, the characters XML 1.0 does not
+    /// allow left out.
     static func xmlEscaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -446,9 +448,11 @@ public enum QRCode {
 
         // MARK: Penalty (ISO/IEC 18004 7.8.3.1, Table 11)
 
-        /// The penalty of the masked symbol before its format and version information are written: N1 runs of
-        /// five or more, N2 2×2 blocks, N3 finder-like 1:1:3:1:1 patterns beside four light modules (outside the
-        /// symbol counts as light), N4 the departure of the dark share from 50 %.
+        /// The penalty of the masked symbol before its format and version information (and the dark module) are
+        /// written, as in the standard's order of steps (masking is step 6, format and version information step
+        /// 7; segno evaluates the same way): N1 runs of five or more, N2 2×2 blocks, N3 finder-like 1:1:3:1:1
+        /// patterns with four light modules before or after them (outside the symbol counts as light; a pattern
+        /// counted is skipped whole), N4 the departure of the dark share from 50 % in whole steps of 5 %.
         var penalty: Int {
             var score = 0
             var line = [Bool](repeating: false, count: size)

@@ -218,6 +218,35 @@ struct APIError: Error {
             return APIError(
                 status: .tooManyRequests, code: "locked",
                 message: "too many submissions from this address; try again after \(Timestamp.format(error.until))")
+        case let error as SuggestionStepNotAllowed:
+            return .refused("suggestion \(error.id)", status: error.status, event: error.event, allowed: error.allowed)
+        case let error as RewardRefused:
+            let suggestion = "suggestion \(error.suggestionId.map(String.init) ?? "")"
+            let reward = "reward \(error.rewardId.map(String.init) ?? "")"
+            switch error.reason {
+            case .notAdopted:
+                return APIError(
+                    status: .conflict, code: "not_adopted",
+                    message: "\(suggestion) is not adopted: only an adopted suggestion is rewarded")
+            case .alreadyRewarded:
+                return APIError(
+                    status: .conflict, code: "already_rewarded",
+                    message: "\(suggestion) already has a reward proposed or approved")
+            case .alreadyDecided:
+                return APIError(
+                    status: .conflict, code: "not_editable", message: "\(reward) is approved or refused already")
+            case .notApprover:
+                return APIError(
+                    status: .forbidden, code: "forbidden", message: "your roles do not allow approveRewards")
+            case .ownProposal:
+                return APIError(
+                    status: .forbidden, code: "own_proposal",
+                    message: "\(reward) was proposed by you: another manager approves or refuses it")
+            }
+        case let error as CustomerVisitClosed:
+            return APIError(
+                status: .conflict, code: "not_editable",
+                message: "customer visit \(error.id) is \(error.status.rawValue) already")
         case let error as InvitationClosed:
             return APIError(
                 status: .conflict, code: "not_editable",

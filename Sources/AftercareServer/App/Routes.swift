@@ -55,6 +55,8 @@ func routes(_ app: Application) throws {
     ReportController().register(api)
     ComplaintsController().register(api)
     SurveysController().register(api)
+    SuggestionsController().register(api)
+    VoiceController().register(api)
 
     // the archive as CSV.
     api.get("customers", "export.csv") { req async throws -> Response in
@@ -102,6 +104,11 @@ func routes(_ app: Application) throws {
     ComplaintPages().register(root)
     StatementPages().register(root)
     ComplaintStatsPages().register(root)
+    SuggestionPages().register(root)
+    PortalSuggestionPages().register(root)
+    PublicSuggestionPages().register(root)
+    CustomerVisitPages().register(root)
+    MysteryShoppingPages().register(root)
     ReportPages().register(root)
     QualitySetupPages().register(root)
     SLAPages().register(root)

@@ -212,6 +212,21 @@ enum PageError {
                 ["status": l.t("improvement.status.\(error.status.rawValue)")])
         case let error as PublicFormLimited:
             return one(.tooManyRequests, "form", "complaints.error.tooMany", ["time": l.dateTime(error.until)])
+        // Suggestions
+        case let error as SuggestionStepNotAllowed:
+            return one(
+                .conflict, "event", "suggestions.error.stepNotAllowed",
+                [
+                    "event": l.t("suggestion.event.\(error.event.rawValue)"),
+                    "status": l.t("suggestion.status.\(error.status.rawValue)"),
+                ])
+        case let error as RewardRefused:
+            let forbidden = error.reason == .notApprover || error.reason == .ownProposal
+            return one(forbidden ? .forbidden : .conflict, "reward", "suggestions.error.\(error.reason.rawValue)")
+        case let error as CustomerVisitClosed:
+            return one(
+                .conflict, "status", "voice.error.visitClosed",
+                ["status": l.t("customerVisitStatus.\(error.status.rawValue)")])
         case is InvitationClosed:
             return one(.conflict, "answers", "surveys.error.closed")
         case let error as SurveyNotEditable:

@@ -41,6 +41,10 @@ struct Chrome: Encodable {
         var canFileComplaints = false
         var canAnswerStatements = false
         var canViewComplaintStats = false
+        /// suggestions, surveys, customer visits and mystery shopping.
+        var canHandleSuggestions = false
+        var canPlanCustomerVisits = false
+        var canMysteryShop = false
         var hasVan = false
         /// Unread notifications, `99+` beyond 99; `nil` when none.
         var unread: String?
@@ -74,6 +78,8 @@ extension Chrome {
                     canHandleComplaints: $0.may(.handleComplaints), canFileComplaints: $0.may(.fileComplaints),
                     canAnswerStatements: $0.may(.answerStatements),
                     canViewComplaintStats: $0.may(.viewComplaintStats),
+                    canHandleSuggestions: $0.may(.handleSuggestions),
+                    canPlanCustomerVisits: $0.may(.planCustomerVisits), canMysteryShop: $0.may(.mysteryShopping),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),
                     unread: unread.flatMap { $0 == 0 ? nil : $0 > 99 ? "99+" : localizer.number($0) })
             },

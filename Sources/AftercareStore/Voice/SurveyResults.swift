@@ -5,7 +5,7 @@ import SQLKit
 extension Surveys {
     /// The sums a `SatisfactionScore` is made of, as SQL over `survey_responses r`.
     static let scoreColumns = """
-        COUNT(*) AS responses, COUNT(r.csat) AS ratings, COALESCE(SUM(r.csat), 0) AS rating_sum, \
+        COUNT(*) AS responses, COUNT(r.csat) AS ratings, CAST(COALESCE(SUM(r.csat), 0) AS BIGINT) AS rating_sum, \
         SUM(CASE WHEN r.csat >= 4 THEN 1 ELSE 0 END) AS satisfied, \
         SUM(CASE WHEN r.nps >= 9 THEN 1 ELSE 0 END) AS promoters, \
         SUM(CASE WHEN r.nps >= 7 AND r.nps <= 8 THEN 1 ELSE 0 END) AS passives, \

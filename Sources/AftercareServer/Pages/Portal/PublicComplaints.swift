@@ -34,7 +34,7 @@ struct PublicComplaintPages: Sendable {
     func page(
         _ req: Request, _ typed: PublicComplaintPages.PublicForm, errors: [FieldMessage] = [], status: HTTPStatus = .ok
     ) async throws -> Response {
-        let issued = Self.issue(at: req.store.now, signing: req.authSettings.signing)
+        let issued = PublicFormGuard.issue(at: req.store.now, signing: req.authSettings.signing)
         return try await PageRenderer.render(
             "complain", title: "publicComplaint.title",
             Self.formModel(typed, issued: issued, req.localizer, errors: errors), for: req, status: status)
@@ -73,29 +73,12 @@ struct PublicComplaintPages: Sendable {
     /// store's and `PageError` has nothing to say about them.
     @Sendable func submit(_ req: Request) async throws -> Response {
         let form = try FormReader(req)
-        if form.string("website") != nil {
-            req.logger.notice("public complaint refused: the hidden field was filled")
-            return req.redirect(to: "/complain/thanks")
-        }
         var v = AftercareDomain.Validator()
         let typed = Self.typed(form, into: &v)
-        let l = req.localizer
-        let now = req.store.now
-        if let refusal = Self.refusal(
-            Self.check(form.string("issued"), at: now, signing: req.authSettings.signing), l)
-        {
-            req.logger.notice("public complaint refused: the form time was missing, forged, too old or too young")
-            return try await page(req, typed, errors: [refusal], status: .unprocessableEntity)
-        }
-        do {
-            try await PublicForms.admit(address: req.clientAddress, at: now, in: req.store)
-        } catch let limited as PublicFormLimited {
-            req.logger.notice("public complaint refused: too many from one address")
-            let message = l.t("publicComplaint.error.limited")
-                .replacingOccurrences(of: "{time}", with: l.dateTime(limited.until))
-            return try await page(
-                req, typed, errors: [FieldMessage(field: "form", label: "", message: message)],
-                status: .tooManyRequests)
+        switch try await PublicFormGuard.screen(req, form, prefix: "publicComplaint", what: "complaint") {
+        case .robot: return req.redirect(to: "/complain/thanks")
+        case .refused(let message, let status): return try await page(req, typed, errors: [message], status: status)
+        case .admitted: break
         }
         return try await FormCycle.run(req, page: "/complain", labels: Self.labels) {
             try v.finish()

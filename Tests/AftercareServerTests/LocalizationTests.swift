@@ -76,6 +76,33 @@ struct LocalizationTests {
 
     /// Every label built as `prefix.<value>`, by prefix: the values the code can put there.
     static let valueKeys: [String: [String]] = [
+        // The customer's voice (issue 17): complaints, statements, improvements, suggestions, surveys, visits, mystery
+        // shopping.
+        "complaint.status": ComplaintStatus.allCases.map(\.rawValue),
+        "complaint.event": ComplaintEventKind.allCases.map(\.rawValue) + [
+            "open", "assign", "askStatement", "statementAnswered",
+        ],
+        "complaint.subject": ComplaintSubject.allCases.map(\.rawValue),
+        "complaint.severity": ComplaintSeverity.allCases.map(\.rawValue),
+        "complaint.wish": ComplaintWish.allCases.map(\.rawValue),
+        "complaint.cause": ComplaintCause.allCases.map(\.rawValue),
+        "complaint.responsibility": ComplaintResponsibility.allCases.map(\.rawValue),
+        "complaint.compensation": CompensationKind.allCases.map(\.rawValue),
+        "complaint.review": ["pending"] + ReviewVerdict.allCases.map(\.rawValue),
+        "portalComplaints.next": ComplaintStatus.allCases.map(\.rawValue),
+        "statement.status": StatementStatus.allCases.map(\.rawValue),
+        "improvement.status": ImprovementStatus.allCases.map(\.rawValue),
+        "suggestion.status": SuggestionStatus.allCases.map(\.rawValue),
+        "suggestion.event": ["open"] + SuggestionEventKind.allCases.map(\.rawValue) + [
+            "rewardProposed", "rewardApproved", "rewardRefused",
+        ],
+        "reward.kind": RewardKind.allCases.map(\.rawValue), "reward.status": RewardStatus.allCases.map(\.rawValue),
+        "surveyStatus": SurveyStatus.allCases.map(\.rawValue), "surveyPurpose": SurveyPurpose.allCases.map(\.rawValue),
+        "surveyChannel": SurveyChannel.allCases.map(\.rawValue), "questionKind": QuestionKind.allCases.map(\.rawValue),
+        "invitationStatus": InvitationStatus.allCases.map(\.rawValue),
+        "surveys.closed": ["answered", "cancelled", "expired"],
+        "customerVisitStatus": CustomerVisitStatus.allCases.map(\.rawValue),
+        "visitor": Visitor.allCases.map(\.rawValue), "mysteryCriterion": MysteryCriterion.allCases.map(\.rawValue),
         "returnStatus": ReturnStatus.allCases.map(\.rawValue), "returnNext": ReturnStatus.allCases.map(\.rawValue),
         "returnWish": ReturnWish.allCases.map(\.rawValue), "returnShipping": ReturnShipping.allCases.map(\.rawValue),
         "returnResolution": ReturnResolution.allCases.map(\.rawValue),
@@ -147,6 +174,8 @@ struct LocalizationTests {
     /// are parts of a longer key.
     static let guardedPrefixes: Set<String> = [
         "field", "problem", "error", "factor", "unplanned", "quantity", "lines", "week", "targets", "target", "skill",
+        // the mystery-shopping form, one field per criterion
+        "scores",
         "serials", "price", "issueSerials", "expiresOn", "rate", "travel", "training", "units", "parts",
         "labour",
         // the depot's inspection and shipment forms, one field per unit

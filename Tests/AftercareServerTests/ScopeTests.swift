@@ -43,6 +43,12 @@ struct ScopeTests {
         var returnPhoto: Int
         var complaint: Int
         var statement: Int
+        var suggestion: Int
+        var reward: Int
+        var invitation: Int
+        var customerVisit: Int
+        var meeting: Int
+        var inspection: Int
 
         static func make(_ app: Application, _ world: TwoBranches, southAgent: Int) async throws -> SouthRecords {
             let store = app.store
@@ -196,6 +202,59 @@ struct ScopeTests {
                 \(bind: Date()), 'asked') RETURNING id
                 """
             ).first(decodingColumn: "id", as: Int.self)!
+            // The customer's voice of the south branch (issue 17): a suggestion with a reward, a survey invitation,
+            // a periodic visit, a committee meeting, a mystery-shopping record.
+            let suggestion = try await store.sql.raw(
+                """
+                INSERT INTO suggestions (number, org_unit_id, customer_id, name, channel, text, status, ack_due_at, \
+                created_by, version, created_at, updated_at) VALUES ('SUG-2026-900001', \(bind: world.south.id), \
+                \(bind: world.southCustomer.id), 'south', 'phone', 'idea', 'adopted', \(bind: Date()), 'test', 1, \
+                \(bind: Date()), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let reward = try await store.sql.raw(
+                """
+                INSERT INTO suggestion_rewards (suggestion_id, kind, points, currency, description, status, \
+                proposed_by, proposed_at) VALUES (\(bind: suggestion), 'points', 100, 'CNY', 'thanks', 'proposed', \
+                'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let survey = try await store.sql.raw(
+                """
+                INSERT INTO surveys (title, purpose, status, questions, created_by, version, created_at, updated_at) \
+                VALUES ('{"en":"S"}', 'perJob', 'active', '[]', 'test', 1, \(bind: Date()), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let invitation = try await store.sql.raw(
+                """
+                INSERT INTO survey_invitations (survey_id, customer_id, request_id, org_unit_id, tier, expires_at, \
+                status, created_by, created_at) VALUES (\(bind: survey), \(bind: world.southCustomer.id), \
+                \(bind: world.southRequest.id), \(bind: world.south.id), 'regular', \
+                \(bind: Date().addingTimeInterval(86400)), 'pending', 'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let customerVisit = try await store.sql.raw(
+                """
+                INSERT INTO customer_visits (customer_id, org_unit_id, visitor, due_on, status, created_by, version, \
+                created_at, updated_at) VALUES (\(bind: world.southCustomer.id), \(bind: world.south.id), \
+                'accountManager', '2026-12-01', 'planned', 'test', 1, \(bind: Date()), \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let meeting = try await store.sql.raw(
+                """
+                INSERT INTO committee_meetings (org_unit_id, held_on, attendees, minutes, decisions, created_by, \
+                version, created_at, updated_at) VALUES (\(bind: world.south.id), '2026-11-20', 'a', 'm', \
+                '[{"text":"d","owner":"o","dueOn":"2026-12-20","done":false}]', 'test', 1, \(bind: Date()), \
+                \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
+            let inspection = try await store.sql.raw(
+                """
+                INSERT INTO mystery_inspections (org_unit_id, inspected_on, scenario, scores, total, findings, \
+                inspector, created_by, created_at) VALUES (\(bind: world.south.id), '2026-11-20', 's', '{}', 60, 'f', \
+                'i', 'test', \(bind: Date())) RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int.self)!
             let qualitySettings = try await Records<QualitySettingsRecord>(store).create(
                 .init(orgUnitId: world.south.id, repeatWindowDays: 60, spotCheckShare: 500), by: .system)
             _ = try await ServiceRequests(store).post(
@@ -216,7 +275,9 @@ struct ScopeTests {
                 requisition: requisition.id, order: order.id, stocktake: stocktake.id, feeSchedule: feeSchedule.id,
                 report: report, photo: photo, spotCheck: spotCheck, qualitySettings: qualitySettings.id, quote: quote,
                 document: document, returnCase: returnCase, loaner: loaner.id, nonconformity: nonconformity,
-                returnPhoto: returnPhoto, complaint: complaint, statement: statement)
+                returnPhoto: returnPhoto, complaint: complaint, statement: statement, suggestion: suggestion,
+                reward: reward, invitation: invitation, customerVisit: customerVisit, meeting: meeting,
+                inspection: inspection)
         }
     }
 
@@ -244,6 +305,14 @@ struct ScopeTests {
         if text.contains("stocktakes") { return "\(south.stocktake)" }
         if text.contains("sla/calendars") { return "\(south.calendar)" }
         if text.contains("v1/statements") || text.hasPrefix("statements") { return "\(south.statement)" }
+        if text.contains("suggestion-rewards") { return "\(south.reward)" }
+        if text.contains("suggestions") { return "\(south.suggestion)" }
+        if text.contains("survey-invitations") || text.hasPrefix("surveys/invitations") || text.hasPrefix("portal/surveys") {
+            return "\(south.invitation)"
+        }
+        if text.contains("customer-visits") { return "\(south.customerVisit)" }
+        if text.contains("committee-meetings") { return "\(south.meeting)" }
+        if text.contains("mystery") { return "\(south.inspection)" }
         if text.contains("v1/complaints") || text.hasPrefix("complaints") { return "\(south.complaint)" }
         if text.contains("service-requests") || text.hasPrefix("requests") { return "\(world.southRequest.id)" }
         if text.contains("visits") { return "\(south.visit)" }
@@ -288,7 +357,10 @@ struct ScopeTests {
                     // The parts catalogue is shared too (each part's stock lists only the caller's warehouses).
                     !key.contains(" /parts/"), !key.contains("/api/v1/parts/"),
                     // So is the fault-code catalogue (R-5.1).
-                    !key.contains("/api/v1/fault-codes/"), !key.contains("/quality/setup/fault-codes/")
+                    !key.contains("/api/v1/fault-codes/"), !key.contains("/quality/setup/fault-codes/"),
+                    // Questionnaires and improvement actions belong to the whole organisation (R-10.2, R-9.3).
+                    !key.contains("/api/v1/surveys/"), !key.contains(" /surveys/:id"),
+                    !key.contains("improvement-actions/")
                 else { continue }
                 let id = Self.foreignId(
                     route.path, world, southUser: south.user.id, southToken: southTokenId, south: southRecords)

@@ -76,6 +76,8 @@ struct SuggestionsController: Sendable {
     @Sendable func decide(_ req: Request) async throws -> SuggestionRewardView {
         let principal = try req.requirePrincipal()
         let id = try Self.id(req)
+        // Another branch's reward is not found, whatever the body says.
+        _ = try await Suggestions(req.store).reward(id)
         let input = try JSONBody.create(DecisionInput.self, req)
         return try await Suggestions(req.store).decideReward(
             id, approve: input.approve, note: input.note, by: principal)

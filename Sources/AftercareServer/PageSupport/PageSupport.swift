@@ -41,6 +41,8 @@ struct Chrome: Encodable {
         var canFileComplaints = false
         var canAnswerStatements = false
         var canViewComplaintStats = false
+        var canViewSurveyResults = false
+        var canRecordSurveyAnswers = false
         /// suggestions, surveys, customer visits and mystery shopping.
         var canHandleSuggestions = false
         var canPlanCustomerVisits = false
@@ -78,6 +80,8 @@ extension Chrome {
                     canHandleComplaints: $0.may(.handleComplaints), canFileComplaints: $0.may(.fileComplaints),
                     canAnswerStatements: $0.may(.answerStatements),
                     canViewComplaintStats: $0.may(.viewComplaintStats),
+                    canViewSurveyResults: $0.may(.viewSurveyResults),
+                    canRecordSurveyAnswers: $0.may(.recordSurveyAnswers),
                     canHandleSuggestions: $0.may(.handleSuggestions),
                     canPlanCustomerVisits: $0.may(.planCustomerVisits), canMysteryShop: $0.may(.mysteryShopping),
                     hasVan: $0.roles.contains(.fieldEngineer) && $0.may(.requestParts),

@@ -281,6 +281,15 @@ extension Suggestions {
     /// a manager approves or refuses a proposed reward (refusing needs the reason). Only those who approve
     /// rewards decide, and never on a reward they proposed themselves; a reward of a suggestion the caller does not see
     /// is not found. The decision is on the suggestion's timeline and in the audit trail.
+    /// A reward, when the caller's scope sees its suggestion (404 otherwise, like a missing one).
+    public func reward(_ rewardId: Int) async throws -> SuggestionRewardView {
+        let reward = try await Self.loadReward(rewardId, on: store.sql)
+        guard try await Self.load(reward.suggestionId, within: store.scope, on: store.sql) != nil else {
+            throw RecordNotFound(entity: Self.rewardEntity, id: rewardId)
+        }
+        return reward
+    }
+
     public func decideReward(_ rewardId: Int, approve: Bool, note: String?, by principal: Principal) async throws
         -> SuggestionRewardView
     {

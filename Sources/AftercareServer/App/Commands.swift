@@ -44,6 +44,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoReturns.load(into: context.application.store)
         try await DemoComplaints.load(into: context.application.store)
         try await DemoSurveys.load(into: context.application.store)
+        try await DemoVoice.load(into: context.application.store)
         console.print("demo: \(logins.count) logins, password \(DemoUsers.password)")
     }
 }

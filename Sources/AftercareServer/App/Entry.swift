@@ -43,6 +43,7 @@ public enum AftercareMain {
                     try await DemoReturns.load(into: app.store)
                     try await DemoComplaints.load(into: app.store)
                     try await DemoSurveys.load(into: app.store)
+                    try await DemoVoice.load(into: app.store)
                     // Strangers' mail goes to the East China desk, where the demo's hotline agent works.
                     if app.mailSettings.unitCode == nil { app.storage[MailSettingsKey.self]?.unitCode = "BR-EC" }
                     try await DemoMail.load(into: app.store, vault: app.vault, unitCode: app.mailSettings.unitCode)

@@ -61,6 +61,11 @@ Runs against a server started with `aftercare serve --demo` (demo logins, passwo
                  (华东分公司) for a statement; BR-EC's dispatcher answers on /statements at 375 px without seeing the
                  note and gets a 403 on the complaint; the handler records the findings, resolves, records "not
                  satisfied", handles it again, resolves again, records "satisfied" and closes it
+  surveys        issue 17: the agent opens a pending invitation from /surveys/invitations and reads its signed link;
+                 signed out at 375 px the link's questionnaire (in the page's language, no sideways scroll) is
+                 answered by tapping the scales and choices, with a comment, and thanks; the same link again is the
+                 one 404 "can no longer be used" page without the customer's name; the manager's /surveys/results
+                 shows the NPS and the comment
   phone-all      375x812: every page template the run landed on (ids collapsed, one visit each, as the
                  user who saw it; half of each user's pages in es, half in zh-Hant) must not scroll sideways
                  (document.documentElement.scrollWidth <= innerWidth + 1); the failure names the widest
@@ -122,7 +127,8 @@ PASSWORD = "aftercare-demo"
 PRINT_TITLE_ZH_HANS = "售后服务登记表"
 REPORT_PRINT_TITLE_ZH_HANS = "售后服务报告单"
 SCENARIOS = ["staff-flow", "portal", "languages", "role-homes", "phone", "sla", "login-errors", "dispatch", "parts", "issue14",
-             "fees", "reports", "billing", "returns", "complaints", "phone-all"]
+             "fees", "reports", "billing", "returns", "complaints", "surveys",
+             "phone-all"]
 LOCALES = Path(__file__).resolve().parent.parent / "Resources" / "Locales"
 # A catalogue key shown as such: `sla.queueTitle`, `followUps.title`, `followUpOutcome.solved`, ...
 RAW_KEY_RE = re.compile(
@@ -2933,6 +2939,92 @@ class Suite:
         self.expect(not self.css("form.step-form"), "a closed complaint offers the handler no more steps",
                     str([f.get_attribute("id") for f in self.css("form.step-form")]))
 
+    # --- scenario: surveys (issue 17) -------------------------------------------------------
+    CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+    def surveys_flow(self) -> None:
+        """Issue 17, a survey answered from its link on a phone: the agent opens a pending invitation from the worklist
+        and reads the customer's signed link; signed out, at 375 px, the link shows the questionnaire in the page's
+        language (no sideways scroll); every question is answered by tapping its labels (1-5 ratings, the 0-10 NPS
+        scale, choices) with a comment, and the thanks page follows; the same link again is the one "this link can no
+        longer be used" page (404) without the customer's name; the manager's results show the NPS and the comment."""
+        comment = f"浏览器测试 {self.stamp}：手机上填写回访问卷，希望上门前先电话确认时间。"
+
+        # 1. The agent's worklist and one pending invitation's signed link.
+        self.sign_in("agent")
+        self.go("/surveys/invitations", "survey worklist", expect="table#invitations")
+        links = self.css("table#invitations tr.invitation-row[data-status='pending'] a.invitation-link")
+        self.require(bool(links), "the worklist lists pending invitations",
+                     f"{len(self.css('tr.invitation-row'))} rows")
+        self.click_to(links[0], "pending invitation", expect="#invitation-status")
+        self.require(re.fullmatch(r"/surveys/invitations/\d+", self.path()) is not None,
+                     "the row opens /surveys/invitations/{id}", f"at {self.path()}")
+        customer = self.text("#invitation-customer")
+        field = self.one("input#invitation-link", "the pending invitation shows its link (input#invitation-link)")
+        link = field.get_attribute("value") or ""
+        self.expect(field.get_attribute("readonly") is not None and link.startswith(self.base + "/s/"),
+                    "the link is a read-only field with this server's /s/<token>", repr(link))
+        self.require(bool(customer) and re.search(r"/s/[^/?#]+$", link) is not None,
+                     "the invitation names its customer and has a signed link", f"customer {customer!r}, link {link!r}")
+        self.info(f"invitation {self.path()} for {customer!r}: {link}")
+
+        # 2. Signed out, on a phone: the questionnaire, answered by tapping.
+        self.fresh_session()
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self.PHONE_METRICS)
+        try:
+            self.go(link, "survey link at 375 px", expect="form#survey-form")
+            self.no_sideways_scroll("/s/<token>")
+            lang = self.html_lang()
+            questions = self.css("form#survey-form fieldset.survey-question")
+            texts = [self.text("#survey-title")] + [self.text_of("legend", q) for q in questions]
+            zh = lang.startswith("zh")
+            self.expect(bool(questions) and all(texts) and all(bool(self.CJK_RE.search(t)) == zh for t in texts)
+                        and self.t("publicSurvey.intro") in self.body_text(),
+                        f"the questionnaire and its {len(questions)} questions are in the page's language ({lang})",
+                        f"{texts[:3]}")
+            self.expect(customer not in self.driver.page_source, "the questionnaire does not name the customer")
+            kinds = []
+            for q in questions:
+                kind = (q.get_attribute("class") or "").split()[-1].removeprefix("survey-")
+                kinds.append(kind)
+                if kind == "text":
+                    self.fill(self.one("textarea", within=q), comment)
+                    continue
+                inputs = self.css("input", within=q)
+                pick = {"rating": "4", "nps": "9"}.get(kind)
+                choice = next((i for i in inputs if i.get_attribute("value") == pick), inputs[0] if inputs else None)
+                if choice is None:
+                    self.require(False, f"question {q.get_attribute('id')} ({kind}) has choices to tap")
+                self.one(f"label[for='{choice.get_attribute('id')}']", within=q).click()
+                self.expect(choice.is_selected(), f"tapping the label chose {kind} {choice.get_attribute('value')}")
+            self.info("questions: " + ", ".join(kinds))
+            self.expect("text" in kinds, "the questionnaire asks for a comment", str(kinds))
+            self.shot("survey answered at 375 px")
+            self.click_to(self.one("#survey-submit"), "survey thanks at 375 px", expect="body")
+            self.require(self.path() == "/s/thanks" and self.has("#survey-thanks"), "sending the answers thanks",
+                         f"at {self.path()}; errors {self.field_errors()}")
+            self.no_sideways_scroll("/s/thanks")
+
+            # 3. The same link again: the one closed page.
+            self.go(link, "survey link again", expect="#survey-link-closed")
+            self.expect(self.status_code() == 404 and not self.has("form#survey-form"),
+                        "the answered link is the closed page with HTTP 404", f"HTTP {self.status_code()}")
+            self.expect(customer not in self.driver.page_source, "the closed page does not name the customer")
+            self.no_sideways_scroll("/s/<token> (closed)")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        # 4. The manager's results count it.
+        self.sign_in("manager")
+        self.go("/surveys/results", "survey results", expect="#results-nps")
+        responses = re.sub(r"\D", "", self.text("#results-responses"))
+        self.expect(bool(self.text("#results-nps")) and responses not in ("", "0"),
+                    "the results show the NPS and the number of responses",
+                    f"NPS {self.text('#results-nps')!r}, responses {self.text('#results-responses')!r}")
+        self.expect(comment in self.text("#results-comments"), "the results list the comment sent from the phone",
+                    self.text("#results-comments")[:200])
+        self.info(f"results: {self.text('#results-responses')!r} responses, NPS {self.text('#results-nps')!r}")
+
     # --- 375 px: every page the run landed on ---------------------------------------------------
     def phone_all(self) -> None:
         """Each page template the run landed on, at 375x812, as the user who saw it, once: half of each user's pages
@@ -3020,6 +3112,7 @@ class Suite:
             "billing": self.billing_flow,
             "returns": self.returns_flow,
             "complaints": self.complaints_flow,
+            "surveys": self.surveys_flow,
             "phone-all": self.phone_all,
         }
         timings = []

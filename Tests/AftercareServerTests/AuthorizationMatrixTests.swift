@@ -102,7 +102,8 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/reports/surveys": .action(.viewSurveyResults),
         "GET /api/v1/public/surveys/:token": .open, "POST /api/v1/public/surveys/:token": .open,
         // periodic customer visits, committee meetings, mystery shopping
-        "GET /customer-visits": .action(.planCustomerVisits), "POST /customer-visits/plan": .action(.planCustomerVisits),
+        "GET /customer-visits": .action(.planCustomerVisits),
+        "POST /customer-visits/plan": .action(.planCustomerVisits),
         "POST /customer-visits/rules": .action(.planCustomerVisits),
         "POST /customer-visits/:id/record": .action(.planCustomerVisits),
         "POST /customer-visits/:id/cancel": .action(.planCustomerVisits),

@@ -307,7 +307,9 @@ struct ScopeTests {
         if text.contains("v1/statements") || text.hasPrefix("statements") { return "\(south.statement)" }
         if text.contains("suggestion-rewards") { return "\(south.reward)" }
         if text.contains("suggestions") { return "\(south.suggestion)" }
-        if text.contains("survey-invitations") || text.hasPrefix("surveys/invitations") || text.hasPrefix("portal/surveys") {
+        if text.contains("survey-invitations") || text.hasPrefix("surveys/invitations")
+            || text.hasPrefix("portal/surveys")
+        {
             return "\(south.invitation)"
         }
         if text.contains("customer-visits") { return "\(south.customerVisit)" }

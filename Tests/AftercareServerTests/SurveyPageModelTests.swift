@@ -22,7 +22,8 @@ struct SurveyPageModelTests {
 
     /// The per-job questionnaire: a rating (CSAT), the NPS question, a single choice, a multiple choice and a comment.
     static let questions: [Question] = [
-        Question(key: "q1", kind: .rating, text: ["zh-Hans": "您对本次服务满意吗？", "en": "How satisfied are you with the service?"]),
+        Question(
+            key: "q1", kind: .rating, text: ["zh-Hans": "您对本次服务满意吗？", "en": "How satisfied are you with the service?"]),
         Question(key: "recommend", kind: .nps, text: ["en": "How likely are you to recommend us?"]),
         Question(
             key: "ontime", kind: .single, text: ["zh-Hans": "工程师是否准时到达？", "en": "Did the engineer arrive on time?"],
@@ -45,7 +46,9 @@ struct SurveyPageModelTests {
             createdBy: "wang.li", version: 3, createdAt: F.at(8), updatedAt: F.at(9))
     }
 
-    static func invitation(_ status: InvitationStatus = .pending, expires: Date = F.at(9).addingTimeInterval(86400 * 20))
+    static func invitation(
+        _ status: InvitationStatus = .pending, expires: Date = F.at(9).addingTimeInterval(86400 * 20)
+    )
         -> InvitationView
     {
         InvitationView(
@@ -147,7 +150,9 @@ struct SurveyPageModelTests {
         #expect(P.emptyBuilder().rows.allSatisfy { $0.isEmpty && $0.required && $0.kind == "rating" })
     }
 
-    @Test("the questionnaire's page: a draft has its builder and may be activated; an active periodic one is sent in rounds")
+    @Test(
+        "the questionnaire's page: a draft has its builder and may be activated; an active periodic one is sent in rounds"
+    )
     func questionnairePage() {
         let l = F.localizer(.zhHans)
         let manager = F.principal([.serviceManager])
@@ -158,7 +163,9 @@ struct SurveyPageModelTests {
         let active = P.surveyPageModel(
             P.SurveyPageData(survey: Self.survey(.active, purpose: .periodic), sent: 25), principal: manager, l)
         #expect(active.builder == nil && active.questions.count == 5)
-        #expect(active.questions[2].options == ["是", "否"] && active.questions[1].text == "How likely are you to recommend us?")
+        #expect(
+            active.questions[2].options == ["是", "否"]
+                && active.questions[1].text == "How likely are you to recommend us?")
         #expect(active.statusButtons.map(\.status) == ["retired"])
         #expect(active.round?.tierOptions.first?.selected == true && active.round?.sampleSize == "100")
         #expect(active.notice == l.t("surveys.roundSent").replacingOccurrences(of: "{n}", with: l.number(25)))
@@ -255,7 +262,8 @@ struct SurveyPageModelTests {
         #expect(chart?.gridlines.map(\.zero) == [false, false, true, false, false])
         #expect(chart?.title == l.t("surveyResults.chartTitle"))
         #expect(model.channels.map(\.code) == ["phone", "online", "letter"])
-        #expect(model.channels.map(\.share) == [P.percent(6, of: 10, l), P.percent(4, of: 10, l), P.percent(0, of: 10, l)])
+        #expect(
+            model.channels.map(\.share) == [P.percent(6, of: 10, l), P.percent(4, of: 10, l), P.percent(0, of: 10, l)])
         #expect(model.channels.last?.count == "0" && model.channels.last?.width == "0.0")
         let scores = [
             l.t("surveyResults.commentRating").replacingOccurrences(of: "{n}", with: l.number(2)),
@@ -321,7 +329,8 @@ struct SurveyPageModelTests {
         #expect(read.answers["liked"] == Answer(options: ["o1", "o3"]))
         #expect(read.answers["comment"] == Answer(text: "很好") && read.answers["unknown"] == nil)
         #expect(SurveyAnswers.problems(read.answers, to: Self.questions).isEmpty)
-        let blank = SurveyAnswerForm.read({ ["a.q1": ["ten"], "a.comment": ["   "]][$0] ?? [] }, questions: Self.questions)
+        let blank = SurveyAnswerForm.read(
+            { ["a.q1": ["ten"], "a.comment": ["   "]][$0] ?? [] }, questions: Self.questions)
         #expect(blank.problems.fields["answers.q1"] != nil && blank.answers["comment"] == nil)
         #expect(blank.typed["q1"] == ["ten"])
     }
@@ -352,7 +361,10 @@ struct SurveyPageModelTests {
                 page: Page(items: [Self.invitation(), Self.invitation(expires: F.at(9))], nextCursor: "c2"),
                 status: .pending, canViewRequests: false, canViewCustomers: false, now: F.at(10)),
             l)
-        #expect(worklist.chips.map(\.id) == ["invitations-pending", "invitations-answered", "invitations-expired", "invitations-cancelled"])
+        #expect(
+            worklist.chips.map(\.id) == [
+                "invitations-pending", "invitations-answered", "invitations-expired", "invitations-cancelled",
+            ])
         #expect(worklist.rows.first?.requestLink == nil && worklist.rows.first?.request == "SR-2026-000137")
         #expect(worklist.rows.last?.statusCode == "expired" && worklist.next == "/surveys/invitations?cursor=c2")
     }

@@ -156,10 +156,10 @@ public struct MysteryShopping: Sendable {
         if let orgUnitId {
             sql =
                 sql
-                + """
-                 AND m.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \
-                (SELECT path FROM org_units WHERE id = \(bind: orgUnitId)) || '%')
-                """
+                    + """
+                     AND m.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \
+                    (SELECT path FROM org_units WHERE id = \(bind: orgUnitId)) || '%')
+                    """
         }
         if let afterId = page.afterId {
             guard let key = page.afterKey, CalendarDate(iso: key) != nil else { throw CursorMismatch() }
@@ -185,8 +185,7 @@ public struct MysteryShopping: Sendable {
 
     /// R-10.5: records an inspection of a unit strictly below the recorder's own (a unit they could not see the
     /// records of is not found), with its scores (each criterion 1–5) and their total out of 100.
-    public func record(_ input: MysteryInspectionInput, by principal: Principal) async throws -> MysteryInspectionView
-    {
+    public func record(_ input: MysteryInspectionInput, by principal: Principal) async throws -> MysteryInspectionView {
         var v = Validator()
         if input.inspectedOn > store.today { v.add("inspectedOn", .invalidValue(allowed: ["on or before today"])) }
         v.text("scenario", input.scenario, required: true, max: Limits.note)

@@ -26,7 +26,8 @@ extension PublicSurveyPages {
         let title = Questionnaire.text(form.invitation.surveyTitle, in: l.language.rawValue)
         return FormModel(
             title: title.isEmpty ? l.t("publicSurvey.title") : title,
-            expires: l.t("publicSurvey.until").replacingOccurrences(of: "{date}", with: l.date(form.invitation.expiresAt)),
+            expires: l.t("publicSurvey.until").replacingOccurrences(
+                of: "{date}", with: l.date(form.invitation.expiresAt)),
             action: action,
             questions: SurveyAnswerForm.questions(form.questions, typed: typed, errors: errors, l),
             errors: SurveyAnswerForm.unplaced(errors, questions: form.questions))

@@ -102,7 +102,8 @@ extension SurveyPages {
         case .active:
             buttons.append(
                 StatusButton(
-                    status: SurveyStatus.retired.rawValue, label: l.t("surveys.retire"), hint: l.t("surveys.retireHint"),
+                    status: SurveyStatus.retired.rawValue, label: l.t("surveys.retire"),
+                    hint: l.t("surveys.retireHint"),
                     id: "survey-retire"))
         case .retired:
             break

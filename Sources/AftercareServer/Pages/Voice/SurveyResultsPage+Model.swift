@@ -219,7 +219,8 @@ extension SurveyPages {
                 SelectOption(value: "", label: l.t("surveyResults.allUnits"), selected: query.orgUnitId == nil)
             ]
                 + data.units.map {
-                    SelectOption(value: String($0.id), label: "\($0.code) · \($0.name)", selected: $0.id == query.orgUnitId)
+                    SelectOption(
+                        value: String($0.id), label: "\($0.code) · \($0.name)", selected: $0.id == query.orgUnitId)
                 },
             hasResults: results != nil, period: period ?? "", totals: results.map { totals($0, l) } ?? [],
             branches: results?.byBranch.map { group($0, l) } ?? [],

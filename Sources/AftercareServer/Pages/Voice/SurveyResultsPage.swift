@@ -18,7 +18,8 @@ extension SurveyPages {
         let q = QueryReader(req: req)
         let period = defaultPeriod(today: req.store.today)
         return ResultsQuery(
-            fromText: try q.string("from") ?? period.from.description, toText: try q.string("to") ?? period.to.description,
+            fromText: try q.string("from") ?? period.from.description,
+            toText: try q.string("to") ?? period.to.description,
             surveyId: try q.int("surveyId"), orgUnitId: try q.int("orgUnitId"))
     }
 

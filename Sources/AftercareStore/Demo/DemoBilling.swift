@@ -53,10 +53,10 @@ public enum DemoBilling {
         // Quotes for open out-of-warranty jobs: one waiting for the customer, one accepted on the phone.
         let open = try await db.raw(
             """
-            SELECT sr.id FROM service_requests sr JOIN service_request_units sru ON sru.request_id = sr.id \
-            WHERE sr.status IN ('triaged', 'inProgress') AND sru.warranty_status <> 'inWarranty' \
+            SELECT sr.id, sr.status FROM service_requests sr JOIN service_request_units sru ON sru.request_id = sr.id \
+            WHERE sr.status IN ('triaged', 'inService') AND sru.warranty_status <> 'inWarranty' \
             AND sr.org_unit_id IN (SELECT id FROM org_units WHERE path LIKE \(bind: branch + "%")) \
-            ORDER BY sr.id DESC LIMIT 2
+            GROUP BY sr.id, sr.status ORDER BY CASE sr.status WHEN 'triaged' THEN 0 ELSE 1 END, sr.id DESC LIMIT 2
             """
         ).all().map { try $0.decode(column: "id", as: Int.self) }
         for (index, request) in open.enumerated() {

@@ -26,7 +26,9 @@ public enum DemoBilling {
             WHERE r.status <> \(bind: ServiceReportStatus.draft.rawValue) GROUP BY r.request_id ORDER BY r.request_id
             """
         ).all()
-        for (index, row) in reported.enumerated() {
+        // Billable invoices in turn: unpaid, paid, part paid (the first is unpaid, however few jobs were reported).
+        var billed = 0
+        for row in reported {
             let request = try row.decode(column: "request_id", as: Int.self)
             let finished = try row.decode(column: "finished", as: Date?.self) ?? store.now.addingTimeInterval(-86_400)
             let issuedAt = min(finished.addingTimeInterval(20 * 3600), store.now.addingTimeInterval(-3600))
@@ -34,16 +36,18 @@ public enum DemoBilling {
                 let invoice = try? await FeeDocuments(store.withClock { issuedAt }).issue(for: request, by: finance),
                 invoice.billedMinor > 0
             else { continue }
+            let index = billed
+            billed += 1
             let paidAt = min(issuedAt.addingTimeInterval(Double(1 + index % 3) * 86_400), store.now)
             let money = FeeDocuments(store.withClock { paidAt })
             switch index % 3 {
-            case 0:
+            case 1:
                 _ = try await money.pay(
                     invoice.id,
                     PaymentInput(
                         method: .bankTransfer, amountMinor: invoice.billedMinor,
                         reference: "HX" + String(format: "%08d", 20_261_000 + invoice.id)), by: finance)
-            case 1:
+            case 2:
                 _ = try await money.pay(
                     invoice.id, PaymentInput(method: .cash, amountMinor: invoice.billedMinor / 2), by: finance)
             default:
